@@ -451,44 +451,38 @@ def markdown_line(line: str) -> str:
 
 
 def paragraph_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each blank-line-separated paragraph, whitespace excluded, at most MAX_PASSAGES.
+    """(start, end) of each blank-line-separated paragraph, whitespace excluded.
 
-    When there are more paragraphs than that, neighbours are merged pairwise (repeatedly if needed),
-    so the list never grows past MAX_PASSAGES however the input looks.
+    Past MAX_PASSAGES paragraphs (a pathological input), neighbouring paragraphs are grouped into
+    passages of at least len(text) / (MAX_PASSAGES / 2) characters, so time and memory stay bounded.
     """
+    spans = spans_between_blank_lines(text, min_chars=0, limit=MAX_PASSAGES)
+    if spans is None:
+        spans = spans_between_blank_lines(text, min_chars=len(text) // (MAX_PASSAGES // 2), limit=None)
+    return spans or []
+
+
+def spans_between_blank_lines(
+    text: str, *, min_chars: int, limit: int | None
+) -> list[tuple[int, int]] | None:
+    """Spans cut at runs of blank lines, each at least ``min_chars`` long; None once past ``limit`` spans."""
     spans: list[tuple[int, int]] = []
-    group = 1  # paragraphs per span
-    pending: tuple[int, int] | None = None
-    pending_count = 0
-    block_start = 0
-    for separator in _iter_separators(text):
-        span = strip_span(text, block_start, separator)
-        block_start = separator[1]
+    pos, size = 0, len(text)
+    while pos < size:
+        separator = _BLANK_LINES.search(text, pos + min_chars)
+        end, next_pos = (separator.start(), separator.end()) if separator else (size, size)
+        span = strip_span(text, pos, end)
+        pos = next_pos
         if span is None:
             continue
-        pending = (pending[0], span[1]) if pending else span
-        pending_count += 1
-        if pending_count == group:
-            spans.append(pending)
-            pending, pending_count = None, 0
-            if len(spans) >= MAX_PASSAGES:
-                spans = [(spans[i][0], spans[min(i + 1, len(spans) - 1)][1]) for i in range(0, len(spans), 2)]
-                group *= 2
-    if pending:
-        spans.append(pending)
+        spans.append(span)
+        if limit is not None and len(spans) > limit:
+            return None
     return spans
 
 
-def _iter_separators(text: str):
-    """Runs of blank lines as (start, end), then a final empty run at the end of the text."""
-    for match in _BLANK_LINES.finditer(text):
-        yield match.start(), match.end()
-    yield len(text), len(text)
-
-
-def strip_span(text: str, start: int, separator: tuple[int, int]) -> tuple[int, int] | None:
-    """The span text[start:separator[0]] without surrounding whitespace, or None when it is blank."""
-    end = separator[0]
+def strip_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The span text[start:end] without surrounding whitespace, or None when it is blank."""
     block = text[start:end]
     stripped = block.strip()
     if not stripped:
@@ -500,3 +494,30 @@ def strip_span(text: str, start: int, separator: tuple[int, int]) -> tuple[int, 
 def split_passages(text: str) -> list[Passage]:
     """Passages p1, p2, ... over the paragraphs of ``text``."""
     return [Passage(f"p{i}", start, end) for i, (start, end) in enumerate(paragraph_spans(text), 1)]
+
+
+# ---------------------------------------------------------------------------------------------- benchmark
+
+
+def benchmark(max_bytes: int = MAX_ARTICLE_BYTES) -> dict[str, float]:
+    """Seconds :func:`read_article` takes on worst-case inputs of ``max_bytes`` (for ``geo bench``)."""
+    import time
+
+    paragraph = "Officials in Pyongyang and Moscow said the talks near Wonsan covered the Kursk region. " * 5
+    cases = {
+        "plain_text_utf8": lambda: (paragraph + "\n\n").encode() * (max_bytes // (len(paragraph) + 2)),
+        "plain_text_cp1252_crlf": lambda: (
+            (paragraph.replace("Moscow", "Zürich") + "\r\n\r\n").encode("cp1252")
+            * (max_bytes // (len(paragraph) + 4))
+        ),
+        "one_long_line": lambda: b"Kyiv " * (max_bytes // 5),
+        "only_newlines": lambda: b"start" + b"\n" * (max_bytes - 10) + b"end",
+        "tiny_paragraphs": lambda: b"x\n\n" * (max_bytes // 3),
+    }
+    timings = {}
+    for name, make in cases.items():
+        data = make()
+        started = time.perf_counter()
+        read_article(data, max_bytes=max_bytes)
+        timings[name] = round(time.perf_counter() - started, 3)
+    return timings
