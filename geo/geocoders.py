@@ -15,6 +15,7 @@ are injectable so tests observe the back-off without sleeping.  Failures become
 
 from __future__ import annotations
 
+import functools
 import inspect
 import json
 import threading
@@ -25,6 +26,7 @@ from timeit import default_timer
 from typing import Any, Protocol
 
 from geopy import exc as geopy_exc
+from geopy.adapters import RequestsAdapter
 from geopy.extra.rate_limiter import RateLimiter
 from geopy.geocoders import SERVICE_TO_GEOCODER, get_geocoder_for_service
 from geopy.geocoders import options as geopy_options
@@ -184,6 +186,10 @@ def build_geopy_geocoder(name: str = "nominatim", options: dict[str, Any] | None
         kwargs["user_agent"] = agent
     if timeout is not None and "timeout" in accepted:
         kwargs.setdefault("timeout", timeout)
+    if "adapter_factory" in accepted and geopy_options.default_adapter_factory is RequestsAdapter:
+        # geopy's RequestsAdapter lets urllib3 retry twice on its own (even sleeping for Retry-After);
+        # every retry must go through our rate limiter and back-off instead.
+        kwargs.setdefault("adapter_factory", functools.partial(RequestsAdapter, max_retries=0))
     unknown = sorted(set(kwargs) - accepted)
     if unknown:
         raise GeocoderError(f"geocoder {key!r} does not take option(s) {', '.join(unknown)}; "
