@@ -435,7 +435,7 @@ def markdown_to_text(text: str) -> tuple[str, str]:
             out.append("")
         else:
             out.extend(["", heading_text, ""])
-    return title, "\n".join(out)
+    return title, "\n".join(out).strip("\n")
 
 
 def markdown_line(line: str) -> str:
