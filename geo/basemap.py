@@ -1,0 +1,144 @@
+"""Offline vector basemap and country outlines derived from Natural Earth (de jure view), cached.
+
+The admin-0 polygons are simplified as one coverage (``shapely.coverage_simplify``) so that
+neighbours keep sharing their edges: the basemap has no slivers, and the land border between two
+countries is simply the intersection of their boundaries. The result is cached as JSON under
+``cache/`` (atomic write) and rebuilt when the Natural Earth package version or this format changes.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from pathlib import Path
+from typing import Any
+
+from geo import naturalearth
+from geo.errors import DataError
+from geo.paths import atomic_write_text, cache_dir
+
+FORMAT = 1
+CACHE_NAME = "basemap.json"
+BASEMAP_TOLERANCE = 0.2  # degrees, coverage simplification for the world background
+BASEMAP_MIN_AREA = 0.1  # square degrees: smaller islands are left out of the background
+BASEMAP_DECIMALS = 2
+OUTLINE_TOLERANCE = 0.02  # degrees, for the outlines of mentioned countries and their borders
+OUTLINE_DECIMALS = 3
+
+
+def cache_path() -> Path:
+    return cache_dir() / CACHE_NAME
+
+
+def _rounded(geom: Any, decimals: int) -> dict[str, Any]:
+    import numpy as np
+    import shapely
+    from shapely.geometry import mapping
+
+    return mapping(shapely.transform(geom, lambda xy: np.round(xy, decimals)))
+
+
+def _build() -> dict[str, Any]:
+    """Simplify every admin-0 polygon twice (background and outline) from the source shapefile."""
+    import numpy as np
+    import shapely
+
+    records = naturalearth.country_records()
+    geoms = np.array(naturalearth.country_geometries(), dtype=object)
+    coarse = shapely.coverage_simplify(geoms, BASEMAP_TOLERANCE)
+    fine = shapely.coverage_simplify(geoms, OUTLINE_TOLERANCE)
+    features = []
+    outlines: dict[str, Any] = {}
+    for rec, small, detailed in zip(records, coarse, fine, strict=True):
+        parts = [p for p in shapely.get_parts(small) if p.area >= BASEMAP_MIN_AREA]
+        if parts:
+            features.append(
+                {
+                    "type": "Feature",
+                    "properties": {"name": rec.name, "iso_a2": rec.iso_a2},
+                    "geometry": _rounded(shapely.multipolygons(parts), BASEMAP_DECIMALS),
+                }
+            )
+        key = rec.iso_a2 or rec.adm0_a3
+        if key and not detailed.is_empty and key not in outlines:
+            outlines[key] = _rounded(detailed, OUTLINE_DECIMALS)
+    return {
+        "format": FORMAT,
+        "source": naturalearth.data_version(),
+        "border_view": naturalearth.BORDER_VIEW,
+        "basemap": {"type": "FeatureCollection", "features": features},
+        "outlines": outlines,
+    }
+
+
+def _is_current(data: Any) -> bool:
+    return (
+        isinstance(data, dict)
+        and data.get("format") == FORMAT
+        and data.get("source") == naturalearth.data_version()
+        and isinstance(data.get("basemap"), dict)
+        and isinstance(data.get("outlines"), dict)
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _load() -> dict[str, Any]:
+    path = cache_path()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        data = None
+    if _is_current(data):
+        return data
+    data = _build()
+    try:
+        atomic_write_text(path, json.dumps(data, separators=(",", ":"), sort_keys=True))
+    except OSError as exc:
+        raise DataError(
+            f"cannot write the basemap cache {path}: {exc}; set GEO_CACHE_DIR to a writable folder"
+        ) from exc
+    return data
+
+
+def basemap_geojson() -> dict[str, Any]:
+    """FeatureCollection of simplified country polygons (properties: name, iso_a2) for the background."""
+    return _load()["basemap"]
+
+
+def country_outline(code: str | None) -> dict[str, Any] | None:
+    """GeoJSON geometry (lon, lat) of a country by ISO alpha-2 (or NE ADM0_A3), None when unknown."""
+    if not code:
+        return None
+    return _load()["outlines"].get(code.upper())
+
+
+def shared_border(code_a: str, code_b: str) -> dict[str, Any] | None:
+    """GeoJSON (Multi)LineString of the land border two countries share, None if they do not touch."""
+    import shapely
+    from shapely.geometry import shape
+
+    a, b = country_outline(code_a), country_outline(code_b)
+    if a is None or b is None or code_a.upper() == code_b.upper():
+        return None
+    line = shapely.line_merge(shape(a).boundary.intersection(shape(b).boundary))
+    lines = [p for p in shapely.get_parts(line) if p.geom_type == "LineString" and p.length > 0]
+    if not lines:
+        return None
+    return _rounded(shapely.multilinestrings(lines), OUTLINE_DECIMALS)
+
+
+def shared_borders(codes: list[str]) -> list[tuple[str, str, dict[str, Any]]]:
+    """Every land border between any two of ``codes`` as (a, b, geometry), a < b, sorted."""
+    unique = sorted({c.upper() for c in codes if c})
+    out = []
+    for i, a in enumerate(unique):
+        for b in unique[i + 1 :]:
+            geom = shared_border(a, b)
+            if geom is not None:
+                out.append((a, b, geom))
+    return out
+
+
+def clear_memory_cache() -> None:
+    """Forget the in-process copy (tests use this after changing GEO_CACHE_DIR)."""
+    _load.cache_clear()

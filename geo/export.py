@@ -1,0 +1,231 @@
+"""One self-contained HTML page (map + article panel) and a GeoJSON file, both deterministic.
+
+The page inlines every script, stylesheet and image (see geo/assets.py) and the simplified
+basemap, so it opens from a file:// URL with no network. folium's random element ids are
+replaced by ids derived from the document, so two exports of the same document are byte-identical.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from geo import htmlsafe
+from geo.coords import to_xy
+from geo.mapview import KIND_LABEL, _walk, build_map, mappable_places
+from geo.model import Document, Place
+from geo.paths import atomic_write_text
+
+_FOLIUM_ID = re.compile(r"(?<=_)([0-9a-f]{32})(?![0-9a-f])")
+
+PAGE_CSS = """
+html,body{height:100%;margin:0}
+body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1b1b1b;background:#fff}
+.geo-layout{display:flex;height:100vh}
+.geo-map-col{flex:1 1 60%;min-width:0;position:relative}
+.geo-panel{flex:0 0 40%;max-width:560px;overflow-y:auto;box-sizing:border-box;padding:12px 18px;
+ border-left:1px solid #ccc;background:#fcfcfa}
+.geo-panel h1{font-size:20px;margin:4px 0 6px}
+.geo-help{color:#555;font-size:13px;margin:0 0 10px}
+.geo-passage{white-space:pre-wrap;margin:0 0 12px;padding:4px 6px;border-radius:4px;scroll-margin:40px}
+.geo-passage:focus{outline:2px solid #3451a8}
+.geo-pid{display:inline-block;min-width:1.6em;color:#666;font-size:12px;font-weight:600}
+.geo-mention{background:#ffe066;color:#000;border-bottom:2px solid #b38f00;cursor:pointer;padding:0 1px}
+.geo-mention--low{background:#fff3bf;border-bottom-style:dashed}
+.geo-mention:hover,.geo-mention:focus{background:#ffd400;outline:2px solid #000;outline-offset:1px}
+.geo-unresolved{border-bottom:1px dotted #888}
+@keyframes geo-flash{0%{background:#ffd400}100%{background:transparent}}
+.geo-flash{animation:geo-flash 2s ease-out}
+@media (prefers-reduced-motion: reduce){.geo-flash{animation:none;background:#fff3bf}}
+@media (max-width:800px){.geo-layout{flex-direction:column;height:auto}
+ .geo-map-col{flex:none;height:60vh}.geo-panel{max-width:none;border-left:none;border-top:1px solid #ccc;
+ overflow:visible}}
+"""
+
+PAGE_JS = """
+(function(){
+  var reg = window.geoMap;
+  var reduce = window.matchMedia && window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+  function showPlace(key) {
+    var mk = reg && reg.markers[key]; if (!mk) return;
+    var done = false;
+    function open() { if (done) return; done = true; reg.show(key); }
+    var zoom = Math.max(reg.map.getZoom(), 5);
+    if (reduce) { reg.map.setView(mk.getLatLng(), zoom, {animate: false}); open(); return; }
+    reg.map.once('moveend', open);
+    reg.map.flyTo(mk.getLatLng(), zoom, {duration: 0.6});
+    setTimeout(open, 900);
+  }
+  function goToPassage(id) {
+    var el = document.getElementById(id); if (!el) return false;
+    el.scrollIntoView({block: 'center', behavior: reduce ? 'auto' : 'smooth'});
+    el.classList.remove('geo-flash'); void el.offsetWidth; el.classList.add('geo-flash');
+    el.focus({preventScroll: true});
+    return true;
+  }
+  document.addEventListener('click', function(ev) {
+    var link = ev.target.closest && ev.target.closest('a.geo-goto');
+    if (link && goToPassage(link.getAttribute('data-passage'))) { ev.preventDefault(); return; }
+    var mention = ev.target.closest && ev.target.closest('.geo-mention');
+    if (mention) { ev.preventDefault(); showPlace(mention.getAttribute('data-place')); }
+  }, true);
+  document.addEventListener('keydown', function(ev) {
+    var mention = ev.target.closest && ev.target.closest('.geo-mention');
+    if (mention && (ev.key === 'Enter' || ev.key === ' ')) {
+      ev.preventDefault(); showPlace(mention.getAttribute('data-place'));
+    }
+  });
+  window.geoExport = {showPlace: showPlace, goToPassage: goToPassage};
+})();
+"""
+
+
+def _stable_ids(page: str, known: set[str], seed: str) -> str:
+    """Replace folium's random 32-hex element ids with ids numbered in order of first appearance."""
+    mapping: dict[str, str] = {}
+
+    def swap(match: re.Match[str]) -> str:
+        old = match.group(1)
+        if old not in known:
+            return match.group(0)
+        if old not in mapping:
+            mapping[old] = f"{seed}{len(mapping):04d}"
+        return mapping[old]
+
+    return _FOLIUM_ID.sub(swap, page)
+
+
+def _panel_html(doc: Document, places: list[Place]) -> str:
+    """Title and passages (anchors p1…), mentions of mapped places as focusable buttons, all escaped."""
+    article = doc.article
+    spans: list[tuple[int, int, str, Place | None]] = []
+    for index, place in enumerate(places):
+        for m in place.mentions:
+            spans.append((m.start, m.end, str(index), place))
+    for m in doc.unresolved:
+        spans.append((m.start, m.end, "", None))
+    spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
+    title = article.title or "Untitled article"
+    out = [
+        f'<h1 id="geo-title">{htmlsafe.text(title)}</h1>',
+        '<p class="geo-help">Highlighted names are on the map: select one (click, or Tab then Enter) to show '
+        "its pin. A pin's popup links back to the passage.</p>",
+    ]
+    for passage in article.passages:
+        pos = passage.start
+        parts = []
+        for start, end, key, place in spans:
+            if start < pos or start < passage.start or end > passage.end or end <= start:
+                continue
+            parts.append(htmlsafe.text(article.text[pos:start]))
+            words = htmlsafe.text(article.text[start:end])
+            if place is None:
+                parts.append(f'<span class="geo-unresolved" title="not found on the map">{words}</span>')
+            else:
+                low = " geo-mention--low" if place.confidence < 0.6 else ""
+                label = f"{place.name} ({KIND_LABEL.get(place.kind, 'place').lower()}): show on the map"
+                parts.append(
+                    f'<mark class="geo-mention{low}" role="button" tabindex="0" data-place="{key}" '
+                    f'aria-label="{htmlsafe.attr(label)}">{words}</mark>'
+                )
+            pos = end
+        parts.append(htmlsafe.text(article.text[pos : passage.end]))
+        label = passage.id[1:] if passage.id[:1] == "p" and passage.id[1:].isdigit() else passage.id
+        out.append(
+            f'<p class="geo-passage" id="{htmlsafe.attr(passage.id)}" tabindex="-1">'
+            f'<span class="geo-pid" aria-hidden="true">{htmlsafe.text(label)}</span>{"".join(parts)}</p>'
+        )
+    return "\n".join(out)
+
+
+def export_html(doc: Document) -> str:
+    """The whole page as a string: map (inlined assets, offline basemap) beside the article panel."""
+    places = mappable_places(doc)
+    m = build_map(doc, assets="inline")
+    figure = m.get_root()
+    for child in list(figure._children.values()):
+        child.render()
+    header = figure.header.render()
+    map_div = figure.html.render()
+    script = figure.script.render()
+    title = doc.article.title or "Untitled article"
+    page = (
+        "<!DOCTYPE html>\n"
+        '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        f"<title>{htmlsafe.text(title)} — map</title>\n"
+        f"{header}\n<style>{PAGE_CSS}</style>\n</head>\n<body>\n"
+        '<div class="geo-layout">\n'
+        f'<main class="geo-map-col" aria-label="Map of the places in the article">{map_div}</main>\n'
+        f'<aside class="geo-panel" aria-labelledby="geo-title">\n{_panel_html(doc, places)}\n</aside>\n'
+        "</div>\n"
+        f"<script>\n{script}\n</script>\n<script>{PAGE_JS}</script>\n</body>\n</html>\n"
+    )
+    known = {el._id for el in _walk(figure)}
+    return _stable_ids(page, known, doc.article.id[:8] or "geo")
+
+
+def export_geojson(doc: Document) -> dict[str, Any]:
+    """RFC 7946 FeatureCollection: one Point ([lon, lat]) per mapped place with its properties and mentions."""
+    features = []
+    for place in mappable_places(doc):
+        passages = []
+        for m in place.mentions:
+            pid = m.passage or doc.article.passage_at(m.start)
+            if pid and pid not in passages:
+                passages.append(pid)
+        features.append(
+            {
+                "type": "Feature",
+                "id": place.id,
+                "geometry": {"type": "Point", "coordinates": list(to_xy(place.lat, place.lon))},
+                "properties": {
+                    "id": place.id,
+                    "name": place.name,
+                    "kind": place.kind,
+                    "country": place.country,
+                    "admin1": place.admin1,
+                    "geonameid": place.geonameid,
+                    "population": place.population,
+                    "confidence": place.confidence,
+                    "source": place.source,
+                    "border": place.border,
+                    "mention_count": len(place.mentions),
+                    "passages": passages,
+                    "mentions": [
+                        {
+                            "start": m.start,
+                            "end": m.end,
+                            "text": m.text,
+                            "passage": m.passage,
+                            "adjectival": m.adjectival,
+                        }
+                        for m in place.mentions
+                    ],
+                },
+            }
+        )
+    return {
+        "type": "FeatureCollection",
+        "features": features,
+        "article": {"id": doc.article.id, "title": doc.article.title, "url": doc.article.url},
+    }
+
+
+def write_export(doc: Document, path: str | Path) -> Path:
+    """Write :func:`export_html` to ``path`` atomically; returns the path."""
+    path = Path(path)
+    atomic_write_text(path, export_html(doc))
+    return path
+
+
+def write_geojson(doc: Document, path: str | Path) -> Path:
+    """Write :func:`export_geojson` to ``path`` atomically (UTF-8, sorted keys); returns the path."""
+    import json
+
+    path = Path(path)
+    atomic_write_text(
+        path, json.dumps(export_geojson(doc), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    )
+    return path

@@ -1,0 +1,525 @@
+"""The folium map of a Document: one pin per place, popups that quote their passages, border layers.
+
+Every string that came from the article goes through :mod:`geo.htmlsafe` before it reaches HTML
+(folium 0.20 wraps popups and tooltips in a JavaScript template string). With ``assets="inline"``
+the map loads Leaflet, jQuery and MarkerCluster from the xstatic packages, so it works offline
+(in the static export and inside streamlit-folium, which both read ``default_js`` / ``default_css``).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import folium
+from folium.elements import JSCSSMixin
+from folium.plugins import MarkerCluster
+from folium.template import Template
+
+from geo import assets as geo_assets
+from geo import basemap, htmlsafe, naturalearth
+from geo.coords import to_latlon
+from geo.errors import InputError
+from geo.model import Document, Place
+
+ASSET_MODES = ("inline", "cdn")
+LOW_CONFIDENCE = 0.6
+REGION_RADIUS_M = 120_000
+CONTESTED_RADIUS_M = 80_000
+QUOTE_CHARS = 320  # passages longer than this are quoted as a window around the mention
+PIN_GLYPH = {"city": "●", "region": "■", "country": "◆", "continent": "▲", "feature": "✚"}
+KIND_LABEL = {
+    "city": "City",
+    "region": "Region",
+    "country": "Country",
+    "continent": "Continent",
+    "feature": "Place",
+}
+CONTESTED = ("contested", "occupied")
+CARTO_URL = "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png"
+CARTO_ATTR = (
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors '
+    '&copy; <a href="https://carto.com/attributions">CARTO</a>'
+)
+
+ATTRIBUTION = (
+    'Places: <a href="https://www.geonames.org/">GeoNames</a> (CC BY 4.0), '
+    '<a href="https://github.com/dr5hn/countries-states-cities-database">countrystatecity</a> (ODbL); '
+    'borders: <a href="https://www.naturalearthdata.com/">Natural Earth</a> (public domain), '
+    + htmlsafe.text(naturalearth.BORDER_VIEW)
+)
+
+MAP_CSS = """
+.geo-map.leaflet-container{background:#c9dcea;font:13px/1.4 system-ui,sans-serif}
+.geo-pin-icon{background:none;border:none}
+.geo-pin{display:flex;align-items:center;justify-content:center;box-sizing:border-box;width:22px;height:22px;
+ color:#fff;font-size:11px;line-height:1;border:2px solid #fff;box-shadow:0 0 0 1px #333,0 1px 3px rgba(0,0,0,.5)}
+.geo-pin--city{background:#b3202a;border-radius:50%}
+.geo-pin--region{background:#c25e00;border-radius:4px}
+.geo-pin--country{background:#3451a8;transform:rotate(45deg);border-radius:2px}
+.geo-pin--country .geo-pin__glyph{transform:rotate(-45deg)}
+.geo-pin--continent{background:#4b6b2f;border-radius:50% 50% 4px 4px}
+.geo-pin--feature{background:#6a3d9a;border-radius:50%}
+.geo-pin--low{opacity:.7;border-style:dashed;border-color:#222;background-image:repeating-linear-gradient(
+ 45deg,rgba(255,255,255,.35) 0 3px,transparent 3px 6px)}
+.geo-pin--selected{box-shadow:0 0 0 3px #ffd400,0 1px 3px rgba(0,0,0,.5)}
+.geo-pin-icon:focus{outline:none}
+.geo-pin-icon:focus .geo-pin{box-shadow:0 0 0 3px #000,0 0 0 5px #ffd400}
+.geo-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
+.geo-popup h3{margin:0 0 2px;font-size:15px}
+.geo-popup .geo-meta{margin:0 0 4px;color:#444}
+.geo-popup .geo-border{margin:0 0 6px}
+.geo-popup ol{margin:4px 0 0;padding-left:18px;max-height:220px;overflow:auto}
+.geo-popup blockquote{margin:2px 0;padding-left:6px;border-left:3px solid #999}
+.geo-popup mark{background:#ffe066;color:#000;font-weight:600}
+.geo-legend{background:rgba(255,255,255,.92);padding:6px 8px;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);
+ max-width:230px;font-size:12px}
+.geo-legend summary{font-weight:600;cursor:pointer}
+.geo-legend ul{list-style:none;margin:0;padding:0}
+.geo-legend li{display:flex;align-items:center;gap:6px;margin:2px 0}
+.geo-legend .geo-pin{width:16px;height:16px;font-size:8px;flex:none}
+.geo-legend .geo-swatch{width:22px;height:10px;flex:none;box-sizing:border-box}
+.geo-legend .geo-view{margin:4px 0 0;color:#444}
+"""
+
+HATCH_SVG = (
+    '<svg width="0" height="0" style="position:absolute" aria-hidden="true"><defs>'
+    '<pattern id="geo-hatch" patternUnits="userSpaceOnUse" width="8" height="8" patternTransform="rotate(45)">'
+    '<rect width="8" height="8" fill="rgba(160,0,0,0.08)"/><line x1="0" y1="0" x2="0" y2="8" '
+    'stroke="#a00000" stroke-width="3"/></pattern></defs></svg>'
+)
+
+
+def _legend_html() -> str:
+    rows = [
+        (
+            f'<span class="geo-pin geo-pin--{kind}" aria-hidden="true"><span class="geo-pin__glyph">'
+            f"{PIN_GLYPH[kind]}</span></span>",
+            KIND_LABEL[kind],
+        )
+        for kind in ("city", "region", "country", "continent")
+    ]
+    rows.append(
+        (
+            '<span class="geo-pin geo-pin--city geo-pin--low" aria-hidden="true">?</span>',
+            f"Uncertain match (confidence &lt; {LOW_CONFIDENCE:.1f})",
+        )
+    )
+    rows.append(
+        (
+            '<span class="geo-swatch" style="border:2px solid #3451a8;background:rgba(52,81,168,.15)"></span>',
+            "Country mentioned (region: approximate circle)",
+        )
+    )
+    rows.append(
+        (
+            '<span class="geo-swatch" style="border-top:4px dashed #d0021b"></span>',
+            "Land border between mentioned countries",
+        )
+    )
+    rows.append(
+        (
+            '<span class="geo-swatch" style="border:2px dashed #a00000;background:repeating-linear-gradient('
+            '45deg,#a00000 0 2px,transparent 2px 5px)"></span>',
+            "Contested or occupied area",
+        )
+    )
+    items = "".join(f"<li>{icon}<span>{label}</span></li>" for icon, label in rows)
+    return (
+        f'<details open><summary>Legend</summary><ul>{items}</ul><p class="geo-view">Borders: '
+        f"{htmlsafe.text(naturalearth.BORDER_VIEW)}</p></details>"
+    )
+
+
+class _Script(folium.MacroElement):
+    """A piece of trusted JavaScript added to the map's script (never built from article text directly)."""
+
+    _template = Template("{% macro script(this, kwargs) %}{{ this.js }}{% endmacro %}")
+
+    def __init__(self, js: str) -> None:
+        super().__init__()
+        self._name = "GeoScript"
+        self.js = js
+
+
+def mappable_places(doc: Document) -> list[Place]:
+    """Places with usable coordinates, in document order: the ones that get a pin."""
+    out = []
+    for place in doc.places:
+        try:
+            lat, lon = float(place.lat), float(place.lon)
+        except (TypeError, ValueError):
+            continue
+        if math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180:
+            out.append(place)
+    return out
+
+
+def border_sentence(place: Place) -> str:
+    """One line of border context: from geo.borders.describe when available, else from ``place.border``."""
+    border = place.border
+    if not border:
+        return ""
+    try:
+        from geo.borders import describe
+    except ImportError:
+        describe = None
+    if describe is not None:
+        try:
+            return str(describe(place.name, border))
+        except Exception:  # noqa: BLE001 - a broken sentence must not break the map
+            pass
+    country = border.get("country_name") or border.get("country") or ""
+    status = border.get("status") or "unknown"
+    line = f"{country}: {status}" if country else f"Status: {status}"
+    nearest = border.get("nearest_border") or {}
+    if nearest.get("neighbour") and nearest.get("km") is not None:
+        line += f"; {float(nearest['km']):.0f} km from the border with {nearest['neighbour']}"
+    return line
+
+
+def _window(text: str, start: int, end: int) -> tuple[int, int]:
+    """Bounds of the quoted part of a passage: all of it when short, else a window around [start, end)."""
+    if len(text) <= QUOTE_CHARS:
+        return 0, len(text)
+    half = max(0, (QUOTE_CHARS - (end - start)) // 2)
+    lo = max(0, start - half)
+    hi = min(len(text), end + half)
+    if lo > 0:
+        space = text.find(" ", lo)
+        lo = space + 1 if 0 <= space < start else lo
+    if hi < len(text):
+        space = text.rfind(" ", end, hi)
+        hi = space if space > end else hi
+    return lo, hi
+
+
+def highlight(text: str, spans: list[tuple[int, int]], tag: str = "mark") -> str:
+    """Escape ``text`` and wrap the (non-overlapping, sorted) char spans in ``<tag>``."""
+    out, pos = [], 0
+    for start, end in spans:
+        if start < pos or end <= start:
+            continue
+        out.append(htmlsafe.text(text[pos:start]))
+        out.append(f"<{tag}>{htmlsafe.text(text[start:end])}</{tag}>")
+        pos = end
+    out.append(htmlsafe.text(text[pos:]))
+    return "".join(out)
+
+
+def passage_quotes(doc: Document, place: Place) -> list[tuple[str, str]]:
+    """(passage id, escaped quote HTML with the mentions in <mark>) for every passage that mentions ``place``."""
+    article = doc.article
+    by_passage: dict[str, list[tuple[int, int]]] = {}
+    for m in sorted(place.mentions, key=lambda m: (m.start, m.end)):
+        pid = m.passage or article.passage_at(m.start)
+        if pid is not None:
+            by_passage.setdefault(pid, []).append((m.start, m.end))
+    order = {p.id: i for i, p in enumerate(article.passages)}
+    quotes = []
+    for pid in sorted(by_passage, key=lambda p: order.get(p, len(order))):
+        passage = next((p for p in article.passages if p.id == pid), None)
+        if passage is None:
+            continue
+        body = article.text[passage.start : passage.end]
+        spans = [
+            (s - passage.start, e - passage.start)
+            for s, e in by_passage[pid]
+            if passage.start <= s and e <= passage.end
+        ]
+        if not spans:
+            continue
+        lo, hi = _window(body, spans[0][0], spans[0][1])
+        inner = [(s - lo, e - lo) for s, e in spans if lo <= s and e <= hi]
+        quote = highlight(body[lo:hi], inner)
+        quote = ("… " if lo > 0 else "") + quote + (" …" if hi < len(body) else "")
+        quotes.append((pid, quote))
+    return quotes
+
+
+def _passage_label(pid: str) -> str:
+    return pid[1:] if pid[:1] == "p" and pid[1:].isdigit() else pid
+
+
+def popup_html(doc: Document, place: Place) -> str:
+    """Popup body: name, kind and country, border line, mention count, every quoted passage with a link."""
+    kind = KIND_LABEL.get(place.kind, "Place")
+    meta = [kind]
+    if place.border and place.border.get("country_name"):
+        meta.append(str(place.border["country_name"]))
+    elif place.country:
+        meta.append(str(place.country))
+    low = place.confidence < LOW_CONFIDENCE
+    meta.append(f"{'uncertain match, ' if low else ''}confidence {place.confidence:.2f}")
+    count = len(place.mentions)
+    quotes = passage_quotes(doc, place)
+    items = "".join(
+        f'<li><blockquote>{quote}</blockquote><a class="geo-goto" href="#{htmlsafe.attr(pid)}" '
+        f'data-passage="{htmlsafe.attr(pid)}">Go to passage {htmlsafe.text(_passage_label(pid))}</a></li>'
+        for pid, quote in quotes
+    )
+    sentence = border_sentence(place)
+    return (
+        f'<div class="geo-popup" data-place-id="{htmlsafe.attr(place.id)}">'
+        f"<h3>{htmlsafe.text(place.name)}</h3>"
+        f'<p class="geo-meta">{htmlsafe.text(" · ".join(meta))}</p>'
+        + (f'<p class="geo-border">{htmlsafe.text(sentence)}</p>' if sentence else "")
+        + f'<p class="geo-count">{count} mention{"s" if count != 1 else ""}'
+        f" in {len(quotes)} passage{'s' if len(quotes) != 1 else ''}</p>"
+        f"<ol>{items}</ol></div>"
+    )
+
+
+def pin_html(place: Place, selected: bool = False) -> str:
+    """The DivIcon body: shape and glyph by kind (colour is not the only signal), hidden text for readers."""
+    kind = place.kind if place.kind in PIN_GLYPH else "feature"
+    low = place.confidence < LOW_CONFIDENCE
+    classes = (
+        f"geo-pin geo-pin--{kind}"
+        + (" geo-pin--low" if low else "")
+        + (" geo-pin--selected" if selected else "")
+    )
+    glyph = "?" if low else PIN_GLYPH[kind]
+    label = f"{place.name}, {KIND_LABEL.get(kind, 'place')}{', uncertain match' if low else ''}"
+    return (
+        f'<span class="{classes}"><span class="geo-pin__glyph" aria-hidden="true">{glyph}</span>'
+        f'<span class="geo-sr">{htmlsafe.text(label)}</span></span>'
+    )
+
+
+def _apply_assets(m: folium.Map, mode: str) -> None:
+    """Point every element's JS/CSS at inlined copies (or folium's CDNs for ``cdn``), per instance."""
+    if mode not in ASSET_MODES:
+        raise InputError(f"unknown assets mode {mode!r}; choose one of {', '.join(ASSET_MODES)}")
+    js, css = dict(geo_assets.inline_js()), dict(geo_assets.inline_css())
+    for element in _walk(m):
+        if not isinstance(element, JSCSSMixin):
+            continue
+        if mode == "cdn":
+            if isinstance(element, folium.Map):
+                element.default_js = [p for p in element.default_js if p[0] in ("leaflet", "jquery")]
+                element.default_css = [p for p in element.default_css if p[0] == "leaflet_css"]
+            continue
+        if isinstance(element, folium.Map):
+            element.default_js = [("leaflet", js["leaflet"]), ("jquery", js["jquery"])]
+            element.default_css = [("leaflet_css", css["leaflet_css"])]
+        elif isinstance(element, MarkerCluster):
+            element.default_js = [("markerclusterjs", js["markerclusterjs"])]
+            element.default_css = [(n, css[n]) for n in ("markerclustercss", "markerclusterdefaultcss")]
+        elif element.default_js or element.default_css:
+            raise InputError(f"{type(element).__name__} needs assets that are not available offline")
+
+
+def _walk(element: Any) -> list[Any]:
+    """Every branca element under ``element`` (children and Element-valued attributes), depth first."""
+    from branca.element import Element
+
+    seen: set[int] = set()
+    out: list[Any] = []
+    stack = [element]
+    while stack:
+        el = stack.pop()
+        if id(el) in seen:
+            continue
+        seen.add(id(el))
+        out.append(el)
+        extra = [v for k, v in sorted(vars(el).items()) if k != "_parent" and isinstance(v, Element)]
+        stack.extend(reversed(list(el._children.values()) + extra))
+    return out
+
+
+def _country_codes(places: list[Place]) -> tuple[list[str], list[str]]:
+    """(countries mentioned as places, countries that only contain mentioned places), ISO alpha-2."""
+    named = []
+    for p in places:
+        if p.kind == "country" and p.country and p.country not in named:
+            named.append(p.country)
+    holding = []
+    for p in places:
+        if p.kind != "country" and p.country and p.country not in named and p.country not in holding:
+            holding.append(p.country)
+    return named, holding
+
+
+def _country_name(code: str) -> str:
+    for rec in naturalearth.country_records():
+        if rec.iso_a2 == code:
+            return rec.name
+    return code
+
+
+def _add_areas(m: folium.Map, places: list[Place]) -> None:
+    named, holding = _country_codes(places)
+    areas = folium.FeatureGroup(name="Countries and regions mentioned", show=True)
+    for code, strong in [(c, True) for c in named] + [(c, False) for c in holding]:
+        geom = basemap.country_outline(code)
+        if geom is None:
+            continue
+        style = (
+            {"color": "#3451a8", "weight": 2, "fillColor": "#3451a8", "fillOpacity": 0.12}
+            if strong
+            else {"color": "#3451a8", "weight": 1, "dashArray": "4 4", "fillOpacity": 0.03}
+        )
+        label = _country_name(code) + ("" if strong else " (country of a mentioned place)")
+        folium.GeoJson(
+            {"type": "Feature", "properties": {}, "geometry": geom},
+            style_function=lambda _f, s=style: s,
+            tooltip=htmlsafe.text(label),
+            control=False,
+        ).add_to(areas)
+    for p in places:
+        if p.kind == "region":
+            folium.Circle(
+                location=to_latlon(p.lon, p.lat),
+                radius=REGION_RADIUS_M,
+                color="#c25e00",
+                weight=1,
+                dash_array="6 4",
+                fill=True,
+                fill_opacity=0.1,
+                interactive=False,
+            ).add_to(areas)
+    if areas._children:
+        areas.add_to(m)
+
+    lines = folium.FeatureGroup(name="Land borders between mentioned countries", show=True)
+    for a, b, geom in basemap.shared_borders(named + holding):
+        folium.GeoJson(
+            {"type": "Feature", "properties": {}, "geometry": geom},
+            style_function=lambda _f: {"color": "#d0021b", "weight": 4, "dashArray": "8 6", "opacity": 0.9},
+            tooltip=htmlsafe.text(f"Land border: {_country_name(a)} – {_country_name(b)}"),
+            control=False,
+        ).add_to(lines)
+    if lines._children:
+        lines.add_to(m)
+
+    contested = folium.FeatureGroup(name="Contested or occupied areas", show=True)
+    hatch = {
+        "color": "#a00000",
+        "weight": 2,
+        "dashArray": "5 4",
+        "fillColor": "url(#geo-hatch)",
+        "fillOpacity": 1,
+    }
+    for p in places:
+        status = (p.border or {}).get("status")
+        if status not in CONTESTED:
+            continue
+        label = htmlsafe.text(f"{p.name}: {status}")
+        geom = basemap.country_outline(p.country) if p.kind == "country" else None
+        if geom is not None:
+            folium.GeoJson(
+                {"type": "Feature", "properties": {}, "geometry": geom},
+                style_function=lambda _f: hatch,
+                tooltip=label,
+                control=False,
+            ).add_to(contested)
+        else:
+            folium.Circle(
+                location=to_latlon(p.lon, p.lat),
+                radius=CONTESTED_RADIUS_M,
+                tooltip=label,
+                color="#a00000",
+                weight=2,
+                dash_array="5 4",
+                fill=True,
+                fill_color="url(#geo-hatch)",
+                fill_opacity=1,
+            ).add_to(contested)
+    if contested._children:
+        contested.add_to(m)
+
+
+def build_map(doc: Document, *, selected_place: str | None = None, assets: str = "inline") -> folium.Map:
+    """A folium Map of ``doc``: pins, popups quoting passages, area and border layers, legend, offline assets.
+
+    ``selected_place`` (a place id) opens that place's popup on load. ``assets`` is ``"inline"``
+    (offline copies from the xstatic packages) or ``"cdn"`` (folium's online defaults).
+    """
+    places = mappable_places(doc)
+    m = folium.Map(location=[30, 20], zoom_start=2, tiles=None, control_scale=True, world_copy_jump=False)
+    m.options.update(minZoom=1, maxZoom=14)  # MarkerCluster needs a maxZoom; there is no tile layer to set it
+    folium.GeoJson(
+        basemap.basemap_geojson(),
+        name="Basemap: Natural Earth (offline)",
+        overlay=False,
+        style_function=lambda _f: {
+            "color": "#8a8a8a",
+            "weight": 0.6,
+            "fillColor": "#f4f1e8",
+            "fillOpacity": 1,
+        },
+        interactive=False,
+    ).add_to(m)
+    folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online only)", overlay=False, show=False).add_to(m)
+    folium.TileLayer(
+        CARTO_URL, attr=CARTO_ATTR, name="CartoDB Positron (online only)", overlay=False, show=False
+    ).add_to(m)
+
+    _add_areas(m, places)
+
+    cluster = MarkerCluster(
+        name="Places mentioned",
+        options={"maxClusterRadius": 36, "showCoverageOnHover": False, "spiderfyOnMaxZoom": True},
+    ).add_to(m)
+    markers: dict[str, str] = {}
+    for index, place in enumerate(places):
+        selected = place.id == selected_place
+        marker = folium.Marker(
+            location=to_latlon(place.lon, place.lat),
+            icon=folium.DivIcon(
+                html=pin_html(place, selected),
+                icon_size=(22, 22),
+                icon_anchor=(11, 11),
+                class_name="geo-pin-icon",
+            ),
+            tooltip=folium.Tooltip(htmlsafe.text(place.name), sticky=False),
+            popup=folium.Popup(folium.Html(popup_html(doc, place), script=True), max_width=380),
+        )
+        marker.add_to(cluster)
+        markers[str(index)] = marker.get_name()
+
+    if places:
+        lats = [p.lat for p in places]
+        lons = [p.lon for p in places]
+        m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(40, 40), max_zoom=6)
+
+    registry = ",".join(f"{htmlsafe.script_json(k)}:{v}" for k, v in markers.items())
+    ids = htmlsafe.script_json({str(i): p.id for i, p in enumerate(places)})
+    selected_index = next((str(i) for i, p in enumerate(places) if p.id == selected_place), None)
+    map_name = m.get_name()
+    _Script(
+        f"""
+(function(){{
+  var map = {map_name};
+  map.getContainer().classList.add('geo-map');
+  if (!document.getElementById('geo-map-style')) {{
+    var st = document.createElement('style'); st.id = 'geo-map-style';
+    st.textContent = {htmlsafe.script_json(MAP_CSS)};
+    document.head.appendChild(st);
+    var holder = document.createElement('div');
+    holder.innerHTML = {htmlsafe.script_json(HATCH_SVG)};
+    document.body.appendChild(holder.firstChild);
+  }}
+  map.attributionControl.addAttribution({htmlsafe.script_json(ATTRIBUTION)});
+  var legend = L.control({{position: 'bottomright'}});
+  legend.onAdd = function() {{
+    var div = L.DomUtil.create('div', 'geo-legend');
+    div.setAttribute('role', 'region'); div.setAttribute('aria-label', 'Map legend');
+    div.innerHTML = {htmlsafe.script_json(_legend_html())};
+    return div;
+  }};
+  legend.addTo(map);
+  var reg = window.geoMap = {{map: map, cluster: {cluster.get_name()}, markers: {{{registry}}}, placeIds: {ids}}};
+  reg.show = function(key) {{
+    var mk = reg.markers[key]; if (!mk) return false;
+    reg.cluster.zoomToShowLayer(mk, function() {{ mk.openPopup(); }});
+    return true;
+  }};
+  var sel = {htmlsafe.script_json(selected_index)};
+  if (sel !== null) {{ map.whenReady(function() {{ reg.show(sel); }}); }}
+}})();
+"""
+    ).add_to(m)
+    _apply_assets(m, assets)
+    return m
