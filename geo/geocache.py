@@ -2,7 +2,8 @@
 
 Why: a place is never asked twice, and a shared map renders the same tomorrow.  One row per key
 (provider + normalised query + options); "no result" is an answer too.  Several processes and app
-sessions may read and write at once (WAL + busy timeout, one short autocommit statement per write);
+sessions may read and write at once (WAL + busy timeout, one short autocommit statement per write, one
+connection per thread);
 a kill mid-write leaves the last committed state (SQLite journaling).  A damaged file is moved aside
 as ``*.corrupt-<timestamp>`` and rebuilt with a warning; an unwritable cache folder means "work
 without a cache" with one warning, never a crash.
@@ -15,6 +16,7 @@ import json
 import os
 import re
 import sqlite3
+import threading
 import time
 import unicodedata
 import warnings
@@ -87,6 +89,8 @@ class GeoCache:
         self.busy_timeout = busy_timeout
         self._clock = clock
         self._warned: set[str] = set()
+        self._local = threading.local()  # one connection per thread (sqlite3 objects stay in their thread)
+        self._generation = 0  # bumped when the file is replaced, so every thread reconnects
         self.path: Path | None = None
         try:
             self.path = Path(path) if path is not None else cache_dir() / CACHE_FILENAME
@@ -133,6 +137,31 @@ class GeoCache:
 
     # -- internals -----------------------------------------------------------------------------------
 
+    def close(self) -> None:
+        """Close this thread's connection (others close when their thread ends)."""
+        conn = getattr(self._local, "conn", None)
+        self._local.conn = None
+        if conn is not None:
+            conn.close()
+
+    def _connection(self) -> sqlite3.Connection:
+        """This thread's connection; a new one after fork, after the file was replaced or removed."""
+        assert self.path is not None
+        local = self._local
+        conn = getattr(local, "conn", None)
+        if conn is not None and (local.pid != os.getpid() or local.generation != self._generation
+                                 or not self.path.exists()):
+            self.close()
+            conn = None
+            if not self.path.exists():
+                self._open()
+                if self.path is None:
+                    raise sqlite3.OperationalError("cache disabled")
+        if conn is None:
+            conn = self._connect()
+            local.conn, local.pid, local.generation = conn, os.getpid(), self._generation
+        return conn
+
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
         conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout * 1000)}")
@@ -164,14 +193,14 @@ class GeoCache:
                 self._move_aside(str(err))
 
     def _run(self, action: Callable[[sqlite3.Connection], Any]) -> Any:
-        """Run one statement on a fresh connection; damaged file -> rebuild once; other trouble -> warn."""
+        """Run one statement on this thread's connection; damaged file -> rebuild once; other trouble -> warn."""
         for attempt in (1, 2):
             if self.path is None:
                 return None
             try:
-                with closing(self._connect()) as conn:
-                    return action(conn)
+                return action(self._connection())
             except sqlite3.OperationalError as err:
+                self.close()
                 if "no such table" in str(err) and attempt == 1:
                     self._open()  # someone moved the file aside under us: start a fresh one
                     continue
@@ -179,6 +208,7 @@ class GeoCache:
                                 "answers are not cached this time")
                 return None
             except sqlite3.DatabaseError as err:
+                self.close()
                 if attempt == 2:
                     self._disable(f"{self.path} stays unreadable ({err})")
                     return None
@@ -190,6 +220,8 @@ class GeoCache:
         assert self.path is not None
         stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}"
         aside = self.path.with_name(f"{self.path.name}.corrupt-{stamp}")
+        self.close()
+        self._generation += 1
         try:
             os.replace(self.path, aside)
         except FileNotFoundError:
