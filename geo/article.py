@@ -391,10 +391,15 @@ _MD_EMPHASIS = re.compile(
 )
 _MD_STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>~|])")
+_ESCAPE_BASE = 0xE000  # escaped ASCII punctuation rides in the Private Use Area while markup is removed
+_MD_UNESCAPE = re.compile("[\ue000-\ue07f]")
 
 
 def markdown_inline(line: str) -> str:
     """Drop inline Markdown markup: images, links (keep their text), code ticks, emphasis, escapes."""
+    escaped = "\\" in line
+    if escaped:  # hide escaped characters from the markup rules, restore them last
+        line = _MD_ESCAPE.sub(lambda m: chr(_ESCAPE_BASE + ord(m.group(1))), line)
     line = _MD_IMAGE.sub("", line)
     line = _MD_LINK.sub(r"\1", line)
     line = _MD_AUTOLINK.sub(r"\1", line)
@@ -402,7 +407,7 @@ def markdown_inline(line: str) -> str:
     line = _MD_STRONG.sub(r"\2", line)
     line = _MD_EMPHASIS.sub(lambda m: m.group(1) or m.group(2), line)
     line = _MD_STRIKE.sub(r"\1", line)
-    return _MD_ESCAPE.sub(r"\1", line)
+    return _MD_UNESCAPE.sub(lambda m: chr(ord(m.group()) - _ESCAPE_BASE), line) if escaped else line
 
 
 def markdown_to_text(text: str) -> tuple[str, str]:
