@@ -1,0 +1,145 @@
+"""Geoparsing evaluation: batch prediction in the EVAL.md line format and the standard metrics.
+
+Metrics (Gritta et al. 2019): geotagging precision/recall/F1 with one-to-one matching of
+overlapping spans (exact matches first, then by overlap length); for matched pairs with
+coordinates, accuracy@161 km, median and mean great-circle error, and the AUC of the
+log-error curve (lower is better).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import statistics
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from geo.gazetteer import Gazetteer
+from geo.resolve import geoparse
+
+EARTH_RADIUS_KM = 6371.0
+MAX_ERROR_KM = 20039.0
+
+
+def predict_record(record: dict[str, Any], gaz: Gazetteer, *, adjectives: bool = False) -> dict[str, Any]:
+    """One EVAL.md output line for one input line ({"id", "text", ...})."""
+    text = record.get("text")
+    if not isinstance(text, str):
+        raise ValueError(f"line with id {record.get('id')!r} has no 'text' string")
+    mentions = []
+    for res in geoparse(text, gaz):
+        m = res.mention
+        if m.adjectival and not adjectives:
+            continue
+        c = res.chosen
+        mentions.append({
+            "start": m.start, "end": m.end, "text": m.text,
+            "lat": c.lat if c else None, "lon": c.lon if c else None,
+            "name": c.name if c else None, "country": c.country if c else None,
+            "geonameid": c.geonameid if c else None, "kind": c.kind if c else None,
+            "adjectival": m.adjectival,
+        })
+    return {"id": record.get("id"), "mentions": mentions}
+
+
+def predict_lines(lines: Iterable[str], gaz: Gazetteer, *, adjectives: bool = False) -> Iterator[str]:
+    """Stream JSONL in, JSONL out (constant memory). Blank lines are skipped."""
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"line {number} is not valid JSON ({exc.msg})") from None
+        if not isinstance(record, dict):
+            raise ValueError(f"line {number} is not a JSON object")
+        yield json.dumps(predict_record(record, gaz, adjectives=adjectives), ensure_ascii=False)
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def match_spans(gold: list[dict], pred: list[dict]) -> list[tuple[dict, dict]]:
+    """One-to-one pairs of overlapping spans: identical spans first, then the largest overlaps."""
+    options = []
+    for gi, g in enumerate(gold):
+        for pi, p in enumerate(pred):
+            overlap = min(g["end"], p["end"]) - max(g["start"], p["start"])
+            if overlap > 0:
+                same = (g["start"], g["end"]) == (p["start"], p["end"])
+                options.append((not same, -overlap, gi, pi))
+    options.sort()
+    used_gold, used_pred, pairs = set(), set(), []
+    for _, _, gi, pi in options:
+        if gi not in used_gold and pi not in used_pred:
+            used_gold.add(gi)
+            used_pred.add(pi)
+            pairs.append((gold[gi], pred[pi]))
+    return pairs
+
+
+def log_error_auc(errors: list[float]) -> float:
+    """Area under the sorted ln(error+1)/ln(max error) curve, trapezoid rule, in [0, 1]."""
+    ys = [math.log(e + 1) / math.log(MAX_ERROR_KM) for e in sorted(errors)]
+    if not ys:
+        return float("nan")
+    if len(ys) == 1:
+        return ys[0]
+    return (sum(ys) - (ys[0] + ys[-1]) / 2) / (len(ys) - 1)
+
+
+@dataclass
+class Scores:
+    gold: int = 0
+    predicted: int = 0
+    matched: int = 0
+    errors: list[float] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.matched / self.predicted if self.predicted else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.matched / self.gold if self.gold else 0.0
+
+    @property
+    def f1(self) -> float:
+        p, r = self.precision, self.recall
+        return 2 * p * r / (p + r) if p + r else 0.0
+
+    @property
+    def acc161(self) -> float:
+        return sum(e <= 161 for e in self.errors) / len(self.errors) if self.errors else 0.0
+
+    def as_dict(self) -> dict[str, float | int]:
+        errors = self.errors
+        return {
+            "gold": self.gold, "predicted": self.predicted, "matched": self.matched,
+            "precision": self.precision, "recall": self.recall, "f1": self.f1,
+            "acc161": self.acc161, "n": len(errors),
+            "median_km": statistics.median(errors) if errors else float("nan"),
+            "mean_km": statistics.fmean(errors) if errors else float("nan"),
+            "auc": log_error_auc(errors),
+        }
+
+
+def score(gold: dict[str, dict], pred: dict[str, dict]) -> Scores:
+    """Score predictions (by id) against gold records (by id), like the reference scorer."""
+    s = Scores()
+    for doc_id, g in gold.items():
+        toponyms = g["toponyms"]
+        mentions = [m for m in pred.get(doc_id, {}).get("mentions", []) if m["end"] > m["start"]]
+        s.gold += len(toponyms)
+        s.predicted += len(mentions)
+        pairs = match_spans(toponyms, mentions)
+        s.matched += len(pairs)
+        for t, m in pairs:
+            if t.get("lat") is not None and m.get("lat") is not None:
+                s.errors.append(haversine_km(t["lat"], t["lon"], m["lat"], m["lon"]))
+    return s

@@ -1,0 +1,117 @@
+"""Name normalisation and word lists shared by the gazetteer builder and the mention finder.
+
+These are lists of *words* (how English news names places and people), never coordinates:
+every coordinate comes from a data package.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "–": "-", "—": "-"})
+_SPACE_RE = re.compile(r"\s+")
+
+
+def fold(text: str) -> str:
+    """Lower-case, strip diacritics, unify apostrophes: 'Wŏnsan' -> 'wonsan', 'Kyiv’s' -> "kyiv's"."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return stripped.casefold()
+
+
+def name_key(name: str) -> str:
+    """Lookup key of a place name: folded, hyphens as spaces, dots dropped, spaces collapsed."""
+    key = fold(name).replace("-", " ").replace(".", "")
+    return _SPACE_RE.sub(" ", key).strip()
+
+
+# Lower-case words allowed inside a multi-word name ("Bosnia and Herzegovina", "Rostov-on-Don").
+CONNECTORS = frozenset(
+    "of and the on upon de del della der des di du da do dos das la le les el al am an im in en sur y".split()
+)
+
+# Words that turn a region's stem into the region ("the Kursk region", "Kherson oblast").
+REGION_WORDS = (
+    "region", "oblast", "province", "governorate", "prefecture", "krai", "kray", "state", "territory",
+)
+
+# Common English short forms of country names that the country data lacks.
+COUNTRY_ALIASES = {
+    "GB": ("Britain", "Great Britain", "U.K.", "UK"),
+    "US": ("America", "U.S.", "U.S.A.", "United States", "US", "USA"),
+    "KP": ("DPRK", "D.P.R.K."),
+    "KR": ("ROK",),
+    "CN": ("PRC", "Mainland China"),
+    "AE": ("UAE", "U.A.E.", "Emirates"),
+    "CD": ("DRC", "DR Congo", "Democratic Republic of Congo"),
+    "CZ": ("Czechia",),
+    "NL": ("Holland",),
+    "TT": ("T&T",),
+    "VA": ("Vatican", "Holy See"),
+    "CI": ("Ivory Coast",),
+    "MM": ("Burma",),
+    "TR": ("Türkiye", "Turkiye"),
+    "SZ": ("Swaziland",),
+    "MK": ("Macedonia",),
+    "CV": ("Cape Verde",),
+    "PS": ("Palestinian Territories",),
+}
+
+# Abbreviations written in capitals that may be matched as written (never IATA codes or ISO codes).
+ABBREVIATIONS = frozenset(
+    name_key(a) for aliases in COUNTRY_ALIASES.values() for a in aliases if a.replace(".", "").isupper()
+) | frozenset({"eu"})
+
+# Adjectives naming a continent (countries' demonyms come from the countryinfo package).
+CONTINENT_ADJECTIVES = {
+    "AF": ("African",),
+    "AS": ("Asian",),
+    "EU": ("European",),
+    "NA": ("North American",),
+    "SA": ("South American", "Latin American"),
+    "OC": ("Oceanian",),
+    "AN": ("Antarctic",),
+}
+CONTINENT_ALIASES = {"EU": ("EU", "European Union")}
+
+# Extra demonyms the country data lacks or spells differently.
+EXTRA_DEMONYMS = {
+    "GB": ("British", "English", "Scottish", "Welsh"),
+    "US": ("American",),
+    "KP": ("North Korean",),
+    "KR": ("South Korean",),
+    "NL": ("Dutch",),
+    "PH": ("Philippine", "Filipino"),
+}
+
+# Words before a capitalised name that make it a person, not a place ("President Jordan ...").
+PERSON_TITLES = frozenset(
+    """mr mrs ms miss dr prof sir dame lord lady president vice minister secretary chancellor premier
+    senator sen rep representative governor gov mayor judge justice king queen prince princess pope
+    general gen colonel col captain capt lieutenant lt sergeant sgt officer chief coach director
+    ambassador spokesman spokeswoman spokesperson leader chairman chairwoman ceo saint st father
+    brother sister rev reverend rabbi imam sheikh emir sultan marshal admiral commander detective
+    professor author actor actress singer rapper striker midfielder defender goalkeeper""".split()
+)
+
+# Words after a place name that make the whole phrase an organisation or event in which the place is
+# only embedded ("Washington Post"); gold annotations keep the embedded place, so we keep it too,
+# but they stop a following capitalised word from making the phrase a person's name.
+ORG_WORDS = frozenset(
+    """times post herald tribune journal news daily gazette telegraph mail chronicle observer
+    university college school institute academy hospital clinic airport station port harbour harbor
+    city county council board commission committee court police department ministry government
+    parliament assembly congress senate house museum gallery library theatre theater stadium arena
+    park zoo bank exchange fc united club team rangers athletic athletics cup open marathon games
+    festival fair company corporation corp inc ltd group airlines airways railway railways motors
+    energy oil gas power water authority agency service services party front army navy forces
+    embassy consulate church cathedral mosque temple street road avenue bridge river lake valley
+    mountain mountains island islands bay sea ocean coast district region province state
+    declaration accord agreement treaty protocol summit conference""".split()
+)
+
+MONTHS_AND_DAYS = frozenset(
+    """january february march april may june july august september october november december
+    monday tuesday wednesday thursday friday saturday sunday""".split()
+)

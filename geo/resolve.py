@@ -1,0 +1,151 @@
+"""Pick one place per mention, using the whole document as context.
+
+Score of a candidate = kind/population prior + how it was named + document context:
+- countries and continents outrank cities, cities rank by population, alternate names count less;
+- countries the document names (or whose big cities it names) lift their cities and regions;
+- a qualifier right after the name ("Moscow, Idaho") decides;
+- small towns (under ``SMALL_TOWN``) are only kept when their country is in the document.
+Every resolved mention keeps a confidence (softmax share of its best score) and its alternatives.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+
+from geo.gazetteer import ABBREVIATION, ADJECTIVE, ALTERNATE, REGION_PHRASE, Candidate, Gazetteer
+from geo.toponyms import RawMention
+
+SMALL_TOWN = 15_000
+KIND_PRIOR = {"continent": 9.0, "country": 10.0, "region": 6.0, "feature": 6.0}
+VIA_BONUS = {ALTERNATE: -3.0, REGION_PHRASE: 3.0, ABBREVIATION: 0.0, ADJECTIVE: 0.0}
+COUNTRY_CONTEXT_BONUS = 2.5
+REGION_CONTEXT_BONUS = 2.0
+QUALIFIER_BONUS = 6.0
+
+
+@dataclass
+class Resolution:
+    """A mention and the place chosen for it (``chosen`` is None when nothing fits)."""
+
+    mention: RawMention
+    chosen: Candidate | None
+    confidence: float = 0.0
+    alternatives: list[tuple[Candidate, float]] = field(default_factory=list)
+
+
+def prior(cand: Candidate, via: str) -> float:
+    if cand.kind == "city":
+        base = 2.0 + 1.2 * math.log10(max(cand.population, 1))
+    else:
+        base = KIND_PRIOR.get(cand.kind, 5.0)
+    return base + VIA_BONUS.get(via, 0.0)
+
+
+def _options(mention: RawMention) -> dict[str, tuple[Candidate, str]]:
+    """Distinct candidates with the best way each was named; adjectives only reach their country."""
+    out: dict[str, tuple[Candidate, str]] = {}
+    rank = {"name": 0, ABBREVIATION: 1, REGION_PHRASE: 1, ADJECTIVE: 2, ALTERNATE: 3}
+    for hit in mention.hits:
+        if mention.adjectival and hit.via != ADJECTIVE:
+            continue
+        current = out.get(hit.candidate.id)
+        if current is None or rank[hit.via] < rank[current[1]]:
+            out[hit.candidate.id] = (hit.candidate, hit.via)
+    return out
+
+
+def _region_code(cand: Candidate) -> str | None:
+    """ISO 3166-2 code of a candidate's first-level region when the data allows it."""
+    if cand.kind == "region":
+        return cand.admin1
+    if cand.kind == "city" and cand.country == "US" and cand.admin1:
+        return f"US-{cand.admin1}"
+    return None
+
+
+def _anchors(options: list[dict[str, tuple[Candidate, str]]]) -> tuple[Counter, set[str]]:
+    """Countries and regions the document names without doubt: the context for everything else."""
+    countries: Counter = Counter()
+    regions: set[str] = set()
+    for opts in options:
+        if not opts:
+            continue
+        ranked = sorted(opts.values(), key=lambda cv: prior(*cv), reverse=True)
+        best, via = ranked[0]
+        margin = prior(best, via) - (prior(*ranked[1]) if len(ranked) > 1 else 0.0)
+        if best.kind in ("country", "region") or (best.kind == "city" and best.population >= 100_000):
+            if margin >= 2.0 or len(ranked) == 1:
+                if best.country:
+                    countries[best.country] += 1
+                code = _region_code(best)
+                if code and best.kind == "region":
+                    regions.add(code)
+    return countries, regions
+
+
+def _qualifier(text: str, mention: RawMention, following: RawMention | None) -> RawMention | None:
+    """The mention right after ', ' ("Moscow, Idaho"), if any."""
+    if following is None:
+        return None
+    gap = text[mention.end : following.start]
+    return following if gap in (", ", ",") else None
+
+
+def resolve(text: str, mentions: list[RawMention]) -> list[Resolution]:
+    """Resolve every mention of one document."""
+    options = [_options(m) for m in mentions]
+    countries, regions = _anchors(options)
+    out = []
+    for index, (mention, opts) in enumerate(zip(mentions, options, strict=True)):
+        following = mentions[index + 1] if index + 1 < len(mentions) else None
+        qualifier = _qualifier(text, mention, following)
+        qualifier_places = [h.candidate for h in qualifier.hits] if qualifier else []
+        scored = []
+        for cand, via in opts.values():
+            score = prior(cand, via)
+            if cand.kind in ("city", "region") and cand.country in countries:
+                score += COUNTRY_CONTEXT_BONUS
+            code = _region_code(cand)
+            if cand.kind == "city" and code and code in regions:
+                score += REGION_CONTEXT_BONUS
+            if any(_qualifies(q, cand) for q in qualifier_places):
+                score += QUALIFIER_BONUS
+            elif cand.kind == "city" and cand.population < SMALL_TOWN and cand.country not in countries:
+                continue
+            scored.append((score, cand))
+        if not scored:
+            out.append(Resolution(mention, None))
+            continue
+        scored.sort(key=lambda sc: (-sc[0], sc[1].id))
+        top = scored[0][0]
+        weights = [math.exp(s - top) for s, _ in scored]
+        total = sum(weights)
+        out.append(
+            Resolution(
+                mention,
+                scored[0][1],
+                confidence=weights[0] / total,
+                alternatives=[(c, w / total) for (_, c), w in zip(scored[1:6], weights[1:6], strict=False)],
+            )
+        )
+    return out
+
+
+def _qualifies(qualifier: Candidate, cand: Candidate) -> bool:
+    """Does the qualifying place contain the candidate (its country or its first-level region)?"""
+    if qualifier.id == cand.id:
+        return False
+    if qualifier.kind == "country":
+        return qualifier.country == cand.country
+    if qualifier.kind == "region":
+        return _region_code(cand) == qualifier.admin1 and cand.country == qualifier.country
+    return False
+
+
+def geoparse(text: str, gaz: Gazetteer) -> list[Resolution]:
+    """Find and resolve every place mention in ``text``."""
+    from geo.toponyms import find_mentions
+
+    return resolve(text, find_mentions(text, gaz))

@@ -1,0 +1,249 @@
+"""Find place mentions in text: char spans into the ORIGINAL text, each with its gazetteer candidates.
+
+Overlap rule: scanning left to right, at each token the LONGEST name in the gazetteer wins and the
+scan resumes after it ("New York City" beats "New York" beats "York"; "North Korean" beats "Korean").
+False-positive rules (each is a small function, measured on the dev set, see README):
+- case: every word of a name is capitalised (connectors like "of" excepted); all-caps only for known
+  abbreviations ("US", "EU") or for a major place written in a dateline ("WASHINGTON");
+- common words ("March", "Police", "Nice", "Reading") need a locative word before them ("in Nice");
+- people: a name after a title ("President", "Minister") or after a given name ("George Washington"),
+  a given name followed by a surname ("Paris Hilton"), and any later bare use of a token seen in a
+  person's name in the same document ("Kim" after "Kim Jong Un").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from geo.gazetteer import ABBREVIATION, ADJECTIVE, REGION_PHRASE, Gazetteer, NameHit
+from geo.names import ABBREVIATIONS, CONNECTORS, ORG_WORDS, PERSON_TITLES, REGION_WORDS, name_key
+
+TOKEN_RE = re.compile(r"(?:[^\W\d_]\.){2,}|\w+(?:[’'&]\w+)*", re.UNICODE)
+LOCATIVE_WORDS = frozenset(
+    "in at near from to outside inside across around into through towards toward via visited visit "
+    "visiting reached entered left".split()
+)
+PLACE_MODIFIERS = frozenset(
+    "greater central north south east west northern southern eastern western upper lower new old "
+    "downtown metro metropolitan inner outer mainland occupied rural coastal northeast northwest "
+    "southeast southwest".split()
+)
+FUNCTION_WORDS = frozenset(
+    "the a an in at on of to for from by with and or but as if when while after before since during "
+    "across near into over under about like than then this that these those there here it its his her "
+    "their our my your we they he she you i both all some many most no not so yet also even still only "
+    "why how what where who which whose meanwhile however although though because unlike including "
+    "said says according".split()
+)
+SHORT_ABBREVIATIONS = frozenset({"st", "ft", "mt", "pt"})
+_POSSESSIVE = ("'s", "’s")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    start: int
+    end: int
+    text: str
+
+    @property
+    def key(self) -> str:
+        return name_key(self.text)
+
+
+@dataclass
+class RawMention:
+    """A span the gazetteer knows, before resolution."""
+
+    start: int
+    end: int
+    text: str
+    key: str
+    hits: list[NameHit]
+    adjectival: bool = False
+
+
+def tokenize(text: str) -> list[Token]:
+    """Word tokens with spans; a trailing possessive ('s) is left out of the token."""
+    tokens = []
+    for match in TOKEN_RE.finditer(text):
+        start, end = match.span()
+        word = match.group()
+        if word.endswith(_POSSESSIVE) and len(word) > 2:
+            end -= 2
+            word = word[:-2]
+        tokens.append(Token(start, end, word))
+    return tokens
+
+
+def _joinable(text: str, left: Token, right: Token) -> bool:
+    """Can ``left`` and ``right`` belong to one name? Only spaces, a hyphen or 'St. ' lie between."""
+    gap = text[left.end : right.start]
+    if gap in (" ", "-", "  "):
+        return True
+    if gap == ". " and left.text.lower() in SHORT_ABBREVIATIONS:
+        return True
+    return False
+
+
+def _capitalised(word: str) -> bool:
+    return word[:1].isupper() or word[:1].isdigit()
+
+
+def _is_upper(word: str) -> bool:
+    letters = [ch for ch in word if ch.isalpha()]
+    return len(letters) >= 2 and all(ch.isupper() for ch in letters)
+
+
+def _case_ok(words: list[Token], key: str) -> bool:
+    """Every word capitalised except connectors inside and a region word at the end."""
+    if not _capitalised(words[0].text):
+        return False
+    for i, tok in enumerate(words[1:], start=1):
+        lower = tok.text.lower()
+        if _capitalised(tok.text):
+            continue
+        if lower in CONNECTORS and i < len(words) - 1:
+            continue
+        if lower in REGION_WORDS and i == len(words) - 1:
+            continue
+        return False
+    if any(_is_upper(t.text) for t in words) and key not in ABBREVIATIONS:
+        return all(_is_upper(t.text) or t.text.lower() in CONNECTORS for t in words) and len(key) >= 4
+    return True
+
+
+def _sentence_initial(text: str, tok: Token) -> bool:
+    before = text[max(0, tok.start - 4) : tok.start].rstrip(" \t\"'“‘([")
+    return not before or before[-1] in ".!?:\n;•*#>-—"
+
+
+def scan(text: str, tokens: list[Token], gaz: Gazetteer) -> list[tuple[int, int, str]]:
+    """Longest-match scan: (first token index, token count, key) for every gazetteer name found."""
+    found = []
+    i, n = 0, len(tokens)
+    max_len = gaz.max_tokens
+    while i < n:
+        best = None
+        # Grow the window while tokens are joinable, then try longest first.
+        limit = 1
+        while limit < max_len and i + limit < n and _joinable(text, tokens[i + limit - 1], tokens[i + limit]):
+            limit += 1
+        if _capitalised(tokens[i].text):
+            for length in range(limit, 0, -1):
+                words = tokens[i : i + length]
+                key = " ".join(t.key for t in words)
+                if key in gaz and _case_ok(words, key):
+                    best = (i, length, key)
+                    break
+        if best:
+            found.append(best)
+            i += best[1]
+        else:
+            i += 1
+    return found
+
+
+def _person_tokens(text: str, tokens: list[Token], gaz: Gazetteer, place_starts: set[int]) -> set[str]:
+    """Keys of tokens that belong to people's names in this text (title + Name, Given Surname)."""
+    people: set[str] = set()
+    n = len(tokens)
+    for i, tok in enumerate(tokens):
+        lower = tok.key
+        starts_name = False
+        if lower in PERSON_TITLES and i + 1 < n and _joinable(text, tok, tokens[i + 1]) and _capitalised(tokens[i + 1].text):
+            j = i + 1
+            starts_name = True
+        elif (
+            lower in gaz.first_names
+            and _capitalised(tok.text)
+            and not _is_upper(tok.text)
+            and i + 1 < n
+            and _joinable(text, tok, tokens[i + 1])
+            and _capitalised(tokens[i + 1].text)
+            and not _is_upper(tokens[i + 1].text)
+            and tokens[i + 1].key not in ORG_WORDS
+            and tokens[i + 1].key not in FUNCTION_WORDS
+            and i + 1 not in place_starts
+        ):
+            j = i
+            starts_name = True
+        if not starts_name:
+            continue
+        while j < n and _capitalised(tokens[j].text) and not _is_upper(tokens[j].text):
+            if tokens[j].key in ORG_WORDS or tokens[j].key in FUNCTION_WORDS:
+                break
+            people.add(tokens[j].key)
+            if j + 1 < n and _joinable(text, tokens[j], tokens[j + 1]):
+                j += 1
+            else:
+                break
+    return people
+
+
+def find_mentions(text: str, gaz: Gazetteer) -> list[RawMention]:
+    """Every place mention in ``text`` that survives the false-positive rules, in text order."""
+    tokens = tokenize(text)
+    found = scan(text, tokens, gaz)
+    place_starts = {i for i, _, _ in found}
+    people = _person_tokens(text, tokens, gaz, place_starts)
+    mentions = []
+    for i, length, key in found:
+        words = tokens[i : i + length]
+        hits = gaz.hits(key)
+        if not _keep(text, tokens, i, length, key, hits, gaz, people):
+            continue
+        start, end = words[0].start, words[-1].end
+        adjectival = all(h.via == ADJECTIVE for h in hits if h.via != "alt") and any(
+            h.via == ADJECTIVE for h in hits
+        )
+        mentions.append(RawMention(start, end, text[start:end], key, hits, adjectival))
+    return mentions
+
+
+def _keep(text: str, tokens: list[Token], i: int, length: int, key: str, hits: list[NameHit],
+          gaz: Gazetteer, people: set[str]) -> bool:
+    """The false-positive rules for one scanned name."""
+    words = tokens[i : i + length]
+    strong_kinds = {h.candidate.kind for h in hits if h.via not in ("alt",)}
+    is_major = bool(strong_kinds & {"country", "continent", "region"}) or any(
+        h.candidate.population >= 100_000 and h.via != "alt" for h in hits
+    )
+    if any(_is_upper(t.text) for t in words) and key not in ABBREVIATIONS and not is_major:
+        return False
+    if any(h.via in (ABBREVIATION, REGION_PHRASE, ADJECTIVE) for h in hits):
+        return True
+    prev = tokens[i - 1] if i > 0 else None
+    nxt = tokens[i + length] if i + length < len(tokens) else None
+    prev_adjacent = prev is not None and _joinable(text, prev, words[0])
+    next_adjacent = nxt is not None and _joinable(text, words[-1], nxt)
+    # After a title or a given name: a person ("President Jordan", "George Washington").
+    if prev_adjacent and prev.key in PERSON_TITLES and _capitalised(prev.text):
+        return False
+    if (
+        prev_adjacent
+        and _capitalised(prev.text)
+        and prev.key in gaz.first_names
+        and prev.key not in PLACE_MODIFIERS
+        and not (prev.key in FUNCTION_WORDS and _sentence_initial(text, prev))
+        and not is_major
+    ):
+        return False
+    if length == 1 and key in people and not (strong_kinds & {"country", "continent"}):
+        return False
+    # A given name followed by a surname: "Paris Hilton", "Jordan Peterson".
+    if (
+        length == 1
+        and key in gaz.first_names
+        and next_adjacent
+        and _capitalised(nxt.text)
+        and not _is_upper(nxt.text)
+        and nxt.key not in ORG_WORDS
+        and nxt.key not in CONNECTORS
+        and nxt.key not in gaz
+    ):
+        return False
+    # Everyday words need a locative word before them ("in Nice", not "Nice weather").
+    if length == 1 and key in gaz.common_words:
+        return prev is not None and prev.key in LOCATIVE_WORDS and not _is_upper(prev.text)
+    return True
