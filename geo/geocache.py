@@ -250,3 +250,29 @@ class GeoCache:
         if kind not in self._warned:
             self._warned.add(kind)
             warnings.warn(message, CacheWarning, stacklevel=3)
+
+
+def benchmark(n: int = 2000, path: str | Path | None = None) -> dict[str, float]:
+    """Microseconds per put and per get (hit and miss) on a fresh cache file; for ``python -m geo bench``."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        cache = GeoCache(Path(path) if path is not None else Path(tmp) / CACHE_FILENAME)
+        answer = [{"name": "Testville", "lat": 1.0, "lon": 2.0, "country": "FR", "kind": "city",
+                   "source": "geocoder:nominatim", "raw": {"display_name": "Testville, Testland"}}]
+        keys = [cache_key("nominatim", f"place {i}") for i in range(n)]
+        start = time.perf_counter()
+        for key in keys:
+            cache.put(key, answer, provider="nominatim", query="place")
+        put = time.perf_counter() - start
+        start = time.perf_counter()
+        for key in keys:
+            cache.get(key)
+        hit = time.perf_counter() - start
+        start = time.perf_counter()
+        for i in range(n):
+            cache.get(f"missing-{i}")
+        miss = time.perf_counter() - start
+        cache.close()
+    scale = 1e6 / n
+    return {"n": n, "put_us": put * scale, "get_hit_us": hit * scale, "get_miss_us": miss * scale}

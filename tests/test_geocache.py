@@ -9,13 +9,14 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import warnings
 from pathlib import Path
 
 import pytest
 
-from geo.geocache import CACHE_FILENAME, CacheWarning, GeoCache, cache_key, normalise_query
+from geo.geocache import CACHE_FILENAME, CacheWarning, GeoCache, benchmark, cache_key, normalise_query
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -169,3 +170,23 @@ def test_unwritable_cache_folder_means_no_cache_and_one_warning(tmp_path, monkey
         assert len(cache) == 0 and cache.get("k") is None
     messages = [str(w.message) for w in caught if issubclass(w.category, CacheWarning)]
     assert len(messages) == 1 and "GEO_CACHE_DIR" in messages[0]
+
+
+def test_threads_sharing_one_cache_lose_nothing(tmp_path):
+    cache = GeoCache(tmp_path / "c.sqlite3")
+
+    def write(prefix: str) -> None:
+        for i in range(100):
+            cache.put(f"{prefix}{i}", i, provider="p", query="q")
+
+    threads = [threading.Thread(target=write, args=(p,)) for p in "abcd"]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(cache) == 400 and cache.get("d99").answer == 99
+
+
+def test_benchmark_reports_figures():
+    figures = benchmark(n=50)
+    assert figures["n"] == 50 and all(figures[k] > 0 for k in ("put_us", "get_hit_us", "get_miss_us"))
