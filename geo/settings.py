@@ -37,7 +37,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("geocoder_options", "GEO_GEOCODER_OPTIONS", {},
             'JSON object passed to the geopy geocoder, e.g. {"domain": "127.0.0.1:8080", "scheme": "http"}.'),
     Setting("user_agent", "GEO_USER_AGENT", DEFAULT_USER_AGENT,
-            "User-Agent sent to the geocoder; name your application and a contact (geopy's sample agents are refused)."),
+            "User-Agent sent to the geocoder: your application's name and a contact. geopy's sample agents are "
+            "refused, and the public Nominatim server needs one of your own (not this default)."),
     Setting("geocoder_timeout", "GEO_GEOCODER_TIMEOUT", 10.0,
             "Seconds to wait for one geocoder answer before giving up on that attempt."),
     Setting("geocoder_min_delay", "GEO_GEOCODER_MIN_DELAY", 1.0,

@@ -130,6 +130,7 @@ class NominatimStub:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            disable_nagle_algorithm = True  # headers and body go out in two writes: no 40 ms delayed-ACK stall
 
             def do_GET(self) -> None:  # noqa: N802 (http.server's name)
                 url = urlsplit(self.path)
