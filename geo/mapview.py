@@ -484,6 +484,8 @@ def build_map(doc: Document, *, selected_place: str | None = None, assets: str =
         lons = [p.lon for p in places]
         m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(40, 40), max_zoom=6)
 
+    folium.LayerControl(collapsed=True, position="topright").add_to(m)
+
     registry = ",".join(f"{htmlsafe.script_json(k)}:{v}" for k, v in markers.items())
     ids = htmlsafe.script_json({str(i): p.id for i, p in enumerate(places)})
     selected_index = next((str(i) for i, p in enumerate(places) if p.id == selected_place), None)

@@ -1,0 +1,81 @@
+"""Unit tests for the static HTML export and the GeoJSON export."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from test_mapview import HOSTILE, make_doc
+
+from geo import export
+
+BAD = " " + " ".join(HOSTILE)
+
+
+def test_no_network_reference_in_any_script_or_stylesheet():
+    page = export.export_html(make_doc())
+    tags = re.findall(r"<(?:script|link)\b[^>]*>", page)
+    assert tags
+    for tag in tags:
+        ref = re.search(r"\b(?:src|href)=\"([^\"]*)\"", tag)
+        assert ref is None or ref.group(1).startswith("data:"), tag[:120]
+    assert not re.search(r"<(?:script|link)\b[^>]*(?:src|href)=\"?(?:https?:)?//", page)
+
+
+def test_two_exports_are_byte_identical_and_carry_no_random_ids():
+    doc = make_doc()
+    first = export.export_html(doc)
+    assert first == export.export_html(make_doc())
+    assert not re.search(r"[0-9a-f]{32}", first)
+    assert doc.article.id[:8] in first  # element ids derive from the document
+
+
+def test_panel_has_anchored_passages_and_focusable_mentions():
+    doc = make_doc()
+    page = export.export_html(doc)
+    for passage in doc.article.passages:
+        assert f'id="{passage.id}"' in page
+    mentions = re.findall(
+        r"<mark class=\"geo-mention[^\"]*\" role=\"button\" tabindex=\"0\" data-place=\"(\d)\""
+        r" aria-label=\"([^\"]+)\">([^<]+)</mark>",
+        page,
+    )
+    assert len(mentions) == sum(len(p.mentions) for p in doc.places)
+    for key, label, words in mentions:
+        assert doc.places[int(key)].name == words and words in label
+
+
+def test_hostile_article_injects_nothing_into_the_page():
+    clean = export.export_html(make_doc())
+    page = export.export_html(make_doc(extra=BAD, title="Kyiv" + BAD))
+    assert page.count("<script") == clean.count("<script")
+    assert page.count("<img") == clean.count("<img") == 0
+    assert "<script>alert(1)" not in page and "${alert(1)}" not in page and "onerror=alert(1)>" not in page
+    assert "<title>Kyiv &lt;script&gt;" in page
+
+
+def test_geojson_is_an_rfc7946_feature_collection_in_lon_lat_order():
+    doc = make_doc()
+    data = json.loads(json.dumps(export.export_geojson(doc)))
+    assert data["type"] == "FeatureCollection" and "crs" not in data
+    assert len(data["features"]) == len(doc.places)
+    for feature, place in zip(data["features"], doc.places, strict=True):
+        assert feature["type"] == "Feature" and feature["geometry"]["type"] == "Point"
+        lon, lat = feature["geometry"]["coordinates"]
+        assert (lon, lat) == (place.lon, place.lat)
+        assert -180 <= lon <= 180 and -90 <= lat <= 90
+        props = feature["properties"]
+        assert props["name"] == place.name and props["mention_count"] == len(place.mentions)
+        for m in props["mentions"]:
+            assert doc.article.text[m["start"] : m["end"]] == m["text"]
+    pyongyang = data["features"][0]
+    assert pyongyang["geometry"]["coordinates"][0] > 90  # longitude first: 125.75 E is no latitude
+    assert pyongyang["properties"]["passages"] == ["p1", "p3"]
+
+
+def test_write_helpers_write_what_the_functions_return(tmp_path):
+    doc = make_doc()
+    page = export.write_export(doc, tmp_path / "out" / "map.html")
+    assert page.read_text(encoding="utf-8") == export.export_html(doc)
+    geo = export.write_geojson(doc, tmp_path / "map.geojson")
+    assert json.loads(geo.read_text(encoding="utf-8")) == json.loads(json.dumps(export.export_geojson(doc)))
