@@ -105,9 +105,13 @@ def _country_filter(country_codes: list[str] | None) -> set[str] | None:
 # ---------------------------------------------------------------------------------------------------
 
 
+_CANDIDATE_EXTRAS = ("id", "geonameid", "population", "admin1")
+
+
 class OfflineGeocoder:
     """Adapts the offline gazetteer: ``lookup(name)`` returns ranked candidates with attributes
-    name, lat, lon, country, kind, geonameid, population (e.g. ``load_gazetteer().search``)."""
+    name, lat, lon, country, kind and optionally id, geonameid, population, admin1 (kept in ``raw``),
+    e.g. ``lambda q: load_gazetteer().search(q, limit=10)``."""
 
     name = GAZETTEER_SOURCE
 
@@ -125,8 +129,7 @@ class OfflineGeocoder:
             found.append(GeoResult(
                 name=cand.name, lat=float(cand.lat), lon=float(cand.lon), country=country,
                 kind=getattr(cand, "kind", None) or "feature", source=GAZETTEER_SOURCE,
-                raw={"geonameid": getattr(cand, "geonameid", None),
-                     "population": getattr(cand, "population", None)}))
+                raw={attr: getattr(cand, attr, None) for attr in _CANDIDATE_EXTRAS}))
             if exactly_one:
                 break
         return found
