@@ -53,7 +53,7 @@ separator = st.lists(st.sampled_from(["", " ", "\t", "  "]), min_size=1, max_siz
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.lists(st.tuples(paragraph, separator), min_size=1, max_size=8), st.sampled_from(["", " ", "\n\n"]))
 def test_passages_recover_every_paragraph(pieces, lead):
     text = lead + "".join(para + sep for para, sep in pieces)
@@ -177,6 +177,15 @@ def test_stdlib_fallback_drops_scripts_and_keeps_the_title():
     )
     assert title == "Kyiv news"
     assert body == "First\n\ntext\n\nafter break"
+
+
+def test_html_over_the_trafilatura_limit_uses_the_fallback(monkeypatch):
+    monkeypatch.setattr(article_module, "TRAFILATURA_MAX_CHARS", 100)
+    article = read_article(PAGE, filename="page.html")
+    assert article.title == "Lavrov lands in Pyongyang"
+    assert "Wonsan" in article.text and "the Kursk region" in article.text
+    for junk in ("Lisbon", "Oslo", "Helsinki", "color", "<"):
+        assert junk not in article.text
 
 
 def test_html_with_no_text_is_refused_as_empty():
