@@ -108,8 +108,11 @@ def format_size(n_bytes: int) -> str:
 
 def too_large_error(size: int | str, max_bytes: int) -> InputError:
     size_text = size if isinstance(size, str) else format_size(size)
+    limit_text = format_size(max_bytes)
+    if size_text == limit_text:  # just over the limit: rounding would hide the difference
+        size_text, limit_text = f"{size:,} bytes", f"{max_bytes:,} bytes"
     return InputError(
-        f"the article is too large ({size_text}; the limit is {format_size(max_bytes)}): "
+        f"the article is too large ({size_text}; the limit is {limit_text}): "
         "use a shorter excerpt or split it into several articles"
     )
 

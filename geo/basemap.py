@@ -30,7 +30,8 @@ def cache_path() -> Path:
     return cache_dir() / CACHE_NAME
 
 
-def _rounded(geom: Any, decimals: int) -> dict[str, Any]:
+def rounded_geojson(geom: Any, decimals: int) -> dict[str, Any]:
+    """GeoJSON mapping of a shapely geometry with coordinates rounded (smaller, stable output)."""
     import numpy as np
     import shapely
     from shapely.geometry import mapping
@@ -56,12 +57,12 @@ def _build() -> dict[str, Any]:
                 {
                     "type": "Feature",
                     "properties": {"name": rec.name, "iso_a2": rec.iso_a2},
-                    "geometry": _rounded(shapely.multipolygons(parts), BASEMAP_DECIMALS),
+                    "geometry": rounded_geojson(shapely.multipolygons(parts), BASEMAP_DECIMALS),
                 }
             )
         key = rec.iso_a2 or rec.adm0_a3
         if key and not detailed.is_empty and key not in outlines:
-            outlines[key] = _rounded(detailed, OUTLINE_DECIMALS)
+            outlines[key] = rounded_geojson(detailed, OUTLINE_DECIMALS)
     return {
         "format": FORMAT,
         "source": naturalearth.data_version(),
@@ -124,7 +125,7 @@ def shared_border(code_a: str, code_b: str) -> dict[str, Any] | None:
     lines = [p for p in shapely.get_parts(line) if p.geom_type == "LineString" and p.length > 0]
     if not lines:
         return None
-    return _rounded(shapely.multilinestrings(lines), OUTLINE_DECIMALS)
+    return rounded_geojson(shapely.multilinestrings(lines), OUTLINE_DECIMALS)
 
 
 def shared_borders(codes: list[str]) -> list[tuple[str, str, dict[str, Any]]]:

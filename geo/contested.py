@@ -3,6 +3,8 @@
 Each entry says who holds sovereignty under international law (``de_jure``), who runs the place on the
 ground (``administered_by``), who else claims it, since when, and the public record the status rests on.
 Codes are ISO 3166-1 alpha-2 where a state exists; otherwise a short plain-words label.
+``administered_by_position`` means each side runs its own part: the administering state is the
+country whose polygon holds the point (Kashmir along the Line of Control, the two halves of the DMZ).
 
 ``status`` (table vocabulary) and how it maps onto the Document's ``border.status``:
 
@@ -134,7 +136,8 @@ TERRITORIES: tuple[dict[str, Any], ...] = (
         "id": "korean_dmz",
         "name": "Korean Demilitarized Zone",
         "de_jure": None,
-        "administered_by": "KP / KR (each its own half, under the armistice)",
+        "administered_by": None,
+        "administered_by_position": True,
         "claimants": ("KP", "KR"),
         "status": "disputed",
         "since": "1953",
@@ -185,7 +188,8 @@ TERRITORIES: tuple[dict[str, Any], ...] = (
         "id": "kashmir",
         "name": "Kashmir",
         "de_jure": None,
-        "administered_by": "where the point lies (IN or PK)",
+        "administered_by": None,
+        "administered_by_position": True,
         "claimants": ("IN", "PK"),
         "status": "disputed",
         "since": "1947",

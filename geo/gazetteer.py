@@ -34,6 +34,7 @@ from geo.names import (
     COUNTRY_ALIASES,
     EXTRA_DEMONYMS,
     MONTHS_AND_DAYS,
+    NEVER_ALONE,
     REGION_WORDS,
     name_key,
 )
@@ -233,6 +234,8 @@ def _add_countries(b: _Builder) -> dict[str, int]:
         iso = (info.get("ISO") or {}).get("alpha2")
         if iso not in by_iso:
             continue
+        if not info.get("altSpellings"):
+            continue  # constituent countries (England, Wales) share their state's code: left to regions
         index = by_iso[iso]
         if info.get("name"):
             b.add_name(info["name"], index, PRIMARY)
@@ -367,7 +370,7 @@ def _common_words(names: dict, places: list[tuple], major_keys: set[str]) -> lis
     for key, entries in names.items():
         if " " in key or not key.isalpha():
             continue
-        if key in MONTHS_AND_DAYS:
+        if key in MONTHS_AND_DAYS or key in NEVER_ALONE:
             out.append(key)
             continue
         if key in major_keys:

@@ -348,6 +348,21 @@ def _country_name(code: str) -> str:
     return code
 
 
+def _territory_outline(territory_id: str) -> dict[str, Any] | None:
+    """Simplified area of a contested territory from geo.borders, when that module and its cache exist."""
+    try:
+        from geo.borders import load_border_index
+    except ImportError:
+        return None
+    try:
+        geom = load_border_index().territory_geoms.get(territory_id)
+    except Exception:  # noqa: BLE001 - no hatched area beats no map
+        return None
+    if geom is None or geom.is_empty:
+        return None
+    return basemap.rounded_geojson(geom.simplify(0.01, preserve_topology=True), basemap.OUTLINE_DECIMALS)
+
+
 def _add_areas(m: folium.Map, places: list[Place]) -> None:
     named, holding = _country_codes(places)
     areas = folium.FeatureGroup(name="Countries and regions mentioned", show=True)
@@ -401,13 +416,21 @@ def _add_areas(m: folium.Map, places: list[Place]) -> None:
         "fillColor": "url(#geo-hatch)",
         "fillOpacity": 1,
     }
+    seen_territories: set[str] = set()
     for p in places:
         status = (p.border or {}).get("status")
         if status not in CONTESTED:
             continue
-        label = htmlsafe.text(f"{p.name}: {status}")
-        geom = basemap.country_outline(p.country) if p.kind == "country" else None
+        territory = (p.border or {}).get("territory") or {}
+        label = htmlsafe.text(f"{territory.get('name') or p.name}: {status}")
+        tid = str(territory.get("id") or "")
+        if tid in seen_territories:
+            continue
+        geom = _territory_outline(tid) if tid else None
+        if geom is None and p.kind == "country":
+            geom = basemap.country_outline(p.country)
         if geom is not None:
+            seen_territories.add(tid)
             folium.GeoJson(
                 {"type": "Feature", "properties": {}, "geometry": geom},
                 style_function=lambda _f: hatch,

@@ -77,7 +77,7 @@ CONTINENT_ALIASES = {"EU": ("EU", "European Union")}
 
 # Extra demonyms the country data lacks or spells differently.
 EXTRA_DEMONYMS = {
-    "GB": ("British", "English", "Scottish", "Welsh"),
+    "GB": ("British",),
     "US": ("American",),
     "KP": ("North Korean",),
     "KR": ("South Korean",),
@@ -109,6 +109,12 @@ ORG_WORDS = frozenset(
     embassy consulate church cathedral mosque temple street road avenue bridge river lake valley
     mountain mountains island islands bay sea ocean coast district region province state
     declaration accord agreement treaty protocol summit conference""".split()
+)
+
+# Compass words and the like: capitalised as often as not, places only inside a longer name.
+NEVER_ALONE = frozenset(
+    """north south east west central centre center northern southern eastern western middle
+    upper lower new old great little greater""".split()
 )
 
 MONTHS_AND_DAYS = frozenset(

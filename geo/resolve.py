@@ -18,7 +18,9 @@ from geo.gazetteer import ABBREVIATION, ADJECTIVE, ALTERNATE, REGION_PHRASE, Can
 from geo.toponyms import RawMention
 
 SMALL_TOWN = 15_000
-KIND_PRIOR = {"continent": 9.0, "country": 10.0, "region": 6.0, "feature": 6.0}
+KIND_PRIOR = {"continent": 11.0, "country": 12.0, "region": 9.0, "feature": 6.0}
+# A region named like a big city of its country ("Kursk", "Pyongyang") yields to the city.
+CITY_NAMESAKE_PENALTY = 2.5
 VIA_BONUS = {ALTERNATE: -3.0, REGION_PHRASE: 3.0, ABBREVIATION: 0.0, ADJECTIVE: 0.0}
 COUNTRY_CONTEXT_BONUS = 2.5
 REGION_CONTEXT_BONUS = 2.0
@@ -39,7 +41,7 @@ def prior(cand: Candidate, via: str) -> float:
     if cand.kind == "city":
         base = 2.0 + 1.2 * math.log10(max(cand.population, 1))
     else:
-        base = KIND_PRIOR.get(cand.kind, 5.0)
+        base = KIND_PRIOR.get(cand.kind, 5.0) + 0.1 * math.log10(max(cand.population, 1))
     return base + VIA_BONUS.get(via, 0.0)
 
 
@@ -54,6 +56,14 @@ def _options(mention: RawMention) -> dict[str, tuple[Candidate, str]]:
         if current is None or rank[hit.via] < rank[current[1]]:
             out[hit.candidate.id] = (hit.candidate, hit.via)
     return out
+
+
+def _big_city_namesakes(opts: dict[str, tuple[Candidate, str]]) -> set[str]:
+    """Countries having a big city (>= 100,000) among these candidates under their main name."""
+    return {
+        cand.country for cand, via in opts.values()
+        if cand.kind == "city" and via == "name" and cand.population >= 100_000 and cand.country
+    }
 
 
 def _region_code(cand: Candidate) -> str | None:
@@ -103,8 +113,11 @@ def resolve(text: str, mentions: list[RawMention]) -> list[Resolution]:
         qualifier = _qualifier(text, mention, following)
         qualifier_places = [h.candidate for h in qualifier.hits] if qualifier else []
         scored = []
+        namesakes = _big_city_namesakes(opts)
         for cand, via in opts.values():
             score = prior(cand, via)
+            if cand.kind == "region" and via == "name" and cand.country in namesakes:
+                score -= CITY_NAMESAKE_PENALTY
             if cand.kind in ("city", "region") and cand.country in countries:
                 score += COUNTRY_CONTEXT_BONUS
             code = _region_code(cand)

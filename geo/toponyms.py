@@ -144,7 +144,7 @@ def scan(text: str, tokens: list[Token], gaz: Gazetteer) -> list[tuple[int, int,
     return found
 
 
-def _person_tokens(text: str, tokens: list[Token], gaz: Gazetteer, place_starts: set[int]) -> set[str]:
+def _person_tokens(text: str, tokens: list[Token], gaz: Gazetteer) -> set[str]:
     """Keys of tokens that belong to people's names in this text (title + Name, Given Surname)."""
     people: set[str] = set()
     n = len(tokens)
@@ -164,7 +164,6 @@ def _person_tokens(text: str, tokens: list[Token], gaz: Gazetteer, place_starts:
             and not _is_upper(tokens[i + 1].text)
             and tokens[i + 1].key not in ORG_WORDS
             and tokens[i + 1].key not in FUNCTION_WORDS
-            and i + 1 not in place_starts
         ):
             j = i
             starts_name = True
@@ -185,8 +184,7 @@ def find_mentions(text: str, gaz: Gazetteer) -> list[RawMention]:
     """Every place mention in ``text`` that survives the false-positive rules, in text order."""
     tokens = tokenize(text)
     found = scan(text, tokens, gaz)
-    place_starts = {i for i, _, _ in found}
-    people = _person_tokens(text, tokens, gaz, place_starts)
+    people = _person_tokens(text, tokens, gaz)
     mentions = []
     for i, length, key in found:
         words = tokens[i : i + length]
@@ -194,9 +192,7 @@ def find_mentions(text: str, gaz: Gazetteer) -> list[RawMention]:
         if not _keep(text, tokens, i, length, key, hits, gaz, people):
             continue
         start, end = words[0].start, words[-1].end
-        adjectival = all(h.via == ADJECTIVE for h in hits if h.via != "alt") and any(
-            h.via == ADJECTIVE for h in hits
-        )
+        adjectival = any(h.via == ADJECTIVE for h in hits)
         mentions.append(RawMention(start, end, text[start:end], key, hits, adjectival))
     return mentions
 
@@ -229,7 +225,7 @@ def _keep(text: str, tokens: list[Token], i: int, length: int, key: str, hits: l
         and not is_major
     ):
         return False
-    if length == 1 and key in people and not (strong_kinds & {"country", "continent"}):
+    if length == 1 and key in people and not is_major:
         return False
     # A given name followed by a surname: "Paris Hilton", "Jordan Peterson".
     if (
