@@ -134,7 +134,7 @@ TERRITORIES: tuple[dict[str, Any], ...] = (
     },
     {
         "id": "korean_dmz",
-        "name": "Korean Demilitarized Zone",
+        "name": "the Korean Demilitarized Zone",
         "de_jure": None,
         "administered_by": None,
         "administered_by_position": True,
@@ -224,7 +224,7 @@ TERRITORIES: tuple[dict[str, Any], ...] = (
         "claimants": ("RS",),
         "status": "disputed",
         "since": "2008",
-        "source": "ICJ advisory opinion (2010)",
+        "source": "ICJ advisory opinion of 2010",
         "source_detail": (
             "Declared independence in 2008; ICJ advisory opinion (22 Jul 2010) found the declaration "
             "did not violate international law; UN SC res. 1244 (1999) still applies"
@@ -237,53 +237,60 @@ TERRITORIES: tuple[dict[str, Any], ...] = (
         "id": "abkhazia",
         "name": "Abkhazia",
         "de_jure": "GE",
-        "administered_by": "Abkhaz de facto authorities (Russian-backed)",
-        "claimants": ("Abkhazia (recognised by RU and a few states)",),
+        "administered_by": "Abkhaz de facto authorities",
+        "claimants": ("Abkhazia",),
         "status": "occupied",
-        "since": "1993 (Russian troops since 2008)",
+        "since": "1993",
         "source": "UN GA res. 62/249",
         "source_detail": "UN GA res. 62/249 (2008) on displaced persons affirms Georgia's territorial integrity",
         "region_codes": ("GE-AB",),
         "geometry": {"method": "admin1", "geonames": ("GE.02",)},
-        "note": "Breakaway region of Georgia; Georgia and the EU describe it as occupied by Russia.",
+        "note": (
+            "Breakaway region of Georgia, backed by Russian troops; recognised as a state by Russia and a few "
+            "others. Georgia and the EU describe it as occupied by Russia."
+        ),
     },
     {
         "id": "south_ossetia",
         "name": "South Ossetia",
         "de_jure": "GE",
-        "administered_by": "South Ossetian de facto authorities (Russian-backed)",
-        "claimants": ("South Ossetia (recognised by RU and a few states)",),
+        "administered_by": "South Ossetian de facto authorities",
+        "claimants": ("South Ossetia",),
         "status": "occupied",
-        "since": "1992 (Russian troops since 2008)",
+        "since": "1992",
         "source": "UN GA res. 62/249",
         "source_detail": "UN GA res. 62/249 (2008) on displaced persons affirms Georgia's territorial integrity",
         "region_codes": (),
         "geometry": {"method": "town_area", "geonameid": 611403, "radius_km": 10.0},
         "note": (
-            "Breakaway region of Georgia with no first-level region of its own; only the area around "
-            "Tskhinvali is tagged by position."
+            "Breakaway region of Georgia, backed by Russian troops; recognised as a state by Russia and a few "
+            "others. It has no first-level region of its own, so only the area around Tskhinvali is tagged "
+            "by position."
         ),
     },
     {
         "id": "transnistria",
         "name": "Transnistria",
         "de_jure": "MD",
-        "administered_by": "Transnistrian de facto authorities (Russian troops present)",
-        "claimants": ("Transnistria (recognised by no UN member)",),
+        "administered_by": "Transnistrian de facto authorities",
+        "claimants": ("Transnistria",),
         "status": "disputed",
         "since": "1992",
         "source": "UN GA res. 72/282",
         "source_detail": "UN GA res. 72/282 (2018) urges withdrawal of foreign troops from Moldova",
         "region_codes": ("MD-SN", "MD-BD"),
         "geometry": {"method": "admin1", "geonames": ("MD.58", "MD.62")},
-        "note": "Breakaway strip east of the Dniester (and the city of Bender), outside Moldova's control.",
+        "note": (
+            "Breakaway strip east of the Dniester (and the city of Bender), outside Moldova's control; "
+            "Russian troops are stationed there and no UN member recognises it."
+        ),
     },
     {
         "id": "northern_cyprus",
         "name": "Northern Cyprus",
         "de_jure": "CY",
-        "administered_by": "Turkish Cypriot de facto authorities (recognised only by TR)",
-        "claimants": ("Turkish Republic of Northern Cyprus (recognised only by TR)",),
+        "administered_by": "Turkish Cypriot authorities",
+        "claimants": ("Northern Cyprus",),
         "status": "occupied",
         "since": "1974",
         "source": "UN SC res. 541",
@@ -291,7 +298,8 @@ TERRITORIES: tuple[dict[str, Any], ...] = (
         "region_codes": ("CY-06",),
         "geometry": {"method": "admin1", "geonames": ("CY.02",)},
         "note": (
-            "North of the UN buffer zone, under Turkish Cypriot administration with Turkish troops since 1974. "
+            "North of the UN buffer zone, run by Turkish Cypriot authorities recognised only by Turkey, with "
+            "Turkish troops present since 1974. "
             "Only Kyrenia district is tagged by position; the north of Nicosia and Famagusta districts is not."
         ),
     },
