@@ -143,3 +143,50 @@ def score(gold: dict[str, dict], pred: dict[str, dict]) -> Scores:
             if t.get("lat") is not None and m.get("lat") is not None:
                 s.errors.append(haversine_km(t["lat"], t["lon"], m["lat"], m["lon"]))
     return s
+
+
+def _load_gold(path: str) -> dict[str, dict]:
+    from geo.errors import InputError
+
+    gold: dict[str, dict] = {}
+    try:
+        with open(path, encoding="utf-8") as handle:
+            for number, line in enumerate(handle, start=1):
+                if not line.strip():
+                    continue
+                try:
+                    record = json.loads(line)
+                    gold[str(record["id"])] = {"id": str(record["id"]), "text": record["text"],
+                                               "toponyms": record["toponyms"]}
+                except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                    raise InputError(f"{path} line {number} is not a gold record ({exc})") from None
+    except OSError as exc:
+        raise InputError(f"cannot read {path}: {exc.strerror}") from None
+    return gold
+
+
+def gold_annotates_adjectives(gold: dict[str, dict], gaz: Gazetteer) -> bool:
+    """True when some gold toponym is a demonym ('Russian'): such corpora count adjectives."""
+    from geo.gazetteer import ADJECTIVE
+    from geo.names import name_key
+
+    for record in gold.values():
+        for toponym in record["toponyms"]:
+            if any(h.via == ADJECTIVE for h in gaz.hits(name_key(toponym["text"]))):
+                return True
+    return False
+
+
+def evaluate_file(gold_path: str, *, adjectives: str = "auto", predictions_path: str | None = None,
+                  gaz: Gazetteer | None = None) -> dict[str, Any]:
+    """Run the parser over a gold file and score it; optionally keep the predictions as JSONL."""
+    from geo.gazetteer import load_gazetteer
+    from geo.paths import atomic_write_text
+
+    gaz = gaz or load_gazetteer()
+    gold = _load_gold(gold_path)
+    use_adjectives = adjectives == "yes" or (adjectives == "auto" and gold_annotates_adjectives(gold, gaz))
+    pred = {doc_id: predict_record(record, gaz, adjectives=use_adjectives) for doc_id, record in gold.items()}
+    if predictions_path:
+        atomic_write_text(predictions_path, "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in pred.values()))
+    return {"articles": len(gold), "adjectives": use_adjectives, "scores": score(gold, pred).as_dict()}

@@ -1,0 +1,251 @@
+"""Command line: ``python -m geo parse | map | eval | bench``.
+
+Errors print one line on stderr and exit non-zero (2 for bad input or data, 1 for a bug);
+``--debug`` shows the traceback instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from geo.errors import GeoError
+from geo.model import Document
+
+EXIT_USER_ERROR = 2
+EXIT_BUG = 1
+
+
+def _add_online_flags(p: argparse.ArgumentParser) -> None:
+    g = p.add_argument_group("online geocoding (off by default)")
+    g.add_argument("--online", action="store_true",
+                   help="ask an online geocoder for names the gazetteer lacks (env GEO_ONLINE=1)")
+    g.add_argument("--geocoder", help="geopy geocoder name: nominatim, photon, arcgis, geonames… (GEO_GEOCODER)")
+    g.add_argument("--geocoder-options",
+                   help='JSON object for the geocoder, e.g. \'{"domain": "127.0.0.1:8080", "scheme": "http"}\'')
+    g.add_argument("--user-agent", help="your app name and contact; required by the public Nominatim (GEO_USER_AGENT)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from geo.settings import describe_settings
+
+    parser = argparse.ArgumentParser(
+        prog="python -m geo",
+        description="Find the places a news article mentions, geocode them, tag their border context, map them.",
+        epilog="Settings (environment variables):\n" + describe_settings(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("parse", help="geoparse an article (a table, --json Document, or --jsonl batch)")
+    p.add_argument("article", nargs="?", help="file (.txt, .md, .html) or - for stdin; default: the built-in sample")
+    p.add_argument("--json", action="store_true", help="print the Document JSON (see README)")
+    p.add_argument("--jsonl", metavar="IN.jsonl", help="batch mode: one {id, text} per line (EVAL.md format)")
+    p.add_argument("-o", "--output", metavar="OUT", help="with --jsonl: write here instead of stdout")
+    p.add_argument("--adjectives", action="store_true", help="with --jsonl: also list adjectival mentions")
+    p.add_argument("--no-borders", action="store_true", help="skip border tagging")
+    _add_online_flags(p)
+
+    m = sub.add_parser("map", help="export a self-contained HTML map (and optionally GeoJSON)")
+    m.add_argument("article", nargs="?", help="file or - for stdin; default: the built-in sample")
+    m.add_argument("-o", "--output", default="map.html", help="HTML file to write (default map.html)")
+    m.add_argument("--geojson", metavar="OUT.geojson", help="also write the places as GeoJSON")
+    _add_online_flags(m)
+
+    e = sub.add_parser("eval", help="score the geoparser on a gold JSONL file")
+    e.add_argument("gold", help="gold JSONL ({id, text, toponyms})")
+    e.add_argument("--adjectives", choices=("auto", "yes", "no"), default="auto",
+                   help="count adjectival mentions (auto: yes when the gold file annotates demonyms)")
+    e.add_argument("--predictions", metavar="OUT.jsonl", help="also write the predictions here")
+    e.add_argument("--json", action="store_true", help="print the scores as JSON")
+
+    b = sub.add_parser("bench", help="measure start-up, index build, throughput, memory, borders, export")
+    b.add_argument("--corpus", help="JSONL corpus (default: ../shared/eval/gwn.jsonl, else the sample)")
+    b.add_argument("--quick", action="store_true", help="smaller runs (for tests)")
+    b.add_argument("--skip-build", action="store_true", help="do not time a fresh index build")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except GeoError as exc:
+        if args.debug:
+            raise
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # a bug: still one line unless --debug
+        if args.debug:
+            raise
+        print(f"internal error: {exc.__class__.__name__}: {exc} (run with --debug for details)", file=sys.stderr)
+        return EXIT_BUG
+
+
+# ------------------------------------------------------------------------------------------ commands
+
+
+def _load(path: str | None):
+    from geo.article import load_article
+    from geo.sample import sample_article
+
+    return sample_article() if path is None else load_article(path)
+
+
+def _unresolved_geocoder(args: argparse.Namespace):
+    """The online fallback for unresolved names, or None when online geocoding is off."""
+    from geo.settings import load_settings, parse_options
+
+    settings = load_settings()
+    overrides: dict[str, Any] = {}
+    if args.online:
+        overrides["online"] = True
+    if args.geocoder:
+        overrides["geocoder"] = args.geocoder.lower()
+    if args.geocoder_options:
+        overrides["geocoder_options"] = parse_options(args.geocoder_options, "--geocoder-options")
+    if args.user_agent:
+        overrides["user_agent"] = args.user_agent
+    settings = dataclasses.replace(settings, **overrides)
+    if not settings.online:
+        return None
+    from geo.pipeline import online_unresolved_geocoder
+
+    return online_unresolved_geocoder(settings, report=lambda msg: print(f"warning: {msg}", file=sys.stderr))
+
+
+def _parse_document(args: argparse.Namespace, *, borders: bool = True) -> Document:
+    from geo.pipeline import parse_article
+
+    return parse_article(_load(args.article), borders=borders, geocode_unresolved=_unresolved_geocoder(args))
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    if args.jsonl:
+        return _parse_jsonl(args)
+    doc = _parse_document(args, borders=not args.no_borders)
+    if args.json:
+        json.dump(doc.to_dict(), sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(format_table(doc))
+    return 0
+
+
+def format_table(doc: Document) -> str:
+    """A readable table: place, kind, country, lat/lon, confidence, mentions, border context."""
+    from geo.mapview import border_sentence
+
+    rows = [("place", "kind", "country", "lat", "lon", "conf", "mentions", "border")]
+    for p in sorted(doc.places, key=lambda p: (-len(p.mentions), p.name)):
+        rows.append((p.name, p.kind, p.country or "", f"{p.lat:.3f}", f"{p.lon:.3f}", f"{p.confidence:.2f}",
+                     str(len(p.mentions)), border_sentence(p) if p.border else ""))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
+    lines = [doc.article.title or "(untitled)", ""]
+    for r in rows:
+        lines.append("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)) + "  " + r[-1])
+    if doc.unresolved:
+        lines.append("")
+        lines.append("unresolved: " + ", ".join(sorted({m.text for m in doc.unresolved})))
+    return "\n".join(lines) + "\n"
+
+
+def _parse_jsonl(args: argparse.Namespace) -> int:
+    from geo.errors import InputError
+    from geo.evaluate import predict_lines
+    from geo.gazetteer import load_gazetteer
+
+    gaz = load_gazetteer()
+    try:
+        source = sys.stdin if args.jsonl == "-" else open(args.jsonl, encoding="utf-8")  # noqa: SIM115
+    except OSError as exc:
+        raise InputError(f"cannot read {args.jsonl}: {exc.strerror}") from None
+    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
+    progress = _Progress(enabled=sys.stderr.isatty())
+    try:
+        for line in predict_lines(source, gaz, adjectives=args.adjectives):
+            out.write(line + "\n")
+            progress.tick()
+    except ValueError as exc:
+        raise InputError(f"{args.jsonl}: {exc}") from None
+    except UnicodeDecodeError:
+        raise InputError(f"{args.jsonl} is not UTF-8 text") from None
+    finally:
+        progress.done()
+        if source is not sys.stdin:
+            source.close()
+        if out is not sys.stdout:
+            out.close()
+    return 0
+
+
+class _Progress:
+    """A one-line counter on a terminal's stderr; silent otherwise."""
+
+    def __init__(self, enabled: bool):
+        self.enabled, self.count = enabled, 0
+
+    def tick(self) -> None:
+        self.count += 1
+        if self.enabled and self.count % 10 == 0:
+            print(f"\r{self.count} articles", end="", file=sys.stderr, flush=True)
+
+    def done(self) -> None:
+        if self.enabled:
+            print(f"\r{self.count} articles", file=sys.stderr)
+
+
+def cmd_map(args: argparse.Namespace) -> int:
+    from geo.export import write_export, write_geojson
+
+    doc = _parse_document(args)
+    path = write_export(doc, args.output)
+    print(f"wrote {path} ({len(doc.places)} places)")
+    if args.geojson:
+        print(f"wrote {write_geojson(doc, args.geojson)}")
+    return 0
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from geo.evaluate import evaluate_file
+
+    report = evaluate_file(args.gold, adjectives=args.adjectives, predictions_path=args.predictions)
+    if args.json:
+        print(json.dumps(report, indent=1))
+    else:
+        print(format_scores(report))
+    return 0
+
+
+def format_scores(report: dict[str, Any]) -> str:
+    s = report["scores"]
+    lines = [
+        f"articles {report['articles']}  adjectives {'counted' if report['adjectives'] else 'left out'}",
+        f"geotagging  P={s['precision']:.3f}  R={s['recall']:.3f}  F1={s['f1']:.3f}  "
+        f"(gold {s['gold']}, predicted {s['predicted']}, matched {s['matched']})",
+        f"geocoding   acc@161={s['acc161']:.3f}  median={s['median_km']:.1f} km  mean={s['mean_km']:.1f} km  "
+        f"AUC={s['auc']:.3f}  (n={s['n']})",
+        f"F1={s['f1']:.2f} acc161={s['acc161']:.2f} AUC={s['auc']:.2f} n={s['n']}",
+    ]
+    return "\n".join(lines)
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from geo.bench import run_bench
+
+    run_bench(corpus=args.corpus, quick=args.quick, skip_build=args.skip_build, out=sys.stdout)
+    return 0
+
+
+COMMANDS = {"parse": cmd_parse, "map": cmd_map, "eval": cmd_eval, "bench": cmd_bench}

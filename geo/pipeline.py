@@ -1,0 +1,139 @@
+"""Article -> Document: find mentions, resolve them, group them into places, tag borders."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from geo import __version__, naturalearth
+from geo.gazetteer import Candidate, Gazetteer, load_gazetteer, source_versions
+from geo.model import Article, Document, Mention, Place
+from geo.resolve import Resolution, geoparse
+
+# Called with the unresolved mentions of a document; returns name -> (place, source) for those it placed.
+UnresolvedGeocoder = Callable[[list[Mention]], dict[str, tuple[Candidate, str]]]
+
+
+def _alternatives(res: Resolution) -> list[dict[str, Any]]:
+    return [
+        {"id": c.id, "name": c.name, "kind": c.kind, "lat": c.lat, "lon": c.lon, "country": c.country,
+         "population": c.population, "score": round(share, 4)}
+        for c, share in res.alternatives
+    ]
+
+
+def _new_place(cand: Candidate, source: str = "gazetteer") -> Place:
+    return Place(
+        id=cand.id, name=cand.name, kind=cand.kind, lat=cand.lat, lon=cand.lon, country=cand.country,
+        admin1=cand.admin1 if cand.kind == "region" or (cand.country == "US" and cand.admin1) else None,
+        geonameid=cand.geonameid, population=cand.population or None, source=source,
+    )
+
+
+def build_document(article: Article, resolutions: list[Resolution]) -> Document:
+    """Group resolved mentions into one place each; keep the rest as unresolved."""
+    places: dict[str, Place] = {}
+    confidences: dict[str, list[float]] = {}
+    unresolved: list[Mention] = []
+    for res in resolutions:
+        m = res.mention
+        mention = Mention(m.start, m.end, m.text, article.passage_at(m.start), m.adjectival)
+        if res.chosen is None:
+            unresolved.append(mention)
+            continue
+        place = places.get(res.chosen.id)
+        if place is None:
+            place = places[res.chosen.id] = _new_place(res.chosen)
+            place.alternatives = _alternatives(res)
+        place.mentions.append(mention)
+        confidences.setdefault(place.id, []).append(res.confidence)
+    for place_id, values in confidences.items():
+        places[place_id].confidence = round(sum(values) / len(values), 4)
+    return Document(article=article, places=list(places.values()), unresolved=unresolved)
+
+
+def tag_borders(doc: Document) -> None:
+    """Attach the border context to every place (the border layer loads once per process)."""
+    from geo.borders import tag_document
+
+    tag_document(doc)
+
+
+def parse_article(
+    article: Article,
+    *,
+    gazetteer: Gazetteer | None = None,
+    borders: bool = True,
+    geocode_unresolved: UnresolvedGeocoder | None = None,
+) -> Document:
+    """The whole geoparse of one article."""
+    started = time.perf_counter()
+    gaz = gazetteer or load_gazetteer()
+    doc = build_document(article, geoparse(article.text, gaz))
+    if geocode_unresolved and doc.unresolved:
+        _apply_geocoded(doc, geocode_unresolved(doc.unresolved))
+    if borders:
+        tag_borders(doc)
+    doc.meta = {
+        "version": __version__,
+        "data": {
+            "gazetteer": ", ".join(f"{k}=={v}" for k, v in source_versions().items()),
+            "borders": naturalearth.data_version(),
+            "border_view": naturalearth.BORDER_VIEW,
+        },
+        "elapsed_ms": round((time.perf_counter() - started) * 1000, 1),
+    }
+    return doc
+
+
+def _apply_geocoded(doc: Document, found: dict[str, tuple[Candidate, str]]) -> None:
+    """Move unresolved mentions that a geocoder placed into places of their own."""
+    still = []
+    by_id = {p.id: p for p in doc.places}
+    for mention in doc.unresolved:
+        if mention.text not in found:
+            still.append(mention)
+            continue
+        cand, source = found[mention.text]
+        place = by_id.get(cand.id)
+        if place is None:
+            place = by_id[cand.id] = _new_place(cand, source)
+            place.confidence = 0.5
+            doc.places.append(place)
+        place.mentions.append(mention)
+    doc.unresolved = still
+
+
+def parse_text(text: str, **options: Any) -> Document:
+    """Geoparse plain text (convenience for tests and the app)."""
+    from geo.article import read_article
+
+    return parse_article(read_article(text), **options)
+
+
+def online_unresolved_geocoder(settings: Any, *, report: Callable[[str], None]) -> UnresolvedGeocoder:
+    """Send unresolved names to the online geocoder chain (geopy), cached under cache/."""
+    from geo.geocoders import chain_from_settings, geocode_names
+
+    gaz = load_gazetteer()
+    chain = chain_from_settings(settings, gazetteer_lookup=lambda q: gaz.search(q, limit=10))
+
+    def geocode(mentions: list[Mention]) -> dict[str, tuple[Candidate, str]]:
+        errors: list[str] = []
+        found = geocode_names(sorted({m.text for m in mentions}), chain, errors=errors)
+        for message in errors:
+            report(message)
+        out = {}
+        for name, result in found.items():
+            if result is None:
+                continue
+            cand = Candidate(
+                id=f"{result.source}:{result.name}", name=result.name, kind=result.kind or "feature",
+                lat=result.lat, lon=result.lon, country=result.country, admin1=None, geonameid=None,
+                population=0,
+            )
+            out[name] = (cand, result.source)
+        return out
+
+    return geocode
