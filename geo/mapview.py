@@ -532,12 +532,14 @@ def build_map(doc: Document, *, selected_place: str | None = None, assets: str =
     var div = L.DomUtil.create('div', 'geo-legend');
     div.setAttribute('role', 'region'); div.setAttribute('aria-label', 'Map legend');
     div.innerHTML = {htmlsafe.script_json(_legend_html())};
+    if (map.getSize().y < 600) {{ div.firstChild.open = false; }}  // small maps: legend folded
     return div;
   }};
   legend.addTo(map);
   var reg = window.geoMap = {{map: map, cluster: {cluster.get_name()}, markers: {{{registry}}}, placeIds: {ids}}};
   reg.show = function(key) {{
     var mk = reg.markers[key]; if (!mk) return false;
+    map.closePopup();
     reg.cluster.zoomToShowLayer(mk, function() {{ mk.openPopup(); }});
     return true;
   }};

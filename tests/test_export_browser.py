@@ -1,0 +1,201 @@
+"""The exported page in real headless Chromium, opened from file:// with the network blocked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_mapview import HOSTILE, make_doc
+
+from geo import export
+from geo.mapview import mappable_places
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def sample_document():
+    """The lead's sample article through the real pipeline when both exist, else the in-code document."""
+    try:
+        from geo.pipeline import parse_article
+        from geo.sample import sample_article
+    except ImportError:
+        return make_doc(filler=12)
+    return parse_article(sample_article())
+
+
+@pytest.fixture(scope="module")
+def browser():
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Opened:
+    """A page showing an export, with everything that went wrong recorded."""
+
+    def __init__(self, browser, path: Path, width: int = 1280, height: int = 720):
+        self.blocked: list[str] = []
+        self.failed: list[str] = []
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        self.context = browser.new_context(viewport={"width": width, "height": height})
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+        self.page.on("requestfailed", lambda r: self.failed.append(r.url))
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.page.on("dialog", self._dialog)
+        self.page.goto(path.as_uri())
+        self.page.wait_for_function("window.geoMap && document.querySelector('.leaflet-marker-icon')")
+        self.page.wait_for_timeout(400)  # let the cluster animation settle
+
+    def _route(self, route):
+        url = route.request.url
+        if url.startswith(("file:", "data:")):
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort()
+
+    def _dialog(self, dialog):
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def pins_and_clustered(self) -> tuple[int, int]:
+        pins = self.page.locator(".geo-pin-icon").count()
+        clustered = sum(int(t) for t in self.page.locator(".marker-cluster span").all_inner_texts())
+        return pins, clustered
+
+    def close(self):
+        self.context.close()
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.replace("…", " ").split())
+
+
+def test_sample_export_works_offline_and_links_map_and_text(browser, tmp_path):
+    doc = sample_document()
+    path = export.write_export(doc, tmp_path / "map.html")
+    view = Opened(browser, path)
+    page = view.page
+    try:
+        assert view.blocked == [] and view.failed == []
+        assert view.errors == []
+        pins, clustered = view.pins_and_clustered()
+        assert pins + clustered == len(mappable_places(doc)) > 0
+        assert page.locator('.geo-pin-icon[tabindex="0"][role="button"]').count() == pins
+
+        # a pin's popup quotes its passage
+        page.locator(".geo-pin-icon").first.click()
+        popup = page.locator(".leaflet-popup-content .geo-popup")
+        popup.wait_for()
+        quote = popup.locator("blockquote").first
+        assert quote.locator("mark").count() >= 1
+        pid = popup.locator("a.geo-goto").first.get_attribute("data-passage")
+        assert _norm(quote.inner_text()) in _norm(doc.article.passage_text(pid))
+
+        # its link scrolls the panel to that passage and flashes it
+        link = popup.locator("a.geo-goto").last
+        target = page.locator(f"#{link.get_attribute('data-passage')}")
+        link.click()
+        page.wait_for_timeout(800)
+        assert target.evaluate("el => el.classList.contains('geo-flash')")
+        box, panel = target.bounding_box(), page.locator(".geo-panel").bounding_box()
+        assert panel["y"] <= box["y"] and box["y"] + min(box["height"], 40) <= panel["y"] + panel["height"]
+
+        # a highlighted mention opens its place's popup (the last place, whichever cluster it is in)
+        key = str(len(mappable_places(doc)) - 1)
+        place_id = mappable_places(doc)[int(key)].id
+        page.locator(f'.geo-mention[data-place="{key}"]').first.click()
+        page.locator(f'.leaflet-popup .geo-popup[data-place-id="{place_id}"]').wait_for(timeout=5000)
+        page.wait_for_timeout(500)  # popup fade-in, for the screenshot
+
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "export.png"))
+        assert view.errors == [] and view.dialogs == []
+    finally:
+        view.close()
+
+
+def test_go_to_passage_scrolls_an_offscreen_passage_into_view(browser, tmp_path):
+    doc = make_doc(filler=25)
+    last = doc.article.passages[-1].id  # mentions Pyongyang, far below the fold
+    view = Opened(browser, export.write_export(doc, tmp_path / "long.html"))
+    page = view.page
+    try:
+        target = page.locator(f"#{last}")
+        assert not target.evaluate(
+            "el => { const r = el.getBoundingClientRect(); return r.top < innerHeight; }"
+        )
+        page.evaluate("geoMap.show('0')")  # Pyongyang
+        link = page.locator(f'.leaflet-popup a.geo-goto[data-passage="{last}"]')
+        link.click()
+        page.wait_for_timeout(800)
+        assert target.evaluate(
+            "el => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight; }"
+        )
+        assert page.evaluate("document.activeElement.id") == last
+    finally:
+        view.close()
+
+
+def test_mentions_are_reachable_by_tab_and_open_the_pin_with_enter(browser, tmp_path):
+    doc = make_doc()
+    view = Opened(browser, export.write_export(doc, tmp_path / "keys.html"))
+    page = view.page
+    try:
+        for _ in range(80):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.classList.contains('geo-mention')"):
+                break
+        else:
+            pytest.fail("no highlighted mention is reachable with Tab")
+        key = page.evaluate("document.activeElement.getAttribute('data-place')")
+        page.keyboard.press("Enter")
+        popup = page.locator(f'.leaflet-popup .geo-popup[data-place-id="{doc.places[int(key)].id}"]')
+        popup.wait_for(timeout=5000)
+        assert doc.places[int(key)].name in popup.inner_text()
+        assert view.errors == []
+    finally:
+        view.close()
+
+
+def test_hostile_article_fires_no_dialog_and_injects_no_element(browser, tmp_path):
+    bad = " " + " ".join(HOSTILE)
+    doc = make_doc(extra=bad, title="Kyiv" + bad)
+    view = Opened(browser, export.write_export(doc, tmp_path / "xss.html"))
+    page = view.page
+    try:
+        for key in range(len(doc.places)):
+            page.evaluate(f"geoMap.show('{key}')")
+            page.wait_for_timeout(300)
+            page.locator(".leaflet-popup .geo-popup").wait_for()
+        page.locator(".geo-pin-icon").first.hover()
+        page.wait_for_timeout(300)
+        assert view.dialogs == []
+        assert view.errors == []
+        assert page.evaluate("document.querySelectorAll('img[src=\"x\"], img[onerror]').length") == 0
+        assert (
+            page.evaluate(
+                "[...document.scripts].filter(s => s.textContent.includes('alert(1)') && "
+                "!s.textContent.includes('&lt;script&gt;alert(1)')).length"
+            )
+            == 0
+        )
+        assert page.locator("#geo-title").inner_text() == "Kyiv" + bad  # shown as text, not run
+        assert HOSTILE[0] in page.locator(".leaflet-popup .geo-popup").last.inner_text()
+    finally:
+        view.close()
