@@ -15,6 +15,8 @@ _SPACE_RE = re.compile(r"\s+")
 
 def fold(text: str) -> str:
     """Lower-case, strip diacritics, unify apostrophes: 'Wŏnsan' -> 'wonsan', 'Kyiv’s' -> "kyiv's"."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return stripped.casefold()
@@ -22,6 +24,8 @@ def fold(text: str) -> str:
 
 def name_key(name: str) -> str:
     """Lookup key of a place name: folded, hyphens as spaces, dots dropped, spaces collapsed."""
+    if name.isalpha() and name.isascii():
+        return name.lower()
     key = fold(name).replace("-", " ").replace(".", "")
     return _SPACE_RE.sub(" ", key).strip()
 

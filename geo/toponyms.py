@@ -76,6 +76,39 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
+_UPPER = "A-ZÀ-ÖØ-Þ" + "".join(ch for ch in map(chr, range(0x100, 0x250)) if ch.isupper())
+# A capitalised word (or an abbreviation like U.S.) followed by more such words; only these runs,
+# plus one word of context on each side, are tokenised: most of an article is never looked at.
+_WORD = rf"(?:(?:[{_UPPER}]\.){{2,}}|[{_UPPER}][\w'’&]*)"
+_CONNECTORS = "|".join(sorted(CONNECTORS))
+CAPITALISED_RUN_RE = re.compile(
+    rf"{_WORD}(?:(?:[ \-]+|\. )(?:(?:{_CONNECTORS})[ \-]+){{0,3}}{_WORD})*(?: (?:{'|'.join(REGION_WORDS)})\b)?"
+)
+_WORD_BEFORE_RE = re.compile(r"[\w.'’]+[^\w\n]{0,3}$")
+_WORD_AFTER_RE = re.compile(r"[^\w\n]{0,3}[\w'’]+")
+MAX_NAME_TOKENS = 8
+
+
+def context_tokens(text: str) -> list[Token]:
+    """Tokens of every capitalised run with one word before and after it, in text order."""
+    windows: list[list[int]] = []
+    for match in CAPITALISED_RUN_RE.finditer(text):
+        start, end = match.span()
+        before = _WORD_BEFORE_RE.search(text, max(0, start - 40), start)
+        after = _WORD_AFTER_RE.match(text, end)
+        start = before.start() if before else start
+        end = after.end() if after else end
+        if windows and start <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], end)
+        else:
+            windows.append([start, end])
+    tokens: list[Token] = []
+    for start, end in windows:
+        for tok in tokenize(text[start:end]):
+            tokens.append(Token(tok.start + start, tok.end + start, tok.text))
+    return tokens
+
+
 def _joinable(text: str, left: Token, right: Token) -> bool:
     """Can ``left`` and ``right`` belong to one name? Only spaces, a hyphen or 'St. ' lie between."""
     gap = text[left.end : right.start]
@@ -122,7 +155,8 @@ def scan(text: str, tokens: list[Token], gaz: Gazetteer) -> list[tuple[int, int,
     """Longest-match scan: (first token index, token count, key) for every gazetteer name found."""
     found = []
     i, n = 0, len(tokens)
-    max_len = gaz.max_tokens
+    max_len = min(gaz.max_tokens, MAX_NAME_TOKENS)
+    keys = [t.key for t in tokens]
     while i < n:
         best = None
         # Grow the window while tokens are joinable, then try longest first.
@@ -131,9 +165,8 @@ def scan(text: str, tokens: list[Token], gaz: Gazetteer) -> list[tuple[int, int,
             limit += 1
         if _capitalised(tokens[i].text):
             for length in range(limit, 0, -1):
-                words = tokens[i : i + length]
-                key = " ".join(t.key for t in words)
-                if key in gaz and _case_ok(words, key):
+                key = " ".join(keys[i : i + length])
+                if key in gaz and _case_ok(tokens[i : i + length], key):
                     best = (i, length, key)
                     break
         if best:
@@ -182,7 +215,7 @@ def _person_tokens(text: str, tokens: list[Token], gaz: Gazetteer) -> set[str]:
 
 def find_mentions(text: str, gaz: Gazetteer) -> list[RawMention]:
     """Every place mention in ``text`` that survives the false-positive rules, in text order."""
-    tokens = tokenize(text)
+    tokens = context_tokens(text)
     found = scan(text, tokens, gaz)
     people = _person_tokens(text, tokens, gaz)
     mentions = []

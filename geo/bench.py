@@ -1,0 +1,147 @@
+"""``python -m geo bench``: measured figures for speed and memory (reported, never asserted).
+
+- cold start: a fresh process loads the cached index and geoparses one sentence;
+- index build: a full rebuild of the gazetteer index, in-process;
+- warm throughput: articles/s over a corpus in one process, and the same corpus through the
+  ``geotext`` package (a plain gazetteer tagger) as a peer, side by side as a ratio;
+- peak memory (max RSS) of the throughput process;
+- border tagging throughput on random land and sea points; export time and size of the sample.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any, TextIO
+
+from geo.paths import PROJECT_ROOT
+
+DEFAULT_CORPUS = PROJECT_ROOT.parent / "shared" / "eval" / "gwn.jsonl"
+
+_COLD_START = (
+    "import time; t=time.perf_counter();"
+    "from geo.gazetteer import load_gazetteer; from geo.resolve import geoparse;"
+    "r=geoparse('Troops moved from Kursk towards Kyiv.', load_gazetteer());"
+    "print(time.perf_counter()-t, len(r))"
+)
+
+_THROUGHPUT = """
+import json, resource, sys, time
+texts = [json.loads(l)["text"] for l in open(sys.argv[1], encoding="utf-8") if l.strip()]
+from geo.gazetteer import load_gazetteer
+from geo.resolve import geoparse
+gaz = load_gazetteer()
+geoparse(texts[0], gaz)
+t = time.perf_counter()
+n = sum(len(geoparse(text, gaz)) for text in texts)
+ours = time.perf_counter() - t
+out = {"articles": len(texts), "mentions": n, "seconds": ours}
+try:
+    from geotext import GeoText
+    GeoText(texts[0])
+    t = time.perf_counter()
+    for text in texts:
+        GeoText(text)
+    out["geotext_seconds"] = time.perf_counter() - t
+except ImportError:
+    out["geotext_seconds"] = None
+out["max_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps(out))
+"""
+
+
+def _python(code: str, *args: str) -> str:
+    env = dict(os.environ, PYTHONPATH=str(PROJECT_ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, env=env,
+                          cwd=PROJECT_ROOT, check=False, timeout=900)
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else "benchmark failed")
+    return done.stdout.strip().splitlines()[-1]
+
+
+def _corpus(path: str | None, quick: bool) -> Path:
+    """A JSONL corpus file: the given one, the dev set, or the sample article (as one line)."""
+    from geo.paths import cache_dir
+
+    source = Path(path) if path else DEFAULT_CORPUS
+    if source.exists() and not quick:
+        return source
+    lines: list[str] = []
+    if source.exists():
+        with open(source, encoding="utf-8") as handle:
+            lines = [line for _, line in zip(range(20), handle, strict=False)]
+    if not lines:
+        from geo.sample import sample_article
+
+        lines = [json.dumps({"id": "sample", "text": sample_article().text}) + "\n"]
+    target = cache_dir() / "bench-corpus.jsonl"
+    target.write_text("".join(lines), encoding="utf-8")
+    return target
+
+
+def run_bench(*, corpus: str | None = None, quick: bool = False, skip_build: bool = False,
+              out: TextIO = sys.stdout) -> dict[str, Any]:
+    """Run every measurement and print a report; returns the figures."""
+    figures: dict[str, Any] = {}
+
+    def say(line: str) -> None:
+        out.write(line + "\n")
+        out.flush()
+
+    from geo.gazetteer import build_index, load_gazetteer
+
+    load_gazetteer()  # make sure the cached index exists before timing a cold start
+    if not skip_build and not quick:
+        t = time.perf_counter()
+        gaz = build_index()
+        figures["index_build_s"] = time.perf_counter() - t
+        say(f"index build          {figures['index_build_s']:.1f} s  ({len(gaz):,} places, "
+            f"{gaz.meta['names']:,} names; target <= 60 s)")
+    cold = [float(_python(_COLD_START).split()[0]) for _ in range(1 if quick else 3)]
+    wall = []
+    for _ in range(1 if quick else 3):
+        t = time.perf_counter()
+        _python(_COLD_START)
+        wall.append(time.perf_counter() - t)
+    figures["cold_start_s"] = min(wall)
+    say(f"cold start           {min(wall):.2f} s process start -> first result "
+        f"(of which load+parse {min(cold):.2f} s; target <= 2 s)")
+
+    corpus_path = _corpus(corpus, quick)
+    result = json.loads(_python(_THROUGHPUT, str(corpus_path)))
+    rate = result["articles"] / result["seconds"]
+    figures.update(articles=result["articles"], articles_per_s=rate, peak_rss_mb=result["max_rss_mb"])
+    say(f"warm throughput      {rate:.1f} articles/s ({result['articles']} articles from {corpus_path.name}, "
+        f"{result['mentions']} mentions)")
+    if result["geotext_seconds"]:
+        peer = result["articles"] / result["geotext_seconds"]
+        figures.update(geotext_articles_per_s=peer, ratio_vs_geotext=rate / peer)
+        say(f"geotext (peer)       {peer:.1f} articles/s  -> ratio ours/geotext {rate / peer:.2f} (target >= 1.0)")
+    else:
+        say("geotext (peer)       not installed (pip install geotext) — no ratio")
+    say(f"peak memory          {result['max_rss_mb']:.0f} MB max RSS (target <= 800 MB)")
+
+    from geo.borders import bench_borders
+
+    borders = bench_borders(n=2000 if quick else 10000)
+    figures["borders"] = borders
+    say(f"border tagging       {borders.get('places_per_s', 0):,.0f} places/s on {borders.get('points')} random "
+        f"land and sea points; layer load {borders.get('load_s', 0):.2f} s (targets >= 20,000/s, <= 1 s)")
+
+    from geo.export import export_html
+    from geo.pipeline import parse_article
+    from geo.sample import sample_article
+
+    doc = parse_article(sample_article())
+    export_html(doc)
+    t = time.perf_counter()
+    page = export_html(doc)
+    figures["export_s"] = time.perf_counter() - t
+    figures["export_bytes"] = len(page.encode("utf-8"))
+    say(f"static export        {figures['export_s']:.2f} s, {figures['export_bytes'] / 1e6:.2f} MB for the sample "
+        f"({len(doc.places)} places; size target <= 1.5 MB)")
+    return figures
