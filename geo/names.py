@@ -62,10 +62,30 @@ COUNTRY_ALIASES = {
     "PS": ("Palestinian Territories",),
 }
 
+# Short forms of first-level regions (AP style and common abbreviations), by ISO 3166-2 code.
+# Two-letter forms that are also words ("La.", "Pa.", "Mo.") are left out on purpose.
+REGION_ALIASES = {
+    "CA-BC": ("BC", "B.C."), "CA-ON": ("Ont.",), "CA-QC": ("Que.",), "US-DC": ("D.C.",),
+    "US-AZ": ("Ariz.",), "US-AL": ("Ala.",), "US-AR": ("Ark.",), "US-CA": ("Calif.",),
+    "US-CO": ("Colo.",), "US-CT": ("Conn.",), "US-FL": ("Fla.",), "US-MA": ("Mass.",),
+    "US-MI": ("Mich.",), "US-MN": ("Minn.",), "US-MT": ("Mont.",), "US-NE": ("Neb.",),
+    "US-NV": ("Nev.",), "US-NH": ("N.H.",), "US-NJ": ("N.J.",), "US-NM": ("N.M.",),
+    "US-NY": ("N.Y.",), "US-NC": ("N.C.",), "US-ND": ("N.D.",), "US-OK": ("Okla.",),
+    "US-OR": ("Ore.",), "US-RI": ("R.I.",), "US-SC": ("S.C.",), "US-SD": ("S.D.",),
+    "US-TN": ("Tenn.",), "US-TX": ("Tex.",), "US-VT": ("Vt.",), "US-WI": ("Wis.",),
+    "US-WY": ("Wyo.",), "US-WV": ("W.Va.",),
+}
+
 # Abbreviations written in capitals that may be matched as written (never IATA codes or ISO codes).
 ABBREVIATIONS = frozenset(
-    name_key(a) for aliases in COUNTRY_ALIASES.values() for a in aliases if a.replace(".", "").isupper()
+    name_key(a)
+    for aliases in (*COUNTRY_ALIASES.values(), *REGION_ALIASES.values())
+    for a in aliases
+    if a.replace(".", "").isupper()
 ) | frozenset({"eu"})
+
+# Lower-case particles inside people's names ("Mike de Kock", "Ursula von der Leyen").
+NAME_PARTICLES = frozenset("de van von der den da di du le la al el bin ibn ben".split())
 
 # Adjectives naming a continent (countries' demonyms come from the countryinfo package).
 CONTINENT_ADJECTIVES = {

@@ -17,7 +17,15 @@ import re
 from dataclasses import dataclass
 
 from geo.gazetteer import ABBREVIATION, ADJECTIVE, REGION_PHRASE, Gazetteer, NameHit
-from geo.names import ABBREVIATIONS, CONNECTORS, ORG_WORDS, PERSON_TITLES, REGION_WORDS, name_key
+from geo.names import (
+    ABBREVIATIONS,
+    CONNECTORS,
+    NAME_PARTICLES,
+    ORG_WORDS,
+    PERSON_TITLES,
+    REGION_WORDS,
+    name_key,
+)
 
 TOKEN_RE = re.compile(r"(?:[^\W\d_]\.){2,}|\w+(?:[’'&]\w+)*", re.UNICODE)
 LOCATIVE_WORDS = frozenset(
@@ -114,9 +122,14 @@ def _joinable(text: str, left: Token, right: Token) -> bool:
     gap = text[left.end : right.start]
     if gap in (" ", "-", "  "):
         return True
-    if gap == ". " and left.text.lower() in SHORT_ABBREVIATIONS:
+    if gap == ". " and (left.text.lower() in SHORT_ABBREVIATIONS or _is_initial(left.text)):
         return True
     return False
+
+
+def _is_initial(word: str) -> bool:
+    """A middle initial ('D' in 'Gino D. Bassett')."""
+    return len(word) == 1 and word.isupper()
 
 
 def _capitalised(word: str) -> bool:
@@ -202,10 +215,15 @@ def _person_tokens(text: str, tokens: list[Token], gaz: Gazetteer) -> set[str]:
             starts_name = True
         if not starts_name:
             continue
-        while j < n and _capitalised(tokens[j].text) and not _is_upper(tokens[j].text):
+        while j < n and (
+            (_capitalised(tokens[j].text) and not _is_upper(tokens[j].text))
+            or _is_initial(tokens[j].text)
+            or tokens[j].text in NAME_PARTICLES
+        ):
             if tokens[j].key in ORG_WORDS or tokens[j].key in FUNCTION_WORDS:
                 break
-            people.add(tokens[j].key)
+            if not _is_initial(tokens[j].text) and tokens[j].text not in NAME_PARTICLES:
+                people.add(tokens[j].key)
             if j + 1 < n and _joinable(text, tokens[j], tokens[j + 1]):
                 j += 1
             else:
@@ -246,9 +264,13 @@ def _keep(text: str, tokens: list[Token], i: int, length: int, key: str, hits: l
     nxt = tokens[i + length] if i + length < len(tokens) else None
     prev_adjacent = prev is not None and _joinable(text, prev, words[0])
     next_adjacent = nxt is not None and _joinable(text, words[-1], nxt)
-    # After a title or a given name: a person ("President Jordan", "George Washington").
+    # After a title, a given name, an initial or a particle: a person ("George Washington", "Gino D. Bassett").
     if prev_adjacent and prev.key in PERSON_TITLES and _capitalised(prev.text):
         return False
+    if prev_adjacent and not is_major and (_is_initial(prev.text) or prev.text in NAME_PARTICLES):
+        before = tokens[i - 2] if i >= 2 else None
+        if before is not None and _capitalised(before.text) and _joinable(text, before, prev):
+            return False
     if (
         prev_adjacent
         and _capitalised(prev.text)
