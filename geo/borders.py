@@ -499,6 +499,7 @@ class BorderIndex:
         n = len(lat)
         unit = np.full(n, -1, dtype=np.int64)
         other = np.full(n, -1, dtype=np.int64)
+        lat = np.maximum(lat, -89.9999)  # Antarctica's polygon stops a hair short of the pole
         pt_idx, part_idx = self.part_tree.query(shapely.points(lon, lat))
         if len(pt_idx):
             hit = shapely.intersects_xy(self.parts[part_idx], lon[pt_idx], lat[pt_idx])
