@@ -1,0 +1,262 @@
+"""A reader's corrections to a geoparse, as plain data, and the pure function that applies them.
+
+A correction is a small JSON-serialisable dict; a document's corrections are a list applied in order
+to the stored geoparse, so undo is "drop the last one" and the share link reproduces them exactly:
+
+- ``{"op": "choose", "place": <place id>, "candidate": <candidate>}`` - the mentions of a place refer to
+  another candidate (one of its alternatives, or a gazetteer search result).
+- ``{"op": "drop", "place": <place id>}`` - a false positive: its mentions are not places.
+- ``{"op": "add", "text": <exact text>, "candidate": <candidate>}`` - a missed place: every whole-word
+  occurrence of ``text`` outside existing mentions (or only ``start``/``end`` when given) refers to it.
+
+A candidate is ``{"id", "name", "kind", "lat", "lon", "country", "admin1", "geonameid", "population"}``.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+import re
+from collections.abc import Callable
+from typing import Any
+
+from geo.model import KINDS, Document, Mention, Place
+
+OPS = ("choose", "drop", "add")
+MAX_NAME_CHARS = 200
+MAX_ADD_TEXT_CHARS = 200
+USER_SOURCE = "user"
+
+Tagger = Callable[[Place], dict[str, Any] | None]
+
+
+# ---------------------------------------------------------------------------------------------- validation
+
+
+def _short_text(value: Any, field: str, limit: int = MAX_NAME_CHARS, optional: bool = False) -> str | None:
+    if value is None and optional:
+        return None
+    if not isinstance(value, str) or not value.strip() or len(value) > limit:
+        raise ValueError(f"{field} must be a non-empty text of at most {limit} characters")
+    return value
+
+
+def _optional_int(value: Any, field: str) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError(f"{field} must be a whole number")
+    return value
+
+
+def validate_candidate(cand: Any) -> dict[str, Any]:
+    """A clean candidate dict (only the known keys); ValueError naming the first bad field."""
+    if not isinstance(cand, dict):
+        raise ValueError("a candidate must be an object")
+    lat, lon = cand.get("lat"), cand.get("lon")
+    for field, value, bound in (("lat", lat, 90), ("lon", lon, 180)):
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) \
+                or abs(value) > bound:
+            raise ValueError(f"candidate {field} must be a number between -{bound} and {bound}")
+    kind = cand.get("kind")
+    if kind not in KINDS:
+        raise ValueError(f"candidate kind must be one of {', '.join(KINDS)}")
+    return {
+        "id": _short_text(cand.get("id"), "candidate id"),
+        "name": _short_text(cand.get("name"), "candidate name"),
+        "kind": kind,
+        "lat": float(lat),
+        "lon": float(lon),
+        "country": _short_text(cand.get("country"), "candidate country", 8, optional=True),
+        "admin1": _short_text(cand.get("admin1"), "candidate admin1", 40, optional=True),
+        "geonameid": _optional_int(cand.get("geonameid"), "candidate geonameid"),
+        "population": _optional_int(cand.get("population"), "candidate population"),
+    }
+
+
+def validate_correction(corr: Any) -> dict[str, Any]:
+    """A clean correction dict; ValueError (one line) when it is malformed."""
+    if not isinstance(corr, dict):
+        raise ValueError("a correction must be an object")
+    op = corr.get("op")
+    if op not in OPS:
+        raise ValueError(f"correction op must be one of {', '.join(OPS)}")
+    if op in ("drop", "choose"):
+        out = {"op": op, "place": _short_text(corr.get("place"), "place id")}
+        label = _short_text(corr.get("label"), "label", optional=True)
+        if label is not None:
+            out["label"] = label
+        if op == "choose":
+            out["candidate"] = validate_candidate(corr.get("candidate"))
+        return out
+    cand = validate_candidate(corr.get("candidate"))
+    out = {"op": op, "text": _short_text(corr.get("text"), "text", MAX_ADD_TEXT_CHARS), "candidate": cand}
+    start, end = _optional_int(corr.get("start"), "start"), _optional_int(corr.get("end"), "end")
+    if (start is None) != (end is None) or (start is not None and not 0 <= start < end):
+        raise ValueError("start and end must be given together, with 0 <= start < end")
+    if start is not None:
+        out["start"], out["end"] = start, end
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- constructors
+
+
+def candidate_dict(cand: Any) -> dict[str, Any]:
+    """A candidate dict from a gazetteer Candidate, a place's alternative dict, or a Place."""
+    get = cand.get if isinstance(cand, dict) else lambda key, default=None: getattr(cand, key, default)
+    return validate_candidate({key: get(key) for key in
+                               ("id", "name", "kind", "lat", "lon", "country", "admin1", "geonameid",
+                                "population")})
+
+
+def choose(place_id: str, candidate: Any, label: str | None = None) -> dict[str, Any]:
+    """Correction: the place ``place_id`` (shown to readers as ``label``) is really ``candidate``."""
+    corr = {"op": "choose", "place": place_id, "candidate": candidate_dict(candidate), "label": label}
+    return validate_correction(corr)
+
+
+def drop(place_id: str, label: str | None = None) -> dict[str, Any]:
+    """Correction: ``place_id`` (shown to readers as ``label``) is a false positive."""
+    return validate_correction({"op": "drop", "place": place_id, "label": label})
+
+
+def add(text: str, candidate: Any, start: int | None = None, end: int | None = None) -> dict[str, Any]:
+    """Correction: ``text`` (every whole-word occurrence, or the one span given) is ``candidate``."""
+    corr = {"op": "add", "text": text, "candidate": candidate_dict(candidate), "start": start, "end": end}
+    return validate_correction(corr)
+
+
+def describe(corr: dict[str, Any]) -> str:
+    """One line for the corrections list shown to the reader (plain text, to be escaped by the caller)."""
+    cand = corr.get("candidate") or {}
+    where = ", ".join(x for x in (cand.get("name"), cand.get("country")) if x)
+    was = corr.get("label") or corr.get("place")
+    if corr["op"] == "drop":
+        return f"Dropped {was} (not a place)"
+    if corr["op"] == "choose":
+        return f"{was} → {where} ({cand.get('kind')})"
+    return f"Added “{corr['text']}” as {where} ({cand.get('kind')})"
+
+
+# ---------------------------------------------------------------------------------------------- applying
+
+
+def find_occurrences(text: str, needle: str) -> list[tuple[int, int]]:
+    """Spans of every whole-word, case-sensitive occurrence of ``needle`` in ``text``."""
+    if not needle:
+        return []
+    pattern = re.compile(r"(?<!\w)" + re.escape(needle) + r"(?!\w)")
+    return [(m.start(), m.end()) for m in pattern.finditer(text)]
+
+
+def _default_tagger(place: Place) -> dict[str, Any] | None:
+    from geo.borders import tag_place
+
+    return tag_place(place)
+
+
+def _place_from(cand: dict[str, Any], mentions: list[Mention], alternatives: list[dict[str, Any]]) -> Place:
+    return Place(
+        id=cand["id"], name=cand["name"], kind=cand["kind"], lat=cand["lat"], lon=cand["lon"],
+        country=cand["country"], admin1=cand["admin1"], geonameid=cand["geonameid"],
+        population=cand["population"], confidence=1.0, source=USER_SOURCE,
+        alternatives=alternatives, mentions=sorted(mentions, key=lambda m: (m.start, m.end)),
+    )
+
+
+def _as_alternative(place: Place) -> dict[str, Any]:
+    return {"id": place.id, "name": place.name, "kind": place.kind, "lat": place.lat, "lon": place.lon,
+            "country": place.country, "population": place.population, "score": 0.0}
+
+
+def _tag(place: Place, tagger: Tagger) -> None:
+    try:
+        place.border = tagger(place)
+    except Exception:  # noqa: BLE001 - a place without border context beats a lost correction
+        place.border = None
+
+
+def _attach(doc: Document, cand: dict[str, Any], mentions: list[Mention],
+            alternatives: list[dict[str, Any]], tagger: Tagger, index: int | None = None) -> Place:
+    """Give ``mentions`` to the place ``cand`` (merging with an existing place of that id)."""
+    existing = next((p for p in doc.places if p.id == cand["id"]), None)
+    if existing is not None:
+        existing.mentions = sorted(existing.mentions + mentions, key=lambda m: (m.start, m.end))
+        existing.source, existing.confidence = USER_SOURCE, 1.0
+        return existing
+    place = _place_from(cand, mentions, alternatives)
+    _tag(place, tagger)
+    doc.places.insert(len(doc.places) if index is None else index, place)
+    return place
+
+
+def _apply_choose(doc: Document, corr: dict[str, Any], tagger: Tagger) -> str | None:
+    index = next((i for i, p in enumerate(doc.places) if p.id == corr["place"]), None)
+    if index is None:
+        return f"{corr['place']} is not in the document any more"
+    cand = corr["candidate"]
+    old = doc.places[index]
+    if cand["id"] == old.id:
+        old.source, old.confidence = USER_SOURCE, 1.0
+        return None
+    del doc.places[index]
+    alternatives = [a for a in old.alternatives if a.get("id") != cand["id"]] + [_as_alternative(old)]
+    _attach(doc, cand, old.mentions, alternatives, tagger, index)
+    return None
+
+
+def _apply_drop(doc: Document, corr: dict[str, Any]) -> str | None:
+    before = len(doc.places)
+    doc.places = [p for p in doc.places if p.id != corr["place"]]
+    if len(doc.places) == before:
+        return f"{corr['place']} is not in the document any more"
+    doc.meta.setdefault("dropped", []).append(corr["place"])
+    return None
+
+
+def _apply_add(doc: Document, corr: dict[str, Any], tagger: Tagger) -> str | None:
+    text = doc.article.text
+    if "start" in corr:
+        spans = [(corr["start"], corr["end"])]
+        if text[corr["start"]:corr["end"]] != corr["text"]:
+            return f"“{corr['text']}” is not at {corr['start']}–{corr['end']} in the article"
+    else:
+        spans = find_occurrences(text, corr["text"])
+    taken = [(m.start, m.end) for p in doc.places for m in p.mentions]
+    free = [(s, e) for s, e in spans if not any(s < te and ts < e for ts, te in taken)]
+    if not free:
+        return f"“{corr['text']}” does not occur in the article outside places already found"
+    doc.unresolved = [m for m in doc.unresolved if not any(m.start < e and s < m.end for s, e in free)]
+    mentions = [Mention(s, e, text[s:e], doc.article.passage_at(s), False) for s, e in free]
+    _attach(doc, corr["candidate"], mentions, [], tagger)
+    return None
+
+
+def apply_corrections(doc: Document, corrections: list[dict[str, Any]], *,
+                      tagger: Tagger | None = None) -> Document:
+    """A new Document with ``corrections`` applied in order (``doc`` is left untouched).
+
+    A correction that no longer fits (its place is gone, its text is not found) is skipped and
+    listed in ``meta["corrections"]["skipped"]``; ``tagger`` gives new places their border context
+    (default: :func:`geo.borders.tag_place`).
+    """
+    tagger = tagger or _default_tagger
+    out = Document(article=doc.article, places=copy.deepcopy(doc.places),
+                   unresolved=copy.deepcopy(doc.unresolved), meta=copy.deepcopy(doc.meta))
+    applied, skipped = 0, []
+    for raw in corrections:
+        corr = validate_correction(raw)
+        if corr["op"] == "choose":
+            problem = _apply_choose(out, corr, tagger)
+        elif corr["op"] == "drop":
+            problem = _apply_drop(out, corr)
+        else:
+            problem = _apply_add(out, corr, tagger)
+        if problem:
+            skipped.append(problem)
+        else:
+            applied += 1
+    if corrections:
+        out.meta["corrections"] = {"applied": applied, "skipped": skipped}
+    return out

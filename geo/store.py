@@ -1,0 +1,149 @@
+"""Stored articles and their corrections under ``cache_dir()/store``, keyed by the article's content hash.
+
+A share link names a document by that hash (``?doc=<id>``). Ids are checked to be exactly
+:data:`ID_LENGTH` lowercase hex digits before any file is touched, so an id can never name a path.
+A stored document proves its own integrity: its article must hash back to the id it is stored under.
+Every write is atomic (readers see the old file or the new one, never a torn one).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from geo.errors import StoreError
+from geo.model import Document, content_id
+from geo.paths import atomic_write_text, cache_dir
+
+ID_LENGTH = 16
+STORE_SCHEMA = "geo.stored/1"
+CORRECTIONS_SCHEMA = "geo.corrections/1"
+MAX_STORED_BYTES = 64 * 1024 * 1024
+_ID = re.compile(rf"[0-9a-f]{{{ID_LENGTH}}}")
+
+
+def store_dir() -> Path:
+    """The folder holding stored documents (created on demand)."""
+    path = cache_dir() / "store"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def validate_id(doc_id: object) -> str:
+    """Return ``doc_id`` if it is a well-formed document id, else raise StoreError (never touches a file)."""
+    if not isinstance(doc_id, str) or not _ID.fullmatch(doc_id):
+        shown = repr(doc_id)[:40]
+        raise StoreError(
+            f"the document id {shown} is not valid (expected {ID_LENGTH} hex digits): "
+            "check that the share link was copied completely"
+        )
+    return doc_id
+
+
+def document_id(doc: Document) -> str:
+    """The content hash a document is stored under (the hash of its article's title and text)."""
+    return content_id(doc.article.title + "\n" + doc.article.text)
+
+
+def _doc_path(doc_id: str) -> Path:
+    return store_dir() / f"{validate_id(doc_id)}.json"
+
+
+def _corrections_path(doc_id: str) -> Path:
+    return store_dir() / f"{validate_id(doc_id)}.corrections.json"
+
+
+def _read_json(path: Path, what: str, doc_id: str) -> Any:
+    try:
+        if path.stat().st_size > MAX_STORED_BYTES:
+            raise StoreError(f"the stored {what} for {doc_id} is too large to be genuine: map the article again")
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise StoreError(
+            f"no stored document {doc_id}: the link may come from another server, or its cache was cleared; "
+            "map the article again to get a new link"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StoreError(f"the stored {what} for {doc_id} cannot be read ({exc.__class__.__name__}): "
+                         "map the article again") from None
+    try:
+        return json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise StoreError(f"the stored {what} for {doc_id} is damaged (invalid JSON at char {exc.pos}): "
+                         "map the article again") from None
+
+
+def has_document(doc_id: str) -> bool:
+    """True when a document with this (valid) id is stored."""
+    return _doc_path(doc_id).is_file()
+
+
+def save_document(doc: Document) -> str:
+    """Store ``doc`` (the geoparse before corrections) under its content hash; returns the id."""
+    doc_id = document_id(doc)
+    doc.article.id = doc_id
+    payload = {"schema": STORE_SCHEMA, "id": doc_id, "document": doc.to_dict()}
+    atomic_write_text(_doc_path(doc_id), json.dumps(payload, ensure_ascii=False, sort_keys=True))
+    return doc_id
+
+
+def load_document(doc_id: str) -> Document:
+    """The stored document ``doc_id``; StoreError when the id is malformed, unknown, damaged or tampered with."""
+    doc_id = validate_id(doc_id)
+    data = _read_json(_doc_path(doc_id), "document", doc_id)
+    damaged = f"the stored document {doc_id} is damaged: map the article again"
+    if not isinstance(data, dict) or data.get("schema") != STORE_SCHEMA or data.get("id") != doc_id:
+        raise StoreError(damaged)
+    try:
+        doc = Document.from_dict(data["document"])
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise StoreError(damaged) from None
+    if document_id(doc) != doc_id or doc.article.id != doc_id:
+        raise StoreError(f"the stored document {doc_id} does not match its id (it was altered): "
+                         "map the article again")
+    text = doc.article.text
+    for place in doc.places:
+        for m in place.mentions:
+            if not (0 <= m.start < m.end <= len(text)) or text[m.start:m.end] != m.text:
+                raise StoreError(damaged)
+    return doc
+
+
+def load_corrections(doc_id: str) -> list[dict[str, Any]]:
+    """The corrections stored for ``doc_id`` (an empty list when there are none); StoreError when damaged."""
+    from geo.corrections import validate_correction
+
+    doc_id = validate_id(doc_id)
+    path = _corrections_path(doc_id)
+    if not path.exists():
+        return []
+    data = _read_json(path, "corrections", doc_id)
+    damaged = f"the stored corrections for {doc_id} are damaged: reset them or map the article again"
+    if (
+        not isinstance(data, dict)
+        or data.get("schema") != CORRECTIONS_SCHEMA
+        or data.get("id") != doc_id
+        or not isinstance(data.get("corrections"), list)
+    ):
+        raise StoreError(damaged)
+    try:
+        return [validate_correction(c) for c in data["corrections"]]
+    except (ValueError, TypeError):
+        raise StoreError(damaged) from None
+
+
+def save_corrections(doc_id: str, corrections: list[dict[str, Any]]) -> None:
+    """Replace the corrections stored for ``doc_id`` (each one is validated first)."""
+    from geo.corrections import validate_correction
+
+    doc_id = validate_id(doc_id)
+    if not _doc_path(doc_id).is_file():
+        raise StoreError(f"no stored document {doc_id}: map the article before correcting it")
+    try:
+        checked = [validate_correction(c) for c in corrections]
+    except (ValueError, TypeError) as exc:
+        raise StoreError(f"a correction is malformed ({exc}); nothing was saved") from None
+    payload = {"schema": CORRECTIONS_SCHEMA, "id": doc_id, "corrections": checked}
+    atomic_write_text(_corrections_path(doc_id), json.dumps(payload, ensure_ascii=False, sort_keys=True))
