@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import codecs
 import functools
+import logging
 import operator
 import os
 import re
@@ -293,6 +294,15 @@ def is_sentence(line: str) -> bool:
     return line.rstrip(_CLOSING_QUOTES).endswith(_SENTENCE_END)
 
 
+@functools.lru_cache(maxsize=1)
+def quiet_trafilatura_logs() -> None:
+    """trafilatura logs a WARNING whenever a fallback extractor gives up (routine on fragments);
+    keep such notes off the user's terminal unless the caller configured that logger."""
+    logger = logging.getLogger("trafilatura")
+    if logger.level == logging.NOTSET:
+        logger.setLevel(logging.ERROR)
+
+
 @functools.lru_cache(maxsize=4)
 def trafilatura_config(max_chars: int):
     """trafilatura's default config with its file-size cap raised to ours."""
@@ -312,6 +322,8 @@ def html_to_text(html: str, *, max_bytes: int = MAX_ARTICLE_BYTES) -> tuple[str,
     if len(html) > TRAFILATURA_MAX_CHARS:
         return html_fallback_text(html)
     import trafilatura
+
+    quiet_trafilatura_logs()
 
     doc = trafilatura.bare_extraction(
         html,

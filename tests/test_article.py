@@ -19,6 +19,7 @@ from geo.article import (
     html_fallback_text,
     load_article,
     looks_like_html,
+    markdown_inline,
     read_article,
     split_passages,
 )
@@ -251,6 +252,21 @@ def test_markdown_is_converted_to_plain_text():
     assert "example" not in article.text and "map.png" not in article.text
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "5 * 3 * 2 = 30 in Kyiv",
+        "a ` lone backtick and ``` in prose",
+        "[not a link and (not a url",
+        "**unclosed bold in Lviv",
+        "`" * 5000 + "x",
+        "[" * 5000,
+    ],
+)
+def test_markdown_leaves_unmatched_markers_alone(text):
+    assert markdown_inline(text) == text
+
+
 def test_markdown_setext_title_and_snake_case():
     article = read_article("Kyiv diary\n==========\n\nA snake_case_name stays.", filename="d.md")
     assert article.title == "Kyiv diary"
@@ -338,7 +354,7 @@ def test_load_article_refuses_an_oversize_file_before_reading_it(tmp_path, monke
         raise AssertionError("the file was opened")
 
     monkeypatch.setattr(article_module, "open", no_reading, raising=False)
-    with pytest.raises(InputError, match=r"too large \(20 MB; the limit is 20 MB\)"):
+    with pytest.raises(InputError, match=r"too large \(20,971,521 bytes; the limit is 20,971,520 bytes\)"):
         load_article(str(big))
 
 
@@ -378,6 +394,16 @@ def test_load_article_reads_files(tmp_path):
     assert article.title == "Kraków talks"
     assert article.text == "They met in Kraków."
     assert article.source == "file"
+
+
+def test_load_article_uses_the_file_extension(tmp_path):
+    path = tmp_path / "page.htm"
+    path.write_text("Kyiv &amp; Lviv are cities.", encoding="utf-8")
+    assert load_article(str(path)).text == "Kyiv & Lviv are cities."
+    path = tmp_path / "note.txt"
+    path.write_text("Kyiv\n\n*Lviv* is not emphasised here.", encoding="utf-8")
+    article = load_article(str(path))
+    assert article.title == "Kyiv" and article.text == "*Lviv* is not emphasised here."
 
 
 def test_load_article_missing_file_and_folder(tmp_path):
