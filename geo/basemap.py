@@ -17,13 +17,13 @@ from geo import naturalearth
 from geo.errors import DataError
 from geo.paths import atomic_write_text, cache_dir
 
-FORMAT = 1
+FORMAT = 2
 CACHE_NAME = "basemap.json"
 BASEMAP_TOLERANCE = 0.2  # degrees, coverage simplification for the world background
 BASEMAP_MIN_AREA = 0.1  # square degrees: smaller islands are left out of the background
 BASEMAP_DECIMALS = 2
-OUTLINE_TOLERANCE = 0.02  # degrees, for the outlines of mentioned countries and their borders
-OUTLINE_DECIMALS = 3
+OUTLINE_TOLERANCE = 0.05  # degrees, for the outlines of mentioned countries and their borders
+OUTLINE_DECIMALS = 2
 
 
 def cache_path() -> Path:
@@ -111,6 +111,16 @@ def country_outline(code: str | None) -> dict[str, Any] | None:
     if not code:
         return None
     return _load()["outlines"].get(code.upper())
+
+
+def background_outline(code: str | None) -> dict[str, Any] | None:
+    """The coarse basemap geometry of a country (for context outlines that need no detail)."""
+    if not code:
+        return None
+    for feature in basemap_geojson()["features"]:
+        if feature["properties"]["iso_a2"] == code.upper():
+            return feature["geometry"]
+    return None
 
 
 def shared_border(code_a: str, code_b: str) -> dict[str, Any] | None:

@@ -367,7 +367,7 @@ def _add_areas(m: folium.Map, places: list[Place]) -> None:
     named, holding = _country_codes(places)
     areas = folium.FeatureGroup(name="Countries and regions mentioned", show=True)
     for code, strong in [(c, True) for c in named] + [(c, False) for c in holding]:
-        geom = basemap.country_outline(code)
+        geom = basemap.country_outline(code) if strong else basemap.background_outline(code)
         if geom is None:
             continue
         style = (
@@ -460,7 +460,7 @@ def build_map(doc: Document, *, selected_place: str | None = None, assets: str =
     (offline copies from the xstatic packages) or ``"cdn"`` (folium's online defaults).
     """
     places = mappable_places(doc)
-    m = folium.Map(location=[30, 20], zoom_start=2, tiles=None, control_scale=True, world_copy_jump=False)
+    m = folium.Map(location=[30, 20], zoom_start=2, tiles=None, control_scale=False, world_copy_jump=False)
     m.options.update(minZoom=1, maxZoom=14)  # MarkerCluster needs a maxZoom; there is no tile layer to set it
     folium.GeoJson(
         basemap.basemap_geojson(),
@@ -526,6 +526,7 @@ def build_map(doc: Document, *, selected_place: str | None = None, assets: str =
     holder.innerHTML = {htmlsafe.script_json(HATCH_SVG)};
     document.body.appendChild(holder.firstChild);
   }}
+  L.control.scale({{position: 'topleft'}}).addTo(map);  // top: the long attribution would cover it
   map.attributionControl.addAttribution({htmlsafe.script_json(ATTRIBUTION)});
   var legend = L.control({{position: 'bottomright'}});
   legend.onAdd = function() {{
