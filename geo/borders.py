@@ -783,11 +783,16 @@ def tag_place(place: Any, index: BorderIndex | None = None) -> dict[str, Any]:
         return _tag_continent(place.name, index)
     border = tag_point(place.lat, place.lon, region_code=_region_of(place), index=index)
     if place.kind == "region":
-        border["notes"].append("Tagged at the region's centre point; its area may reach further.")
-        territory = border.get("territory")
-        if territory and territory["status"] == "annexation_claimed":
-            border["notes"].append("This region straddles the front line: part of it is occupied.")
+        _add_region_notes(border)
     return border
+
+
+def _add_region_notes(border: dict[str, Any]) -> None:
+    """Regions are areas: say that the tag is for their centre, and when they straddle a front line."""
+    border["notes"].append("Tagged at the region's centre point; its area may reach further.")
+    territory = border.get("territory")
+    if territory and territory["status"] == "annexation_claimed":
+        border["notes"].append("This region straddles the front line: part of it is occupied.")
 
 
 def _tag_country(code: str, index: BorderIndex) -> dict[str, Any]:
@@ -871,7 +876,7 @@ def tag_document(doc: Any, index: BorderIndex | None = None) -> None:
         for place, border in zip(point_places, borders, strict=True):
             place.border = border
             if place.kind == "region":
-                border["notes"].append("Tagged at the region's centre point; its area may reach further.")
+                _add_region_notes(border)
     for place in doc.places:
         if place.kind in ("country", "continent"):
             place.border = tag_place(place, index)

@@ -283,6 +283,37 @@ def test_tag_document_sets_every_border(index, gazetteer):
     assert Document.from_dict(doc.to_dict()).places[0].border == doc.places[0].border
 
 
+def test_random_points_give_json_ready_borders(index):
+    import json
+
+    from geo.model import BORDER_STATUSES
+
+    rng = np.random.default_rng(3)
+    lat = np.degrees(np.arcsin(rng.uniform(-1, 1, 2000)))
+    lon = rng.uniform(-180, 180, 2000)
+    tags = borders.tag_points(lat, lon, index=index)
+    assert {t["status"] for t in tags} <= set(BORDER_STATUSES)
+    assert {"at_sea", "recognised"} <= {t["status"] for t in tags}
+    assert all(t["coast_km"] >= 0 and t["summary"] for t in tags)
+    json.dumps(tags)  # plain Python types only
+
+
+def test_region_straddling_the_front_line_says_so(index, gazetteer):
+    lat, lon = city(gazetteer, "Zaporizhzhia", "UA")
+    place = Place(
+        id="r:UA-23",
+        name="Zaporizhzhia Oblast",
+        kind="region",
+        lat=lat,
+        lon=lon,
+        country="UA",
+        admin1="UA-23",
+    )
+    border = borders.tag_place(place, index)
+    assert border["territory"]["id"] == "zaporizhzhia"
+    assert any("straddles the front line" in n for n in border["notes"])
+
+
 def test_attribution_names_the_view():
     assert borders.ATTRIBUTION == "Borders: Natural Earth 1:10m, internationally recognised view"
 
