@@ -30,9 +30,9 @@ def predict_record(record: dict[str, Any], gaz: Gazetteer, *, adjectives: bool =
     mentions = []
     for res in geoparse(text, gaz):
         m = res.mention
-        if m.adjectival and not adjectives:
-            continue
         c = res.chosen
+        if (m.adjectival and not adjectives) or (m.proposed and c is None):
+            continue
         mentions.append({
             "start": m.start, "end": m.end, "text": m.text,
             "lat": c.lat if c else None, "lon": c.lon if c else None,

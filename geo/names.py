@@ -65,7 +65,7 @@ COUNTRY_ALIASES = {
 # Short forms of first-level regions (AP style and common abbreviations), by ISO 3166-2 code.
 # Two-letter forms that are also words ("La.", "Pa.", "Mo.") are left out on purpose.
 REGION_ALIASES = {
-    "CA-BC": ("BC", "B.C."), "CA-ON": ("Ont.",), "CA-QC": ("Que.",), "US-DC": ("D.C.",),
+    "CA-BC": ("BC", "B.C."), "CA-ON": ("Ont.",), "CA-QC": ("Que.",),
     "US-AZ": ("Ariz.",), "US-AL": ("Ala.",), "US-AR": ("Ark.",), "US-CA": ("Calif.",),
     "US-CO": ("Colo.",), "US-CT": ("Conn.",), "US-FL": ("Fla.",), "US-MA": ("Mass.",),
     "US-MI": ("Mich.",), "US-MN": ("Minn.",), "US-MT": ("Mont.",), "US-NE": ("Neb.",),

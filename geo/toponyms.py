@@ -20,6 +20,7 @@ from geo.gazetteer import ABBREVIATION, ADJECTIVE, REGION_PHRASE, Gazetteer, Nam
 from geo.names import (
     ABBREVIATIONS,
     CONNECTORS,
+    MONTHS_AND_DAYS,
     NAME_PARTICLES,
     ORG_WORDS,
     PERSON_TITLES,
@@ -69,6 +70,7 @@ class RawMention:
     key: str
     hits: list[NameHit]
     adjectival: bool = False
+    proposed: bool = False  # not in the gazetteer: a likely name from its context, for a geocoder
 
 
 def tokenize(text: str) -> list[Token]:
@@ -231,6 +233,42 @@ def _person_tokens(text: str, tokens: list[Token], gaz: Gazetteer) -> set[str]:
     return people
 
 
+_LOCATIVE_CONTEXT_RE = re.compile(
+    r"\b(?:in|near|outside|village of|town of|city of|district of|province of)\s+(?:the\s+)?$"
+)
+
+
+def propose_unknown(text: str, tokens: list[Token], found: list[tuple[int, int, str]], gaz: Gazetteer,
+                    people: set[str]) -> list[RawMention]:
+    """Capitalised names the gazetteer lacks, in a locative context ("near Kupiansk-Vuzlovyi").
+
+    They come back with no candidates: unresolved, for an online geocoder to try when enabled.
+    """
+    covered = {k for i, length, _ in found for k in range(i, i + length)}
+    out = []
+    i, n = 0, len(tokens)
+    while i < n:
+        tok = tokens[i]
+        if (i in covered or not tok.text[:1].isupper() or _is_upper(tok.text) or tok.key in FUNCTION_WORDS
+                or tok.key in MONTHS_AND_DAYS):
+            i += 1
+            continue
+        if not _LOCATIVE_CONTEXT_RE.search(text, max(0, tok.start - 20), tok.start):
+            i += 1
+            continue
+        j = i
+        while j + 1 < n and j + 1 not in covered and _joinable(text, tokens[j], tokens[j + 1]) \
+                and _capitalised(tokens[j + 1].text) and j + 1 - i < 3:
+            j += 1
+        words = tokens[i : j + 1]
+        keys = {w.key for w in words}
+        if not (keys & (people | gaz.common_words | ORG_WORDS | PERSON_TITLES)) and len(tok.text) > 2:
+            start, end = words[0].start, words[-1].end
+            out.append(RawMention(start, end, text[start:end], name_key(text[start:end]), [], proposed=True))
+        i = j + 1
+    return out
+
+
 def find_mentions(text: str, gaz: Gazetteer) -> list[RawMention]:
     """Every place mention in ``text`` that survives the false-positive rules, in text order."""
     tokens = context_tokens(text)
@@ -245,6 +283,8 @@ def find_mentions(text: str, gaz: Gazetteer) -> list[RawMention]:
         start, end = words[0].start, words[-1].end
         adjectival = any(h.via == ADJECTIVE for h in hits)
         mentions.append(RawMention(start, end, text[start:end], key, hits, adjectival))
+    mentions.extend(propose_unknown(text, tokens, found, gaz, people))
+    mentions.sort(key=lambda m: m.start)
     return mentions
 
 
@@ -294,7 +334,9 @@ def _keep(text: str, tokens: list[Token], i: int, length: int, key: str, hits: l
         and nxt.key not in gaz
     ):
         return False
-    # Everyday words need a locative word before them ("in Nice", not "Nice weather").
+    # Everyday words need a locative word before them ("in Nice", not "Nice weather"); months never.
+    if length == 1 and key in MONTHS_AND_DAYS:
+        return False
     if length == 1 and key in gaz.common_words:
         return prev is not None and prev.key in LOCATIVE_WORDS and not _is_upper(prev.text)
     return True
