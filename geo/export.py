@@ -229,3 +229,26 @@ def write_geojson(doc: Document, path: str | Path) -> Path:
         path, json.dumps(export_geojson(doc), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     )
     return path
+
+
+def bench_export(doc: Document, repeat: int = 5) -> dict[str, Any]:
+    """Time :func:`export_html` (first call in this process, then the median of ``repeat`` warm calls)."""
+    import statistics
+    import time
+
+    t0 = time.perf_counter()
+    first = export_html(doc)
+    first_s = time.perf_counter() - t0
+    warm, identical = [], True
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        page = export_html(doc)
+        warm.append(time.perf_counter() - t0)
+        identical = identical and page == first
+    return {
+        "places": len(mappable_places(doc)),
+        "bytes": len(first.encode("utf-8")),
+        "first_ms": round(first_s * 1000),
+        "warm_median_ms": round(statistics.median(warm) * 1000) if warm else None,
+        "byte_identical": identical,
+    }

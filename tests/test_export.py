@@ -79,3 +79,11 @@ def test_write_helpers_write_what_the_functions_return(tmp_path):
     assert page.read_text(encoding="utf-8") == export.export_html(doc)
     geo = export.write_geojson(doc, tmp_path / "map.geojson")
     assert json.loads(geo.read_text(encoding="utf-8")) == json.loads(json.dumps(export.export_geojson(doc)))
+
+
+def test_bench_export_reports_the_real_size_and_determinism():
+    doc = make_doc()
+    report = export.bench_export(doc, repeat=1)
+    assert report["bytes"] == len(export.export_html(doc).encode("utf-8"))
+    assert report["places"] == 3 and report["byte_identical"] is True
+    assert report["first_ms"] >= 0 and report["warm_median_ms"] >= 0
