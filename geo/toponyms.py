@@ -54,10 +54,7 @@ class Token:
     start: int
     end: int
     text: str
-
-    @property
-    def key(self) -> str:
-        return name_key(self.text)
+    key: str  # name_key(text), computed once
 
 
 @dataclass
@@ -82,7 +79,7 @@ def tokenize(text: str) -> list[Token]:
         if word.endswith(_POSSESSIVE) and len(word) > 2:
             end -= 2
             word = word[:-2]
-        tokens.append(Token(start, end, word))
+        tokens.append(Token(start, end, word, name_key(word)))
     return tokens
 
 
@@ -115,7 +112,7 @@ def context_tokens(text: str) -> list[Token]:
     tokens: list[Token] = []
     for start, end in windows:
         for tok in tokenize(text[start:end]):
-            tokens.append(Token(tok.start + start, tok.end + start, tok.text))
+            tokens.append(Token(tok.start + start, tok.end + start, tok.text, tok.key))
     return tokens
 
 
@@ -139,8 +136,8 @@ def _capitalised(word: str) -> bool:
 
 
 def _is_upper(word: str) -> bool:
-    letters = [ch for ch in word if ch.isalpha()]
-    return len(letters) >= 2 and all(ch.isupper() for ch in letters)
+    """All capitals, at least two characters ('US', 'WASHINGTON', 'U.S.')."""
+    return len(word) >= 2 and word.isupper()
 
 
 def _case_ok(words: list[Token], key: str) -> bool:
