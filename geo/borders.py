@@ -37,6 +37,7 @@ from typing import Any
 
 import numpy as np
 import shapely
+from scipy.spatial import cKDTree
 
 from geo import contested
 from geo.errors import DataError, InputError
@@ -403,8 +404,6 @@ class BorderIndex:
     _border_trees: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        from scipy.spatial import cKDTree
-
         d = self.arrays
         self.unit_code = [str(x) for x in d["unit_code"]]
         self.unit_key = [str(x) for x in d["unit_key"]]
@@ -471,8 +470,6 @@ class BorderIndex:
     def _border_tree(self, key: str) -> tuple[Any, np.ndarray, np.ndarray] | None:
         """KD-tree over the densified land borders of one unit key (built on first use)."""
         if key not in self._border_trees:
-            from scipy.spatial import cKDTree
-
             keys = self._border_keys
             seg_mask = (keys[:, 0] == key) | (keys[:, 1] == key)
             if not seg_mask.any():
