@@ -116,7 +116,8 @@ PERSON_TITLES = frozenset(
     general gen colonel col captain capt lieutenant lt sergeant sgt officer chief coach director
     ambassador spokesman spokeswoman spokesperson leader chairman chairwoman ceo saint st father
     brother sister rev reverend rabbi imam sheikh emir sultan marshal admiral commander detective
-    professor author actor actress singer rapper striker midfielder defender goalkeeper""".split()
+    professor author actor actress singer rapper striker midfielder defender goalkeeper archbishop
+    bishop cardinal""".split()
 )
 
 # Words after a place name that make the whole phrase an organisation or event in which the place is

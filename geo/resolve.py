@@ -18,6 +18,7 @@ from geo.gazetteer import ABBREVIATION, ADJECTIVE, ALTERNATE, REGION_PHRASE, Can
 from geo.toponyms import RawMention
 
 SMALL_TOWN = 15_000
+TINY_TOWN = 2_000
 KIND_PRIOR = {"continent": 11.0, "country": 12.0, "region": 9.0, "feature": 6.0}
 # A region named like a big city of its country ("Kursk", "Pyongyang") yields to the city.
 CITY_NAMESAKE_PENALTY = 2.5
@@ -126,6 +127,8 @@ def resolve(text: str, mentions: list[RawMention]) -> list[Resolution]:
             if any(_qualifies(q, cand) for q in qualifier_places):
                 score += QUALIFIER_BONUS
             elif cand.kind == "city" and cand.population < SMALL_TOWN and cand.country not in countries:
+                continue
+            elif cand.kind == "city" and cand.population < TINY_TOWN and not mention.locative:
                 continue
             scored.append((score, cand))
         if not scored:

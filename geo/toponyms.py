@@ -68,6 +68,7 @@ class RawMention:
     hits: list[NameHit]
     adjectival: bool = False
     proposed: bool = False  # not in the gazetteer: a likely name from its context, for a geocoder
+    locative: bool = False  # a locative word stands before it ("in", "near", "from")
 
 
 def tokenize(text: str) -> list[Token]:
@@ -208,6 +209,7 @@ def _person_tokens(text: str, tokens: list[Token], gaz: Gazetteer) -> set[str]:
             and _capitalised(tokens[i + 1].text)
             and not _is_upper(tokens[i + 1].text)
             and tokens[i + 1].key not in ORG_WORDS
+            and tokens[i + 1].key not in PERSON_TITLES
             and tokens[i + 1].key not in FUNCTION_WORDS
         ):
             j = i
@@ -279,7 +281,8 @@ def find_mentions(text: str, gaz: Gazetteer) -> list[RawMention]:
             continue
         start, end = words[0].start, words[-1].end
         adjectival = any(h.via == ADJECTIVE for h in hits)
-        mentions.append(RawMention(start, end, text[start:end], key, hits, adjectival))
+        locative = i > 0 and tokens[i - 1].key in LOCATIVE_WORDS and tokens[i - 1].end >= start - 2
+        mentions.append(RawMention(start, end, text[start:end], key, hits, adjectival, locative=locative))
     mentions.extend(propose_unknown(text, tokens, found, gaz, people))
     mentions.sort(key=lambda m: m.start)
     return mentions
@@ -327,6 +330,7 @@ def _keep(text: str, tokens: list[Token], i: int, length: int, key: str, hits: l
         and _capitalised(nxt.text)
         and not _is_upper(nxt.text)
         and nxt.key not in ORG_WORDS
+        and nxt.key not in PERSON_TITLES
         and nxt.key not in CONNECTORS
         and nxt.key not in gaz
     ):
