@@ -56,3 +56,25 @@ def km_from_city(lat: float, lon: float, name: str, country: str) -> float:
 def seed_articles() -> list[Path]:
     """The reference article(s) in ../shared/seed/ (read at test time, never copied)."""
     return sorted(SEED_DIR.glob("*.txt")) if SEED_DIR.is_dir() else []
+
+
+@functools.lru_cache(maxsize=64)
+def _country_shape(iso: str):
+    """One Natural Earth admin-0 outline (read alone: shaping all 250 countries takes seconds)."""
+    import shapefile
+    from shapely.geometry import shape
+
+    from geo.naturalearth import country_records, shapefile_path
+
+    index = next(r.index for r in country_records() if r.iso_a2 == iso)
+    with shapefile.Reader(str(shapefile_path())) as reader:
+        return shape(reader.shape(index).__geo_interface__)
+
+
+def country_contains(iso: str, lat: float, lon: float) -> bool:
+    """Is (lat, lon) inside the Natural Earth (de jure) outline of country ``iso``?"""
+    from shapely.geometry import Point
+
+    from geo.coords import to_xy
+
+    return _country_shape(iso).contains(Point(*to_xy(lat, lon)))
