@@ -223,7 +223,7 @@ def load_current(doc_id: str) -> tuple[Document, list[dict[str, Any]]]:
 def select_place(place_id: str | None, *, focus: bool) -> None:
     """Highlight ``place_id``'s passages; with ``focus`` also open the map on it (a new map is drawn)."""
     st.session_state.selected = place_id
-    st.session_state.pending_select = place_id  # the select box follows on its next render
+    st.session_state.pending_select = place_id or ""  # the select box follows on its next render
     if focus:
         st.session_state.focus = place_id
 
@@ -339,7 +339,7 @@ def corrections_panel(doc_id: str, doc: Document, corrs: list[dict[str, Any]]) -
             alternatives = [a for a in place.alternatives if a.get("id") != place.id]
             if alternatives:
                 index = st.selectbox("Other candidates for this name", range(len(alternatives)), key="alt_pick",
-                                     format_func=lambda i: candidate_label(alternatives[i]))
+                                     format_func=lambda i, c=alternatives: candidate_label(c[i]))
                 if st.button("Use this candidate", key="alt_go"):
                     save(fixes.choose(place.id, alternatives[index], label=place.name), alternatives[index]["id"])
             else:
@@ -351,7 +351,7 @@ def corrections_panel(doc_id: str, doc: Document, corrs: list[dict[str, Any]]) -
             found = gazetteer().search(query, 12) if query.strip() else []
             if found:
                 pick = st.selectbox("Results", range(len(found)), key="search_pick",
-                                    format_func=lambda i: candidate_label(found[i]))
+                                    format_func=lambda i, c=found: candidate_label(c[i]))
                 if st.button("Use search result", key="search_go"):
                     save(fixes.choose(place.id, found[pick], label=place.name), found[pick].id)
             elif query.strip():
@@ -366,7 +366,7 @@ def corrections_panel(doc_id: str, doc: Document, corrs: list[dict[str, Any]]) -
         found = gazetteer().search(name.strip() or text.strip(), 12) if (name.strip() or text.strip()) else []
         if found:
             pick = st.selectbox("Candidate", range(len(found)), key="add_pick",
-                                format_func=lambda i: candidate_label(found[i]))
+                                format_func=lambda i, c=found: candidate_label(c[i]))
             if st.button("Add this place", key="add_go", disabled=not spans):
                 save(fixes.add(text.strip(), found[pick]), found[pick].id)
         elif text.strip():
@@ -450,12 +450,12 @@ def main() -> None:
             if "pending_select" in ss:
                 ss.place_select = ss.pop("pending_select")
             if ss.get("place_select") not in ids:
-                ss.place_select = None
-            st.selectbox("Show a place", [None, *ids], key="place_select",
-                         format_func=lambda pid: "— whole article —" if pid is None else
+                ss.place_select = ""
+            st.selectbox("Show a place", ["", *ids], key="place_select",
+                         format_func=lambda pid: "— whole article —" if not pid else
                          (lambda p: f"{p.name} ({KIND_LABEL.get(p.kind, 'Place').lower()}, {p.country or '?'})")(
                              doc.places[ids.index(pid)]),
-                         on_change=lambda: select_place(ss.place_select, focus=True))
+                         on_change=lambda: select_place(ss.place_select or None, focus=True))
         st.dataframe(places_rows(doc), hide_index=True, width="stretch", key="places_table")
     with text_col:
         chosen = next((p for p in doc.places if p.id == ss.get("selected")), None)
