@@ -17,7 +17,8 @@ MENTION_FIELDS = {"start", "end", "text", "lat", "lon", "name", "country", "geon
 
 
 def run_geo(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GEO_")}  # offline, project cache
+    # Offline whatever the caller's settings say; keep the cache folder so the index is not rebuilt.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GEO_") or k == "GEO_CACHE_DIR"}
     return subprocess.run(
         [sys.executable, "-m", "geo", *args], cwd=PROJECT_ROOT, env=env,
         capture_output=True, text=True, timeout=timeout,
