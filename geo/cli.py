@@ -63,6 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="count adjectival mentions (auto: yes when the gold file annotates demonyms)")
     e.add_argument("--predictions", metavar="OUT.jsonl", help="also write the predictions here")
     e.add_argument("--json", action="store_true", help="print the scores as JSON")
+    e.add_argument("--errors", type=int, default=0, metavar="N",
+                   help="also list the N most frequent missed, spurious and far-off (>161 km) toponyms")
 
     b = sub.add_parser("bench", help="measure start-up, index build, throughput, memory, borders, export")
     b.add_argument("--corpus", help="JSONL corpus (default: ../shared/eval/gwn.jsonl, else the sample)")
@@ -220,7 +222,8 @@ def cmd_map(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from geo.evaluate import evaluate_file
 
-    report = evaluate_file(args.gold, adjectives=args.adjectives, predictions_path=args.predictions)
+    report = evaluate_file(args.gold, adjectives=args.adjectives, predictions_path=args.predictions,
+                           errors=args.errors)
     if args.json:
         print(json.dumps(report, indent=1))
     else:
@@ -236,8 +239,18 @@ def format_scores(report: dict[str, Any]) -> str:
         f"(gold {s['gold']}, predicted {s['predicted']}, matched {s['matched']})",
         f"geocoding   acc@161={s['acc161']:.3f}  median={s['median_km']:.1f} km  mean={s['mean_km']:.1f} km  "
         f"AUC={s['auc']:.3f}  (n={s['n']})",
-        f"F1={s['f1']:.2f} acc161={s['acc161']:.2f} AUC={s['auc']:.2f} n={s['n']}",
     ]
+    errors = report.get("errors")
+    if errors:
+        def listing(pairs: list) -> str:
+            return ", ".join(f"{name} {count}" for name, count in pairs)
+
+        lines += [
+            f"missed     {errors['missed']}: {listing(errors['missed_top'])}",
+            f"spurious   {errors['spurious']}: {listing(errors['spurious_top'])}",
+            f"far-off    {errors['far']} by kind {errors['far_by_kind']}: {listing(errors['far_top'])}",
+        ]
+    lines.append(f"F1={s['f1']:.2f} acc161={s['acc161']:.2f} AUC={s['auc']:.2f} n={s['n']}")
     return "\n".join(lines)
 
 

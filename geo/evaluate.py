@@ -178,7 +178,7 @@ def gold_annotates_adjectives(gold: dict[str, dict], gaz: Gazetteer) -> bool:
 
 
 def evaluate_file(gold_path: str, *, adjectives: str = "auto", predictions_path: str | None = None,
-                  gaz: Gazetteer | None = None) -> dict[str, Any]:
+                  gaz: Gazetteer | None = None, errors: int = 0) -> dict[str, Any]:
     """Run the parser over a gold file and score it; optionally keep the predictions as JSONL."""
     from geo.gazetteer import load_gazetteer
     from geo.paths import atomic_write_text
@@ -189,4 +189,34 @@ def evaluate_file(gold_path: str, *, adjectives: str = "auto", predictions_path:
     pred = {doc_id: predict_record(record, gaz, adjectives=use_adjectives) for doc_id, record in gold.items()}
     if predictions_path:
         atomic_write_text(predictions_path, "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in pred.values()))
-    return {"articles": len(gold), "adjectives": use_adjectives, "scores": score(gold, pred).as_dict()}
+    report = {"articles": len(gold), "adjectives": use_adjectives, "scores": score(gold, pred).as_dict()}
+    if errors:
+        report["errors"] = error_report(gold, pred, top=errors)
+    return report
+
+
+def error_report(gold: dict[str, dict], pred: dict[str, dict], top: int = 15) -> dict[str, Any]:
+    """What went wrong, by class: missed gold toponyms, spurious predictions, far-off (> 161 km) pairs."""
+    from collections import Counter
+
+    missed: Counter = Counter()
+    spurious: Counter = Counter()
+    far: Counter = Counter()
+    far_kind: Counter = Counter()
+    for doc_id, g in gold.items():
+        mentions = [m for m in pred.get(doc_id, {}).get("mentions", []) if m["end"] > m["start"]]
+        pairs = match_spans(g["toponyms"], mentions)
+        matched_gold = {id(t) for t, _ in pairs}
+        matched_pred = {id(m) for _, m in pairs}
+        missed.update(t["text"] for t in g["toponyms"] if id(t) not in matched_gold)
+        spurious.update(m["text"] for m in mentions if id(m) not in matched_pred)
+        for t, m in pairs:
+            if t.get("lat") is not None and m.get("lat") is not None:
+                if haversine_km(t["lat"], t["lon"], m["lat"], m["lon"]) > 161:
+                    far[t["text"]] += 1
+                    far_kind[m.get("kind") or "unknown"] += 1
+    return {
+        "missed": sum(missed.values()), "missed_top": missed.most_common(top),
+        "spurious": sum(spurious.values()), "spurious_top": spurious.most_common(top),
+        "far": sum(far.values()), "far_by_kind": dict(far_kind), "far_top": far.most_common(top),
+    }
