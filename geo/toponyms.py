@@ -28,7 +28,8 @@ from geo.names import (
     name_key,
 )
 
-TOKEN_RE = re.compile(r"(?:[^\W\d_]\.){2,}|\w+(?:[’'&]\w+)*", re.UNICODE)
+_MARKS = "\u0300-\u036f"  # combining diacritics, as in text pasted in decomposed (NFD) form
+TOKEN_RE = re.compile(rf"(?:[^\W\d_]\.){{2,}}|\w[\w{_MARKS}]*(?:[’'&]\w[\w{_MARKS}]*)*", re.UNICODE)
 LOCATIVE_WORDS = frozenset(
     "in at near from to outside inside across around into through towards toward via visited visit "
     "visiting reached entered left".split()
@@ -87,7 +88,7 @@ def tokenize(text: str) -> list[Token]:
 _UPPER = "A-ZÀ-ÖØ-Þ" + "".join(ch for ch in map(chr, range(0x100, 0x250)) if ch.isupper())
 # A capitalised word (or an abbreviation like U.S.) followed by more such words; only these runs,
 # plus one word of context on each side, are tokenised: most of an article is never looked at.
-_WORD = rf"(?:(?:[{_UPPER}]\.){{2,}}|[{_UPPER}][\w'’&]*)"
+_WORD = rf"(?:(?:[{_UPPER}]\.){{2,}}|[{_UPPER}][\w{_MARKS}'’&]*)"
 _CONNECTORS = "|".join(sorted(CONNECTORS))
 CAPITALISED_RUN_RE = re.compile(
     rf"{_WORD}(?:(?:[ \-]+|\. )(?:(?:{_CONNECTORS})[ \-]+){{0,3}}{_WORD})*(?: (?:{'|'.join(REGION_WORDS)})\b)?"
@@ -288,14 +289,24 @@ def find_mentions(text: str, gaz: Gazetteer) -> list[RawMention]:
     return mentions
 
 
+def _is_major_place(key: str, gaz: Gazetteer) -> bool:
+    """A country, continent, state or province, or a city of 100,000+ under this very name."""
+    return key in gaz.major_names
+
+
+def _is_area_name(key: str, gaz: Gazetteer) -> bool:
+    """A country, continent, state or province ('Georgia' in 'Georgia Armenia talks')."""
+    return key in gaz.major_names and any(
+        h.via != "alt" and h.candidate.kind in ("country", "continent", "region") for h in gaz.hits(key)
+    )
+
+
 def _keep(text: str, tokens: list[Token], i: int, length: int, key: str, hits: list[NameHit],
           gaz: Gazetteer, people: set[str]) -> bool:
     """The false-positive rules for one scanned name."""
     words = tokens[i : i + length]
     strong_kinds = {h.candidate.kind for h in hits if h.via not in ("alt",)}
-    is_major = bool(strong_kinds & {"country", "continent", "region"}) or any(
-        h.candidate.population >= 100_000 and h.via != "alt" for h in hits
-    )
+    is_major = bool(strong_kinds & {"country", "continent"}) or _is_major_place(key, gaz)
     if any(_is_upper(t.text) for t in words) and key not in ABBREVIATIONS and not is_major:
         return False
     if any(h.via in (ABBREVIATION, REGION_PHRASE, ADJECTIVE) for h in hits):
@@ -317,7 +328,8 @@ def _keep(text: str, tokens: list[Token], i: int, length: int, key: str, hits: l
         and prev.key in gaz.first_names
         and prev.key not in PLACE_MODIFIERS
         and not (prev.key in FUNCTION_WORDS and _sentence_initial(text, prev))
-        and not is_major
+        and not _is_area_name(prev.key, gaz)
+        and not (i >= 2 and tokens[i - 2].key in LOCATIVE_WORDS)
     ):
         return False
     if length == 1 and key in people and not is_major:
@@ -332,7 +344,8 @@ def _keep(text: str, tokens: list[Token], i: int, length: int, key: str, hits: l
         and nxt.key not in ORG_WORDS
         and nxt.key not in PERSON_TITLES
         and nxt.key not in CONNECTORS
-        and nxt.key not in gaz
+        and not _is_major_place(nxt.key, gaz)
+        and not (prev is not None and prev.key in LOCATIVE_WORDS)
     ):
         return False
     # Everyday words need a locative word before them ("in Nice", not "Nice weather"); months never.

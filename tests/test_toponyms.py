@@ -59,8 +59,6 @@ def test_possessive_is_left_out_of_the_span(gazetteer):
     assert spans(text, gazetteer) == [(0, 6, "Russia"), (13, 20, "Ukraine"), (31, 35, "Kyiv")]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: a decomposed (NFD) diacritic splits the token: 'Krako\\u0301w' "
-                   "is tokenised as 'Krako' + 'w', so the place is missed")
 def test_decomposed_diacritics_inside_a_name(gazetteer):
     text = "Old Krako\u0301w was quiet."
     mentions = find_mentions(text, gazetteer)
@@ -218,8 +216,6 @@ def test_month_after_in_is_not_a_place(gazetteer, text):
     ("George Washington crossed the river.", "Washington"),
     ("A statue of George Washington stands there.", "Washington"),
 ])
-@pytest.mark.xfail(strict=True, reason="BUG: a given name + surname is not dropped when the surname is itself "
-                   "in the gazetteer (Hilton) or the place is major (Washington, Paris)")
 def test_famous_people_named_like_places(gazetteer, text, person_token):
     assert person_token not in surfaces(text, gazetteer)
 
