@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from geo.gazetteer import ABBREVIATION, ADJECTIVE, ALTERNATE, REGION_PHRASE, Candidate, Gazetteer
+from geo.names import name_key
 from geo.toponyms import RawMention
 
 SMALL_TOWN = 15_000
@@ -59,11 +60,13 @@ def _options(mention: RawMention) -> dict[str, tuple[Candidate, str]]:
     return out
 
 
-def _big_city_namesakes(opts: dict[str, tuple[Candidate, str]]) -> set[str]:
-    """Countries having a big city (>= 100,000) among these candidates under their main name."""
+def _big_city_namesakes(opts: dict[str, tuple[Candidate, str]], key: str) -> set[str]:
+    """Countries having a big city (>= 100,000) among these candidates under their main name,
+    or under the start of it ("New York" for "New York City")."""
     return {
         cand.country for cand, via in opts.values()
-        if cand.kind == "city" and via == "name" and cand.population >= 100_000 and cand.country
+        if cand.kind == "city" and cand.population >= 100_000 and cand.country
+        and (via == "name" or name_key(cand.name).startswith(key + " "))
     }
 
 
@@ -114,7 +117,7 @@ def resolve(text: str, mentions: list[RawMention]) -> list[Resolution]:
         qualifier = _qualifier(text, mention, following)
         qualifier_places = [h.candidate for h in qualifier.hits] if qualifier else []
         scored = []
-        namesakes = _big_city_namesakes(opts)
+        namesakes = _big_city_namesakes(opts, mention.key)
         for cand, via in opts.values():
             score = prior(cand, via)
             if cand.kind == "region" and via == "name" and cand.country in namesakes:
