@@ -411,10 +411,10 @@ def share_and_export(doc_id: str, doc: Document) -> None:
 def main() -> None:
     st.set_page_config(page_title="News map", page_icon="🗺️", layout="wide")
     ss = st.session_state
-    if "doc_id" not in ss:
-        start_session()
     st.title("News map")
     st.caption("Places mentioned in an article, on a map with their border context. Offline by default.")
+    if "doc_id" not in ss:
+        start_session()
     if ss.get("notice"):
         st.error(plain(ss.pop("notice")))
 
