@@ -125,13 +125,33 @@ def background_outline(code: str | None) -> dict[str, Any] | None:
 
 def shared_border(code_a: str, code_b: str) -> dict[str, Any] | None:
     """GeoJSON (Multi)LineString of the land border two countries share, None if they do not touch."""
-    import shapely
+    if not code_a or not code_b or code_a.upper() == code_b.upper():
+        return None
+    a, b = sorted((code_a.upper(), code_b.upper()))
+    return _shared_border(a, b)
+
+
+@functools.lru_cache(maxsize=512)
+def _outline_shape(code: str) -> Any:
     from shapely.geometry import shape
 
-    a, b = country_outline(code_a), country_outline(code_b)
-    if a is None or b is None or code_a.upper() == code_b.upper():
+    outline = country_outline(code)
+    return None if outline is None else shape(outline)
+
+
+@functools.lru_cache(maxsize=4096)
+def _shared_border(a: str, b: str) -> dict[str, Any] | None:
+    """Cached per pair: the intersection is the slow part of drawing a map."""
+    import shapely
+
+    shape_a, shape_b = _outline_shape(a), _outline_shape(b)
+    if shape_a is None or shape_b is None:
         return None
-    line = shapely.line_merge(shape(a).boundary.intersection(shape(b).boundary))
+    ax0, ay0, ax1, ay1 = shape_a.bounds
+    bx0, by0, bx1, by1 = shape_b.bounds
+    if ax1 < bx0 or bx1 < ax0 or ay1 < by0 or by1 < ay0:
+        return None
+    line = shapely.line_merge(shape_a.boundary.intersection(shape_b.boundary))
     lines = [p for p in shapely.get_parts(line) if p.geom_type == "LineString" and p.length > 0]
     if not lines:
         return None
@@ -153,3 +173,5 @@ def shared_borders(codes: list[str]) -> list[tuple[str, str, dict[str, Any]]]:
 def clear_memory_cache() -> None:
     """Forget the in-process copy (tests use this after changing GEO_CACHE_DIR)."""
     _load.cache_clear()
+    _outline_shape.cache_clear()
+    _shared_border.cache_clear()
