@@ -27,6 +27,7 @@ VIA_BONUS = {ALTERNATE: -3.0, REGION_PHRASE: 3.0, ABBREVIATION: 0.0, ADJECTIVE: 
 COUNTRY_CONTEXT_BONUS = 2.5
 REGION_CONTEXT_BONUS = 2.0
 QUALIFIER_BONUS = 6.0
+ANCHOR_MARGIN = 2.0
 
 
 @dataclass
@@ -88,14 +89,15 @@ def _anchors(options: list[dict[str, tuple[Candidate, str]]]) -> tuple[Counter, 
             continue
         ranked = sorted(opts.values(), key=lambda cv: prior(*cv), reverse=True)
         best, via = ranked[0]
-        margin = prior(best, via) - (prior(*ranked[1]) if len(ranked) > 1 else 0.0)
+        top = prior(best, via)
+        contenders = [cand for cand, v in ranked if prior(cand, v) > top - ANCHOR_MARGIN]
         if best.kind in ("country", "region") or (best.kind == "city" and best.population >= 100_000):
-            if margin >= 2.0 or len(ranked) == 1:
-                if best.country:
-                    countries[best.country] += 1
-                code = _region_code(best)
-                if code and best.kind == "region":
-                    regions.add(code)
+            # Sure of the country when every close contender lies in it ("Kursk": city or region, RU).
+            if best.country and {c.country for c in contenders} == {best.country}:
+                countries[best.country] += 1
+            code = _region_code(best)
+            if code and best.kind == "region" and len(contenders) == 1:
+                regions.add(code)
     return countries, regions
 
 
