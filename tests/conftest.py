@@ -17,6 +17,20 @@ SEED_DIR = SHARED_DIR / "seed"
 EVAL_DIR = SHARED_DIR / "eval"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def built_derived_data():
+    """Build the derived data (gazetteer index, border layer, basemap) once, before any test links or
+    copies the cache folder: on a clean clone the first build takes about a minute, and a server-based
+    test would otherwise spend its page timeout building it."""
+    from geo.basemap import basemap_geojson
+    from geo.borders import load_border_index
+    from geo.gazetteer import load_gazetteer
+
+    load_gazetteer()
+    load_border_index()
+    basemap_geojson()
+
+
 @pytest.fixture(scope="session")
 def gazetteer():
     """The compiled gazetteer (cached under cache/, so this is fast once it has been built)."""
