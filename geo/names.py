@@ -40,6 +40,9 @@ REGION_WORDS = (
     "region", "oblast", "province", "governorate", "prefecture", "krai", "kray", "state", "territory",
 )
 
+# Lower-case words that may end a multi-word name: region words and "states" ("Gulf states").
+TRAILING_WORDS = (*REGION_WORDS, "states")
+
 # Common English short forms of country names that the country data lacks.
 COUNTRY_ALIASES = {
     "GB": ("Britain", "Great Britain", "U.K.", "UK"),
@@ -146,3 +149,39 @@ MONTHS_AND_DAYS = frozenset(
     """january february march april may june july august september october november december
     monday tuesday wednesday thursday friday saturday sunday""".split()
 )
+
+# Regions news names that span several countries, defined by their members (ISO 3166-1 codes)
+# or by UN subregions as Natural Earth records them; their point is derived from the members' shapes.
+MACRO_REGIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    "Middle East": {"aliases": ("Mideast",),
+                    "members": tuple("AE BH CY EG IL IQ IR JO KW LB OM PS QA SA SY TR YE".split())},
+    "Gulf states": {"aliases": ("Persian Gulf states", "Gulf monarchies"),
+                    "members": tuple("AE BH KW OM QA SA".split())},
+    "Levant": {"members": tuple("IL JO LB PS SY".split())},
+    "Maghreb": {"members": tuple("DZ LY MA MR TN".split())},
+    "Horn of Africa": {"members": tuple("DJ ER ET SO".split())},
+    "Sahel": {"members": tuple("BF ML MR NE TD SD SN".split())},
+    "Balkans": {"aliases": ("Western Balkans", "Balkan Peninsula"),
+                "members": tuple("AL BA BG HR ME MK RS SI XK GR".split())},
+    "Baltic states": {"aliases": ("Baltics",), "members": ("EE", "LT", "LV")},
+    "Scandinavia": {"members": ("DK", "NO", "SE")},
+    "Caucasus": {"aliases": ("South Caucasus",), "members": ("AM", "AZ", "GE")},
+    "Korean Peninsula": {"members": ("KP", "KR")},
+    "Iberian Peninsula": {"members": ("ES", "PT")},
+    "Arabian Peninsula": {"members": tuple("SA YE OM AE QA BH KW".split())},
+    "Indian subcontinent": {"members": tuple("IN PK BD NP BT LK".split())},
+    "North Africa": {"aliases": ("Northern Africa",), "subregions": ("Northern Africa",)},
+    "West Africa": {"aliases": ("Western Africa",), "subregions": ("Western Africa",)},
+    "East Africa": {"aliases": ("Eastern Africa",), "subregions": ("Eastern Africa",)},
+    "Central Africa": {"subregions": ("Middle Africa",)},
+    "Southern Africa": {"subregions": ("Southern Africa",)},
+    "Central America": {"subregions": ("Central America",)},
+    "Caribbean": {"subregions": ("Caribbean",)},
+    "Latin America": {"subregions": ("Central America", "South America", "Caribbean")},
+    "Southeast Asia": {"aliases": ("South-East Asia", "South East Asia"), "subregions": ("South-Eastern Asia",)},
+    "East Asia": {"aliases": ("Eastern Asia",), "subregions": ("Eastern Asia",)},
+    "South Asia": {"aliases": ("Southern Asia",), "subregions": ("Southern Asia",)},
+    "Central Asia": {"subregions": ("Central Asia",)},
+    "Eastern Europe": {"subregions": ("Eastern Europe",)},
+    "Western Europe": {"subregions": ("Western Europe",)},
+}

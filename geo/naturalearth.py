@@ -31,6 +31,7 @@ class CountryRecord:
     label_lat: float
     label_lon: float
     continent: str
+    subregion: str
     population: int
 
 
@@ -84,6 +85,7 @@ def country_records() -> tuple[CountryRecord, ...]:
                 label_lat=float(d.get("LABEL_Y") or 0.0),
                 label_lon=float(d.get("LABEL_X") or 0.0),
                 continent=str(d.get("CONTINENT") or ""),
+                subregion=str(d.get("SUBREGION") or ""),
                 population=int(d.get("POP_EST") or 0),
             )
         )

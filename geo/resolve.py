@@ -20,7 +20,7 @@ from geo.toponyms import RawMention
 
 SMALL_TOWN = 15_000
 TINY_TOWN = 2_000
-KIND_PRIOR = {"continent": 11.0, "country": 12.0, "region": 9.0, "feature": 6.0}
+KIND_PRIOR = {"continent": 11.0, "country": 12.0, "region": 9.0, "feature": 10.5}
 # A region named like a big city of its country ("Kursk", "Pyongyang") yields to the city.
 CITY_NAMESAKE_PENALTY = 2.5
 VIA_BONUS = {ALTERNATE: -3.0, REGION_PHRASE: 3.0, ABBREVIATION: 0.0, ADJECTIVE: 0.0}

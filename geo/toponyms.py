@@ -24,7 +24,7 @@ from geo.names import (
     NAME_PARTICLES,
     ORG_WORDS,
     PERSON_TITLES,
-    REGION_WORDS,
+    TRAILING_WORDS,
     name_key,
 )
 
@@ -91,7 +91,7 @@ _UPPER = "A-ZÀ-ÖØ-Þ" + "".join(ch for ch in map(chr, range(0x100, 0x250)) if
 _WORD = rf"(?:(?:[{_UPPER}]\.){{2,}}|[{_UPPER}][\w{_MARKS}'’&]*)"
 _CONNECTORS = "|".join(sorted(CONNECTORS))
 CAPITALISED_RUN_RE = re.compile(
-    rf"{_WORD}(?:(?:[ \-]+|\. )(?:(?:{_CONNECTORS})[ \-]+){{0,3}}{_WORD})*(?: (?:{'|'.join(REGION_WORDS)})\b)?"
+    rf"{_WORD}(?:(?:[ \-]+|\. )(?:(?:{_CONNECTORS})[ \-]+){{0,3}}{_WORD})*(?: (?:{'|'.join(TRAILING_WORDS)})\b)?"
 )
 _WORD_BEFORE_RE = re.compile(r"[\w.'’]+[^\w\n]{0,3}$")
 _WORD_AFTER_RE = re.compile(r"[^\w\n]{0,3}[\w'’]+")
@@ -152,7 +152,7 @@ def _case_ok(words: list[Token], key: str) -> bool:
             continue
         if lower in CONNECTORS and i < len(words) - 1:
             continue
-        if lower in REGION_WORDS and i == len(words) - 1:
+        if lower in TRAILING_WORDS and i == len(words) - 1:
             continue
         return False
     if any(_is_upper(t.text) for t in words) and key not in ABBREVIATIONS:
