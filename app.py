@@ -1,8 +1,13 @@
 """Streamlit app: paste, upload or fetch an article; map and text linked both ways; corrections; share link.
 
 UI only. Reading (geo.article, geo.fetch), geoparsing (geo.pipeline), storing (geo.store), corrections
-(geo.corrections), the map (geo.mapview) and exports (geo.export) live in the geo package. Every string
-that came from an article reaches HTML through geo.htmlsafe, and Markdown through :func:`plain`.
+(geo.corrections), the map (geo.mapview) and exports (geo.export) live in the geo package; the article
+panel (a small offline custom component) and the once-per-map st_folium arguments live in app_components.
+Every string that came from an article reaches HTML through geo.htmlsafe, and Markdown through :func:`plain`.
+
+Linking: a pin click selects its place (its passages highlighted and scrolled to); a highlighted name in
+the article, a row of the places table or the "Show a place" box selects it and the map flies to it
+(in the browser: the map is not rebuilt for a selection); a popup's "Go to passage" scrolls the panel.
 
 Run: ``streamlit run app.py`` (settings: .streamlit/config.toml and the GEO_* environment variables).
 """
@@ -16,35 +21,24 @@ from typing import Any
 from urllib.parse import urlencode
 
 import streamlit as st
-from streamlit_folium import st_folium
 
+from app_components.article_panel import article_panel, panel_event
+from app_components.fastmap import cached_map
+from app_components.panel import first_passage, occurrences, panel_html, place_by_id, selection_span
 from geo import corrections as fixes
-from geo import htmlsafe, naturalearth, store
+from geo import naturalearth, store
 from geo.article import MAX_ARTICLE_BYTES, format_size, read_article
 from geo.errors import GeoError, InputError, StoreError
 from geo.mapview import KIND_LABEL, border_sentence, build_map
-from geo.model import Article, Document, Place
+from geo.model import Article, Document
 
 UPLOAD_TYPES = ("txt", "md", "markdown", "html", "htm")
 MAP_HEIGHT = 560
 # Only clicks on objects reach Python: panning and zooming never rerun the app.
 RETURNED_OBJECTS = ["last_object_clicked", "last_object_clicked_tooltip"]
+PANEL_KEY = "article_panel"
+TABLE_KEY = "places_table"
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~:$&])")
-
-PANEL_CSS = """
-<style>
-.geo-article{font:15px/1.55 system-ui,sans-serif}
-.geo-article h3{margin:.2em 0 .6em}
-.geo-passage{margin:0 0 .8em;padding:.25em .5em;border-radius:4px;border-left:3px solid transparent;
- scroll-margin:60px}
-.geo-passage--selected{background:#fff8d6;border-left-color:#d9a400}
-.geo-mention{background:#ffe9a3;border-bottom:2px solid #b38f00;padding:0 1px;color:inherit}
-.geo-mention--selected{background:#ffd400;outline:2px solid #000;font-weight:600}
-.geo-unresolved{border-bottom:1px dotted #888}
-.geo-pid{color:#777;font-size:12px;font-weight:600;margin-right:.4em}
-</style>
-"""
-
 
 # ------------------------------------------------------------------------------------------- input handlers
 
@@ -85,38 +79,6 @@ def place_for_click(doc: Document, clicked: dict[str, Any] | None) -> str | None
     return None
 
 
-def article_html(doc: Document, selected: str | None) -> str:
-    """The article with every mention highlighted (the selected place's strongest); all text escaped."""
-    spans: list[tuple[int, int, Place | None]] = [(m.start, m.end, p) for p in doc.places for m in p.mentions]
-    spans += [(m.start, m.end, None) for m in doc.unresolved]
-    spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
-    chosen = next((p for p in doc.places if p.id == selected), None)
-    chosen_passages = {m.passage for m in chosen.mentions} if chosen else set()
-    title = doc.article.title or "Untitled article"
-    out = [f'<div class="geo-article"><h3>{htmlsafe.text(title)}</h3>']
-    text = doc.article.text
-    for passage in doc.article.passages:
-        pos, parts = passage.start, []
-        for start, end, place in spans:
-            if start < pos or start < passage.start or end > passage.end:
-                continue
-            parts.append(htmlsafe.text(text[pos:start]))
-            words = htmlsafe.text(text[start:end])
-            if place is None:
-                parts.append(f'<span class="geo-unresolved" title="not placed on the map">{words}</span>')
-            else:
-                cls = "geo-mention" + (" geo-mention--selected" if place is chosen else "")
-                label = f"{place.name}, {KIND_LABEL.get(place.kind, 'Place').lower()}"
-                parts.append(f'<mark class="{cls}" title="{htmlsafe.attr(label)}">{words}</mark>')
-            pos = end
-        parts.append(htmlsafe.text(text[pos:passage.end]))
-        cls = "geo-passage" + (" geo-passage--selected" if passage.id in chosen_passages else "")
-        out.append(f'<p class="{cls}" id="geo-{htmlsafe.attr(passage.id)}" data-passage="{htmlsafe.attr(passage.id)}">'
-                   f'<span class="geo-pid">{htmlsafe.text(passage.id)}</span>{"".join(parts)}</p>')
-    out.append("</div>")
-    return PANEL_CSS + "".join(out)
-
-
 def places_rows(doc: Document) -> list[dict[str, Any]]:
     """One table row per place (plain values; Streamlit's table renders them as text)."""
     return [
@@ -145,6 +107,17 @@ def candidate_label(cand: Any) -> str:
 def share_query(doc_id: str, place_id: str | None) -> dict[str, str]:
     """The query parameters of a permalink."""
     return {"doc": doc_id, **({"place": place_id} if place_id else {})}
+
+
+def table_pick(ids: list[str], selection: Any) -> str | None:
+    """The place id of the row picked in the places table (st.dataframe's selection state), if any."""
+    rows = ((selection or {}).get("selection") or {}).get("rows") or []
+    return ids[rows[0]] if rows and isinstance(rows[0], int) and 0 <= rows[0] < len(ids) else None
+
+
+def map_key(doc_id: str, corrs: list[dict[str, Any]], focus: str | None) -> tuple[str, str, str]:
+    """What the drawn map depends on: the document, its corrections and the place opened on load."""
+    return doc_id, json.dumps(corrs, sort_keys=True), focus or ""
 
 
 # ------------------------------------------------------------------------------------------- cached data
@@ -221,16 +194,44 @@ def load_current(doc_id: str) -> tuple[Document, list[dict[str, Any]]]:
 
 
 def select_place(place_id: str | None, *, focus: bool) -> None:
-    """Highlight ``place_id``'s passages; with ``focus`` also open the map on it (a new map is drawn)."""
-    st.session_state.selected = place_id
-    st.session_state.pending_select = place_id or ""  # the select box follows on its next render
+    """Highlight ``place_id``'s passages; with ``focus`` also fly the map to it (the drawn map is kept)."""
+    ss = st.session_state
+    ss.selected = place_id
+    ss.pending_select = place_id or ""  # the select box follows on its next render
     if focus:
-        st.session_state.focus = place_id
+        ss.fly_n = ss.get("fly_n", 0) + 1
+        ss.fly = {"place": place_id, "n": ss.fly_n} if place_id else None
 
 
 def open_document(doc_id: str, place_id: str | None = None) -> None:
+    """Show ``doc_id``; its map is drawn with ``place_id``'s popup open."""
     st.session_state.doc_id = doc_id
+    st.session_state.map_focus = place_id
     select_place(place_id, focus=True)
+
+
+def handle_actions(doc: Document) -> None:
+    """The reader's last action in the article panel or the places table, handled once, before drawing."""
+    ss = st.session_state
+    event = panel_event(ss.get(PANEL_KEY), ss.get("panel_seen"))
+    if event:
+        ss.panel_seen = event["n"]
+        if event["event"] == "place":
+            if place_by_id(doc, event["place"]):
+                select_place(event["place"], focus=False)  # the panel already flew the map there
+        else:
+            try:
+                start, end = selection_span(doc.article.text, event["start"], event["end"])
+            except InputError as err:
+                ss.add_error = str(err)
+            else:
+                ss.add_text, ss.add_at, ss.add_name = doc.article.text[start:end], str(start), ""
+    picked = table_pick([p.id for p in doc.places], ss.get(TABLE_KEY))
+    rows = json.dumps(((ss.get(TABLE_KEY) or {}).get("selection") or {}).get("rows") or [])
+    if rows != ss.get("table_seen"):
+        ss.table_seen = rows
+        if picked:
+            select_place(picked, focus=True)
 
 
 def start_session() -> None:
@@ -326,6 +327,7 @@ def corrections_panel(doc_id: str, doc: Document, corrs: list[dict[str, Any]]) -
             st.error(plain(err))
             return
         select_place(then_select, focus=True)
+        ss.map_focus = then_select  # the corrected map is drawn anew, opened on the place
         st.rerun()
 
     st.subheader("Corrections")
@@ -358,18 +360,36 @@ def corrections_panel(doc_id: str, doc: Document, corrs: list[dict[str, Any]]) -
                 st.caption("No gazetteer entry has that name.")
 
     with st.expander("Add a place the geoparser missed", expanded=bool(ss.get("add_text"))):
-        text = st.text_input("Exact text as it appears in the article", key="add_text")
-        spans = fixes.find_occurrences(doc.article.text, text.strip()) if text.strip() else []
-        if text.strip():
-            st.caption(f"{len(spans)} occurrence{'s' if len(spans) != 1 else ''} in the article.")
+        st.caption("Select the name in the article and press its “Add … as a place” button, or type it here.")
+        if ss.get("add_error"):
+            st.warning(plain(ss.pop("add_error")))
+        needle = st.text_input("Exact text as it appears in the article", key="add_text").strip()
+        found_at = occurrences(doc, needle) if needle else []
+        free = [o for o in found_at if o.taken_by is None]
+        options = ["all", *[str(o.start) for o in free]]
+        if ss.get("add_at") not in options:
+            ss.add_at = "all"
+        if needle:
+            taken = sorted({o.taken_by for o in found_at if o.taken_by})
+            st.caption(plain(f"{len(found_at)} occurrence{'s' if len(found_at) != 1 else ''} in the article"
+                             + (f"; already mapped as {', '.join(taken)}: {len(found_at) - len(free)}" if taken
+                                else "") + "."))
+        if free:
+            contexts = {str(o.start): o.context for o in free}
+            st.selectbox("Which occurrence", options, key="add_at",
+                         format_func=lambda o: f"Every free occurrence ({len(free)})" if o == "all" else contexts[o])
         name = st.text_input("Gazetteer name (if different)", key="add_name")
-        found = gazetteer().search(name.strip() or text.strip(), 12) if (name.strip() or text.strip()) else []
+        query = name.strip() or needle
+        found = gazetteer().search(query, 12) if query else []
         if found:
             pick = st.selectbox("Candidate", range(len(found)), key="add_pick",
                                 format_func=lambda i, c=found: candidate_label(c[i]))
-            if st.button("Add this place", key="add_go", disabled=not spans):
-                save(fixes.add(text.strip(), found[pick]), found[pick].id)
-        elif text.strip():
+            if st.button("Add this place", key="add_go", disabled=not free):
+                at = next((o for o in free if str(o.start) == ss.add_at), None)
+                corr = fixes.add(needle, found[pick], at.start, at.end) if at else fixes.add(needle, found[pick])
+                ss.add_done = True
+                save(corr, found[pick].id)
+        elif needle:
             st.caption("No gazetteer entry has that name: type another spelling under 'Gazetteer name'.")
 
     if corrs:
@@ -430,16 +450,24 @@ def main() -> None:
         open_document(ingest(sample_article(), online=False))
         doc, corrs = load_current(ss.doc_id)
     ids = [p.id for p in doc.places]
-    for key in ("selected", "focus"):
-        if ss.get(key) not in ids:
-            ss[key] = None
+    handle_actions(doc)
+    if ss.get("selected") not in ids:
+        ss.selected = None
+    if ss.get("map_focus") not in ids:
+        ss.map_focus = None
+    fly = ss.get("fly") if (ss.get("fly") or {}).get("place") in ids else None
+    if ss.pop("add_done", False):
+        for key in ("add_text", "add_at", "add_name"):
+            ss.pop(key, None)
     sidebar(doc)
 
     map_col, text_col = st.columns([3, 2], gap="medium")
     with map_col:
         chooser = st.container()
-        clicked = st_folium(build_map(doc, selected_place=ss.get("focus")), key="map", height=MAP_HEIGHT,
-                            use_container_width=True, returned_objects=RETURNED_OBJECTS)
+        focus = ss.map_focus
+        clicked = cached_map(map_key(ss.doc_id, corrs, focus),
+                             lambda: build_map(doc, selected_place=focus, passage_links="parent"),
+                             key="map", height=MAP_HEIGHT, returned_objects=RETURNED_OBJECTS)
         payload = json.dumps(clicked, sort_keys=True, default=str)
         if payload != ss.get("last_click"):
             ss.last_click = payload
@@ -456,20 +484,15 @@ def main() -> None:
                          (lambda p: f"{p.name} ({KIND_LABEL.get(p.kind, 'Place').lower()}, {p.country or '?'})")(
                              doc.places[ids.index(pid)]),
                          on_change=lambda: select_place(ss.place_select or None, focus=True))
-        st.dataframe(places_rows(doc), hide_index=True, width="stretch", key="places_table")
+        st.dataframe(places_rows(doc), hide_index=True, width="stretch", key=TABLE_KEY, on_select="rerun",
+                     selection_mode="single-row")
+        st.caption("Pick a row to show the place on the map.")
     with text_col:
-        chosen = next((p for p in doc.places if p.id == ss.get("selected")), None)
-        if chosen:
-            st.caption(plain(f"{chosen.name}: {border_sentence(chosen)}"))
-        with st.container(height=MAP_HEIGHT + 40, key="article_panel"):
-            st.html(article_html(doc, ss.get("selected")))
-        if chosen:
-            first = next((m.passage for m in sorted(chosen.mentions, key=lambda m: m.start) if m.passage), None)
-            if first:
-                st.html(f"<script>(function(){{var el=parent.document.getElementById({htmlsafe.script_json('geo-' + first)})"
-                        "||document.getElementById("
-                        f"{htmlsafe.script_json('geo-' + first)});if(el)el.scrollIntoView({{block:'center'}});}})();"
-                        "</script>", unsafe_allow_javascript=True)
+        chosen = place_by_id(doc, ss.get("selected"))
+        st.caption(plain(f"{chosen.name}: {border_sentence(chosen)}") if chosen else
+                   "Click a highlighted name to show it on the map; select other words to add a missed place.")
+        article_panel(panel_html(doc, ss.get("selected")), selected=ss.get("selected"),
+                      scroll_to=first_passage(chosen), fly=fly, height=MAP_HEIGHT, key=PANEL_KEY)
 
     corrections_panel(ss.doc_id, doc, corrs)
     share_and_export(ss.doc_id, doc)

@@ -23,6 +23,7 @@ from geo.errors import InputError
 from geo.model import Document, Place
 
 ASSET_MODES = ("inline", "cdn")
+PASSAGE_LINK_MODES = ("anchor", "parent")
 LOW_CONFIDENCE = 0.6
 REGION_RADIUS_M = 120_000
 CONTESTED_RADIUS_M = 80_000
@@ -453,12 +454,31 @@ def _add_areas(m: folium.Map, places: list[Place]) -> None:
         contested.add_to(m)
 
 
-def build_map(doc: Document, *, selected_place: str | None = None, assets: str = "inline") -> folium.Map:
+# In an iframe (the Streamlit app) a "Go to passage" link asks the embedding page to show the passage.
+_PARENT_LINKS_JS = """
+document.addEventListener('click', function(ev) {
+  var link = ev.target.closest && ev.target.closest('a.geo-goto');
+  if (!link || window.parent === window) return;
+  ev.preventDefault();
+  var popup = link.closest('.geo-popup');
+  window.parent.postMessage({type: 'geo:goto-passage', passage: link.getAttribute('data-passage'),
+                             place: popup ? popup.getAttribute('data-place-id') : null}, window.location.origin);
+}, true);
+"""
+
+
+def build_map(doc: Document, *, selected_place: str | None = None, assets: str = "inline",
+              passage_links: str = "anchor") -> folium.Map:
     """A folium Map of ``doc``: pins, popups quoting passages, area and border layers, legend, offline assets.
 
     ``selected_place`` (a place id) opens that place's popup on load. ``assets`` is ``"inline"``
     (offline copies from the xstatic packages) or ``"cdn"`` (folium's online defaults).
+    ``passage_links`` says what a popup's "Go to passage" link does: ``"anchor"`` follows ``#<passage id>``
+    in the same page (the static export); ``"parent"`` (a map inside an iframe, as in the Streamlit app)
+    posts ``{type: "geo:goto-passage", passage, place}`` to the embedding page, same origin only.
     """
+    if passage_links not in PASSAGE_LINK_MODES:
+        raise InputError(f"unknown passage_links mode {passage_links!r}; choose one of {', '.join(PASSAGE_LINK_MODES)}")
     places = mappable_places(doc)
     m = folium.Map(location=[30, 20], zoom_start=2, tiles=None, control_scale=False, world_copy_jump=False)
     m.options.update(minZoom=1, maxZoom=14)  # MarkerCluster needs a maxZoom; there is no tile layer to set it
@@ -548,6 +568,7 @@ def build_map(doc: Document, *, selected_place: str | None = None, assets: str =
   if (sel !== null) {{ map.whenReady(function() {{ reg.show(sel); }}); }}
 }})();
 """
+        + (_PARENT_LINKS_JS if passage_links == "parent" else "")
     ).add_to(m)
     _apply_assets(m, assets)
     return m

@@ -1,19 +1,26 @@
 """The Streamlit app in-process (AppTest): sample on open, paste, upload, bad input, a correction,
-a pin click, share links (query parameters) and a hostile article. The map is seen as st_folium's
-component arguments (``proto.json_args``)."""
+a pin click, a click on a name in the article, a row of the places table, adding a selected name,
+share links (query parameters) and a hostile article; plus the panel's pure helpers. The map and the
+article panel are seen as component arguments (``proto.json_args``); a reader's action in a component
+is simulated by setting its key in session_state."""
 
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import json
 import os
 from pathlib import Path
 
 import pytest
 
+from app_components import article_panel as panel_component
+from app_components.panel import first_passage, occurrences, panel_html, selection_span
 from geo import corrections, htmlsafe, store
 from geo.article import read_article
 from geo.errors import InputError
+from geo.mapview import build_map
+from geo.model import Article, Document, Mention, Passage, Place
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -84,10 +91,18 @@ def elements(at: AppTest, kind: str) -> list:
     return out
 
 
+def component_args(at: AppTest, name: str) -> dict:
+    found = [c for c in elements(at, "component_instance") if c.proto.component_name.endswith(name)]
+    assert len(found) == 1
+    return json.loads(found[0].proto.json_args)
+
+
 def map_args(at: AppTest) -> dict:
-    maps = elements(at, "component_instance")
-    assert len(maps) == 1
-    return json.loads(maps[0].proto.json_args)
+    return component_args(at, "st_folium")
+
+
+def panel_args(at: AppTest) -> dict:
+    return component_args(at, "geo_article_panel")
 
 
 def markers(at: AppTest) -> int:
@@ -95,7 +110,16 @@ def markers(at: AppTest) -> int:
 
 
 def panel(at: AppTest) -> str:
-    return "".join(h.proto.body for h in elements(at, "html"))
+    return panel_args(at)["html"]
+
+
+_ACTIONS = itertools.count(1)
+
+
+def reader_action(at: AppTest, action: dict) -> AppTest:
+    """What the article panel reports when a reader clicks a name or adds a selection (a fresh ``n``)."""
+    at.session_state["article_panel"] = {**action, "n": next(_ACTIONS)}
+    return at.run()
 
 
 def current_id(at: AppTest) -> str:
@@ -203,7 +227,7 @@ def test_choose_an_alternative_is_stored_and_applied_everywhere():
     doc = store.load_document(doc_id)
     moscow = next(p for p in doc.places if p.name == "Moscow")
     at.selectbox(key="place_select").set_value(moscow.id).run()
-    assert at.session_state["focus"] == moscow.id
+    assert at.session_state["fly"]["place"] == moscow.id and panel_args(at)["fly"]["place"] == moscow.id
     alternatives = [a for a in moscow.alternatives if a["id"] != moscow.id]
     us = next(i for i, a in enumerate(alternatives) if a["country"] == "US")
     at.selectbox(key="alt_pick").set_value(us).run()
@@ -220,7 +244,7 @@ def test_choose_an_alternative_is_stored_and_applied_everywhere():
     # A fresh session opened from the share link sees the same correction and selection.
     shared = run({"doc": doc_id, "place": idaho["id"]})
     ok(shared)
-    assert shared.session_state["selected"] == idaho["id"] and shared.session_state["focus"] == idaho["id"]
+    assert shared.session_state["selected"] == idaho["id"] and shared.session_state["map_focus"] == idaho["id"]
     assert f"[{idaho['lat']}, {idaho['lon']}]" in map_args(shared)["script"]
     # Drop, then undo.
     at.button(key="drop_go").click().run()
@@ -310,3 +334,183 @@ def test_hostile_article_is_escaped_in_panel_and_map():
     assert "&lt;img src=x onerror=alert(2)&gt;" in html and "&#36;{alert(3)}" in html
     script = map_args(at)["script"]
     assert "${alert" not in script and "<img src=x" not in script and "<script>alert" not in script
+
+
+# ------------------------------------------------------------------------------------------- linking
+
+
+def test_a_click_on_a_name_selects_the_place_without_redrawing_the_map():
+    at = run()
+    doc = store.load_document(current_id(at))
+    place = next(p for p in doc.places if len(p.mentions) >= 1 and p.name == "Moscow")
+    before = map_args(at)
+    reader_action(at, {"event": "place", "place": place.id})
+    ok(at)
+    assert at.session_state["selected"] == place.id and at.query_params["place"] == place.id
+    html = panel(at)
+    assert html.count('geo-mention geo-mention--selected"') == len(place.mentions)
+    assert html.count('class="geo-passage geo-passage--selected"') == len({m.passage for m in place.mentions})
+    args = panel_args(at)
+    assert args["selected"] == place.id and args["scroll_to"] == first_passage(place)
+    # The browser keeps its map: same component key, same script (the panel flies the map itself).
+    assert map_args(at)["key"] == before["key"] and map_args(at)["script"] == before["script"]
+    # The same action seen again (a plain rerun) changes nothing; an unknown id is ignored.
+    at.session_state["selected"] = None
+    at.run()
+    assert at.session_state["selected"] is None
+    reader_action(at, {"event": "place", "place": "geonames:0"})
+    ok(at)
+    assert at.session_state["selected"] is None
+
+
+def test_a_row_of_the_places_table_selects_the_place_and_flies_the_map_there():
+    at = run()
+    doc = store.load_document(current_id(at))
+    row = len(doc.places) - 1
+    at.session_state["places_table"] = {"selection": {"rows": [row], "columns": []}}
+    at.run()
+    ok(at)
+    place = doc.places[row]
+    assert at.session_state["selected"] == place.id and at.query_params["place"] == place.id
+    fly = panel_args(at)["fly"]
+    assert fly["place"] == place.id
+    at.run()  # the same selection again: no new flight
+    assert panel_args(at)["fly"] == fly
+    at.session_state["places_table"] = {"selection": {"rows": [0], "columns": []}}
+    at.run()
+    assert at.session_state["selected"] == doc.places[0].id and panel_args(at)["fly"]["n"] > fly["n"]
+
+
+def test_a_selected_name_is_added_at_that_occurrence_only():
+    text = ("Harbour report\n\nBoats left Bergen for wonsan in May.\n\n"
+            "A second wonsan, a trawler named after the port, stayed in Bergen.")
+    at = run()
+    at.text_area(key="paste_text").input(text)
+    at.button[[b.label for b in at.button].index("Map this text")].click().run()
+    doc_id = current_id(at)
+    first = store.load_document(doc_id).article.text.index("wonsan")
+    before = markers(at)
+    reader_action(at, {"event": "selection", "start": first + 1, "end": first + 4})  # "ons": the word is taken
+    ok(at)
+    assert at.text_input(key="add_text").value == "wonsan"
+    assert at.selectbox(key="add_at").value == str(first)
+    assert len(at.selectbox(key="add_at").options) == 3  # every occurrence, or one of the two
+    at.button(key="add_go").click().run()
+    ok(at)
+    assert markers(at) == before + 1
+    saved = store.load_corrections(doc_id)[-1]
+    assert (saved["start"], saved["end"], saved["text"]) == (first, first + 6, "wonsan")
+    fixed = corrections.apply_corrections(store.load_document(doc_id), store.load_corrections(doc_id))
+    added = next(p for p in fixed.places if p.source == "user")
+    assert [(m.start, m.end) for m in added.mentions] == [(first, first + 6)]
+    assert at.session_state["selected"] == added.id
+    assert at.text_input(key="add_text").value == ""  # the form is cleared for the next one
+
+
+def test_a_selection_across_paragraphs_is_refused_with_a_message():
+    at = run()
+    doc = store.load_document(current_id(at))
+    second = doc.article.passages[1]
+    reader_action(at, {"event": "selection", "start": second.start - 5, "end": second.start + 5})
+    ok(at)
+    assert any("paragraph" in w.value for w in at.warning)
+    assert at.text_input(key="add_text").value == ""
+
+
+def test_map_is_built_for_the_app_with_popup_links_to_the_panel():
+    at = run()
+    assert "geo:goto-passage" in map_args(at)["script"]
+    doc = store.load_document(current_id(at))
+    with pytest.raises(InputError, match="passage_links"):
+        build_map(doc, passage_links="nowhere")
+
+
+# ------------------------------------------------------------------------------------------- pure helpers
+
+
+def tiny_doc(text: str, names: list[tuple[str, str]]) -> Document:
+    """A document over ``text`` with one place per (id, name) at every occurrence of the name."""
+    passages, pos = [], 0
+    for i, part in enumerate(text.split("\n\n")):
+        start = text.index(part, pos)
+        passages.append(Passage(f"p{i + 1}", start, start + len(part)))
+        pos = start + len(part)
+    article = Article(id="0" * 16, title="T", source="text", url=None, text=text, passages=passages)
+    places = []
+    for pid, name in names:
+        spans = corrections.find_occurrences(text, name)
+        places.append(Place(id=pid, name=name, kind="city", lat=1.0, lon=2.0, country="FR", confidence=0.9,
+                            mentions=[Mention(s, e, name, article.passage_at(s), False) for s, e in spans]))
+    return Document(article=article, places=places)
+
+
+def test_panel_offsets_point_back_into_the_article_text():
+    text = "Café in Paris 😀 near <b>Lyon</b>.\n\nThen `${x}` & Paris again."
+    doc = tiny_doc(text, [("a:1", "Paris"), ("a:2", "Lyon")])
+    html = panel_html(doc, "a:1")
+    import html as htmllib
+    import re
+    for start, body in re.findall(r'data-s="(\d+)"[^>]*>([^<]*)<', html):
+        shown = htmllib.unescape(body)
+        assert text[int(start):int(start) + len(shown)] == shown
+    assert html.count("<button") == 3 and html.count('aria-pressed="true"') == 2
+    assert "<b>" not in html and "${x}" not in html and "&lt;b&gt;Lyon" not in html  # Lyon is a button
+    assert 'data-place="a:2"' in html
+
+
+@pytest.mark.parametrize("pick,expected", [
+    ("Paris", "Paris"), ("ari", "Paris"), (" Paris,", "Paris"), ("(New York)", "New York"),
+    ("in Paris", "in Paris"),
+])
+def test_selection_is_widened_to_words_and_trimmed(pick, expected):
+    text = "We met in Paris, then (New York) twice."
+    start = text.index(pick)
+    s, e = selection_span(text, start, start + len(pick))
+    assert text[s:e] == expected
+
+
+@pytest.mark.parametrize("start,end,message", [
+    (5, 3, "not inside"), (-1, 2, "not inside"), (0, 999, "not inside"), ("0", 2, "not inside"),
+    (True, 2, "not inside"), (6, 9, "no word"), (0, 17, "paragraph"),
+])
+def test_bad_selections_get_one_line_messages(start, end, message):
+    text = "Paris  ,,,  x\n\nLyon " + "y" * 300
+    with pytest.raises(InputError, match=message):
+        selection_span(text, start, end)
+    with pytest.raises(InputError, match="longer than"):
+        selection_span(text, text.index("Lyon"), len(text))
+
+
+def test_occurrences_list_context_and_names_already_mapped():
+    text = "Boats from Nice.\n\nNice weather in " + "many words " * 10 + "Nice harbour."
+    doc = tiny_doc(text, [("a:1", "Nice")])
+    doc.places[0].mentions = doc.places[0].mentions[:1]
+    found = occurrences(doc, "Nice")
+    assert [o.start for o in found] == [s for s, _ in corrections.find_occurrences(text, "Nice")]
+    assert found[0].taken_by == "Nice" and found[1].taken_by is None
+    assert found[1].context.startswith("[Nice] weather") and found[2].context.startswith("…")
+    assert found[2].context.endswith("[Nice] harbour.")
+    assert occurrences(doc, "Nic") == []
+
+
+@pytest.mark.parametrize("value,seen,ok", [
+    ({"event": "place", "place": "g:1", "n": 3}, 2, True),
+    ({"event": "place", "place": "g:1", "n": 3}, 3, False),
+    ({"event": "place", "place": "", "n": 4}, 3, False),
+    ({"event": "selection", "start": 1, "end": 4, "n": 4}, None, True),
+    ({"event": "selection", "start": "1", "end": 4, "n": 4}, None, False),
+    ({"event": "script", "n": 5}, None, False),
+    ({"event": "place", "place": "g:1", "n": True}, None, False),
+    (None, None, False), ("place", None, False),
+])
+def test_panel_events_are_checked_and_handled_once(value, seen, ok):
+    assert (panel_component.panel_event(value, seen) is not None) is ok
+
+
+def test_table_pick_and_map_key(app_module):
+    ids = ["a", "b"]
+    assert app_module.table_pick(ids, {"selection": {"rows": [1]}}) == "b"
+    assert app_module.table_pick(ids, {"selection": {"rows": [5]}}) is None
+    assert app_module.table_pick(ids, None) is None
+    key = app_module.map_key("0" * 16, [{"op": "drop", "place": "a"}], None)
+    assert key != app_module.map_key("0" * 16, [], None) and hash(key) is not None

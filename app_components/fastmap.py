@@ -1,0 +1,50 @@
+"""st_folium with its arguments computed once per map instead of on every rerun.
+
+st_folium renders the folium map three times per call (≈0.3–0.45 s here for the reference article,
+whose script carries the ~0.6 MB inline basemap), and rendering the same Map twice is not idempotent,
+so the Map itself cannot be cached. Instead the arguments st_folium hands to its frontend are captured
+once per map key (document, corrections, focused place) and replayed on later reruns: same arguments,
+same component key, so the browser keeps the map it has instead of loading it again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from unittest import mock
+
+import folium
+import streamlit as st
+import streamlit_folium
+from streamlit_folium import st_folium
+
+MAX_MAPS = 24  # cached maps per server (about 1 MB each)
+
+
+def _capture(fig: folium.Map, options: dict[str, Any]) -> dict[str, Any]:
+    """The keyword arguments st_folium passes to its component for ``fig`` (nothing is drawn)."""
+    seen: list[dict[str, Any]] = []
+    with mock.patch.object(streamlit_folium, "_component_func", side_effect=lambda **kw: seen.append(kw)):
+        st_folium(fig, **options)
+    args = dict(seen[0])
+    args.pop("on_change", None)  # a closure over one session's state: never shared
+    return args
+
+
+@st.cache_resource(max_entries=MAX_MAPS, show_spinner=False)
+def _cached_args(map_key: tuple, _build: Callable[[], folium.Map], options_key: tuple) -> dict[str, Any]:
+    return _capture(_build(), dict(options_key))
+
+
+def cached_map(map_key: tuple, build: Callable[[], folium.Map], *, key: str, height: int,
+               returned_objects: list[str]) -> Any:
+    """Show the map ``build()`` makes for ``map_key`` (built and rendered once per key per server) and
+    return what st_folium returns (the last clicked object)."""
+    options = {"key": key, "height": height, "use_container_width": True, "returned_objects": returned_objects}
+    if not callable(getattr(streamlit_folium, "_component_func", None)):  # another streamlit-folium: plain path
+        return st_folium(build(), **options)
+    args = _cached_args(map_key, build, tuple(sorted((k, tuple(v) if isinstance(v, list) else v)
+                                                     for k, v in options.items())))
+    replay = dict(args)
+    replay["returned_objects"] = list(replay.get("returned_objects") or [])
+    return streamlit_folium._component_func(**replay)
