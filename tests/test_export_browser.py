@@ -111,8 +111,12 @@ def test_sample_export_works_offline_and_links_map_and_text(browser, tmp_path):
         link = popup.locator("a.geo-goto").last
         target = page.locator(f"#{link.get_attribute('data-passage')}")
         link.click()
-        page.wait_for_timeout(800)
-        assert target.evaluate("el => el.classList.contains('geo-flash')")
+        # Poll rather than sleep: on a loaded 2-core CI machine the popup may still be animating.
+        page.wait_for_function(
+            "id => document.getElementById(id).classList.contains('geo-flash')",
+            arg=link.get_attribute("data-passage"), timeout=15000,
+        )
+        page.wait_for_timeout(800)  # let the smooth scroll finish before measuring positions
         box, panel = target.bounding_box(), page.locator(".geo-panel").bounding_box()
         assert panel["y"] <= box["y"] and box["y"] + min(box["height"], 40) <= panel["y"] + panel["height"]
 
