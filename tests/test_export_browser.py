@@ -109,12 +109,13 @@ def test_sample_export_works_offline_and_links_map_and_text(browser, tmp_path):
 
         # its link scrolls the panel to that passage and flashes it
         link = popup.locator("a.geo-goto").last
-        target = page.locator(f"#{link.get_attribute('data-passage')}")
+        passage_id = link.get_attribute("data-passage")
+        target = page.locator(f"#{passage_id}")
         link.click()
         # Poll rather than sleep: on a loaded 2-core CI machine the popup may still be animating.
         page.wait_for_function(
             "id => document.getElementById(id).classList.contains('geo-flash')",
-            arg=link.get_attribute("data-passage"), timeout=15000,
+            arg=passage_id, timeout=15000,
         )
         page.wait_for_timeout(800)  # let the smooth scroll finish before measuring positions
         box, panel = target.bounding_box(), page.locator(".geo-panel").bounding_box()
