@@ -207,7 +207,8 @@ def open_document(doc_id: str, place_id: str | None = None) -> None:
     """Show ``doc_id``; its map is drawn with ``place_id``'s popup open."""
     st.session_state.doc_id = doc_id
     st.session_state.map_focus = place_id
-    select_place(place_id, focus=True)
+    st.session_state.fly = None  # a new map is drawn: it opens on the place by itself
+    select_place(place_id, focus=False)
 
 
 def handle_actions(doc: Document) -> None:
@@ -326,8 +327,8 @@ def corrections_panel(doc_id: str, doc: Document, corrs: list[dict[str, Any]]) -
         except GeoError as err:
             st.error(plain(err))
             return
-        select_place(then_select, focus=True)
-        ss.map_focus = then_select  # the corrected map is drawn anew, opened on the place
+        select_place(then_select, focus=False)
+        ss.map_focus, ss.fly = then_select, None  # the corrected map is drawn anew, opened on the place
         st.rerun()
 
     st.subheader("Corrections")
@@ -433,22 +434,27 @@ def main() -> None:
     ss = st.session_state
     st.title("News map")
     st.caption("Places mentioned in an article, on a map with their border context. Offline by default.")
-    if "doc_id" not in ss:
-        start_session()
-    if ss.get("notice"):
-        st.error(plain(ss.pop("notice")))
+    # Progress and messages always go into this one container, so the elements below keep their places
+    # between reruns (a shifted component is mounted anew: the map and the panel would reload).
+    notices = st.container()
+    with notices:
+        if "doc_id" not in ss:
+            start_session()
+        if ss.get("notice"):
+            st.error(plain(ss.pop("notice")))
 
     online = bool(ss.get("online", False))
     input_panel(online)
 
-    try:
-        doc, corrs = load_current(ss.doc_id)
-    except StoreError as err:
-        st.error(plain(f"{err}. Showing the sample article instead."))
-        from geo.sample import sample_article
+    with notices:
+        try:
+            doc, corrs = load_current(ss.doc_id)
+        except StoreError as err:
+            st.error(plain(f"{err}. Showing the sample article instead."))
+            from geo.sample import sample_article
 
-        open_document(ingest(sample_article(), online=False))
-        doc, corrs = load_current(ss.doc_id)
+            open_document(ingest(sample_article(), online=False))
+            doc, corrs = load_current(ss.doc_id)
     ids = [p.id for p in doc.places]
     handle_actions(doc)
     if ss.get("selected") not in ids:

@@ -1,6 +1,9 @@
 """The app under `streamlit run` on a free loopback port, in real headless Chromium with outside requests
-blocked: map drawn with one marker per place, pin click -> passage, share link in a new context,
-HTML download, a hostile article runs no script; plus the submit-to-map timing and the README screenshot."""
+blocked: map drawn with one marker per place, pin click -> passage highlighted and scrolled into view,
+a name in the article (mouse, or Tab + Enter) -> the map flies to it and opens its popup, a popup's
+"Go to passage" -> the panel scrolls there, a selected word added as a missed place, share link in a
+new context, HTML download, a hostile article runs no script; plus the submit-to-map timing and the
+README screenshot."""
 
 from __future__ import annotations
 
@@ -28,6 +31,7 @@ SEED = Path("/work/shared/seed/000_9c7d881cb8404119.txt")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"]
 MAP = "iframe[title='streamlit_folium.st_folium']"
+PANEL = "iframe[title='app_components.article_panel.geo_article_panel']"
 LOCAL = ("http://127.0.0.1", "http://localhost", "ws://127.0.0.1", "data:", "blob:", "about:")
 
 # True when a st_folium frame not marked old shows a map with `n` places and at least one marker.
@@ -135,6 +139,17 @@ class Session:
             if "st_folium" in frame.url:
                 frame.evaluate("() => { window.__old = true; }")
 
+    def panel(self):
+        """The article panel's frame, once it shows an article."""
+        self.page.wait_for_selector(PANEL, timeout=60_000)
+        frame = self.page.frame_locator(PANEL)
+        frame.locator(".geo-article").wait_for(timeout=60_000)
+        return frame
+
+    def map_frame(self):
+        return next(f for f in self.page.frames if "st_folium" in f.url and f.evaluate(
+            "() => !window.__old && !!window.geoMap"))
+
     def paste(self, text: str) -> None:
         expander = self.page.get_by_text("Map another article: paste, upload or give a URL")
         if not self.page.get_by_label("Article text").is_visible():
@@ -142,6 +157,17 @@ class Session:
         self.page.get_by_label("Article text").fill(text)
         self.mark_maps_old()
         self.page.get_by_role("button", name="Map this text").click()
+
+
+def wait_in_view(s: Session, panel, passage: str) -> None:
+    """Wait until passage ``passage`` is inside the visible part of the article panel."""
+    panel.locator(f"#geo-{passage}").wait_for()
+    s.page.wait_for_function(
+        """([sel, pid]) => { const d = document.querySelector(sel).contentDocument;
+             const box = d.getElementById('scroller').getBoundingClientRect();
+             const el = d.getElementById('geo-' + pid).getBoundingClientRect();
+             return el.top >= box.top - 1 && el.top < box.bottom - 10; }""",
+        arg=[PANEL, passage], timeout=15_000)
 
 
 def marker_total(frame) -> int:
@@ -161,17 +187,33 @@ def test_sample_map_click_share_and_download(server, browser):
     (ROOT / "docs").mkdir(exist_ok=True)
     s.page.screenshot(path=str(ROOT / "docs" / "screenshot-app.png"))
 
-    # Click a lone pin: its passages get highlighted in the article panel and the link names the place.
-    pin = frame.locator(".geo-pin-icon").first
-    name = pin.locator(".geo-sr").inner_text().split(",")[0]
-    place = next(p for p in doc.places if p.name == name)
-    pin.click()
-    s.page.wait_for_selector(".geo-passage--selected", timeout=30_000)
-    highlighted = s.page.locator(".geo-passage--selected .geo-mention--selected").all_inner_texts()
+    # Click a lone pin: its passages get highlighted in the article panel, the first one scrolled into
+    # view, and the link names the place. Pick the pin whose first passage is furthest down the article.
+    panel = s.panel()
+    order = {p.id: i for i, p in enumerate(doc.article.passages)}
+    pins = {pin.locator(".geo-sr").inner_text().split(",")[0]: pin for pin in frame.locator(".geo-pin-icon").all()}
+    place = max((p for p in doc.places if p.name in pins),
+                key=lambda p: min(order.get(m.passage, 0) for m in p.mentions))
+    first = min((m.passage for m in place.mentions), key=lambda pid: order.get(pid, 0))
+    assert order[first] >= 3, "the test needs a pin whose passage starts below the fold"
+    pins[place.name].click()
+    panel.locator(".geo-passage--selected").first.wait_for(timeout=30_000)
+    highlighted = panel.locator(".geo-passage--selected .geo-mention--selected").all_inner_texts()
     assert highlighted and all(t in {m.text for m in place.mentions} for t in highlighted)
-    assert s.page.locator(".geo-passage--selected").count() == len({m.passage for m in place.mentions})
+    assert panel.locator(".geo-passage--selected").count() == len({m.passage for m in place.mentions})
+    wait_in_view(s, panel, first)
     s.page.wait_for_function("location.search.includes('place=')")
     link = s.page.url
+
+    # The popup's "Go to passage" link scrolls the article panel to that passage.
+    frame.wait_for_selector(".geo-popup", timeout=15_000)
+    goto = frame.locator(".geo-popup a.geo-goto").last
+    target = goto.get_attribute("data-passage")
+    panel.locator("#scroller").evaluate("el => el.scrollTo(0, 0)")
+    goto.click()
+    wait_in_view(s, panel, target)
+    assert "geo-flash" in panel.locator(f"#geo-{target}").get_attribute("class")
+    assert "st_folium" in frame.url  # the map's frame did not navigate away
 
     # The share link in a fresh browser context: same map, same selection, popup open on the place.
     t = Session(browser, link)
@@ -179,8 +221,9 @@ def test_sample_map_click_share_and_download(server, browser):
     assert marker_total(shared) == len(doc.places)
     shared.wait_for_selector(".geo-popup", timeout=15_000)
     assert shared.locator(".geo-popup h3").inner_text() == place.name
-    t.page.wait_for_selector(".geo-passage--selected")
-    assert t.page.locator(".geo-passage--selected").count() == len({m.passage for m in place.mentions})
+    shared_panel = t.panel()
+    shared_panel.locator(".geo-passage--selected").first.wait_for()
+    assert shared_panel.locator(".geo-passage--selected").count() == len({m.passage for m in place.mentions})
     t.context.close()
 
     # The HTML download is a complete page with the map and the article.
@@ -205,7 +248,13 @@ def test_hostile_article_runs_no_script(server, browser):
         pin.click()
         s.page.wait_for_timeout(300)
     s.page.wait_for_timeout(1000)
-    assert s.page.locator(".geo-article").inner_text().count("<img src=x onerror=alert(2)>") == 1
+    panel = s.panel()
+    panel.locator(".geo-article h3").filter(has_text="Hostile headline").wait_for()
+    assert panel.locator(".geo-article").inner_text().count("<img src=x onerror=alert(2)>") == 1
+    assert panel.locator("#scroller script, #scroller img").count() == 0  # article markup stays text
+    panel.locator("button.geo-mention").first.click()  # the component's own handlers run on hostile text
+    s.page.wait_for_function("location.search.includes('place=')", timeout=30_000)
+    s.page.wait_for_timeout(1000)
     assert s.dialogs == [] and s.errors == [] and s.blocked == []
     s.context.close()
 
@@ -225,10 +274,10 @@ def test_time_from_submit_to_map_drawn(server, browser):
         s.paste(variant)
         started = time.perf_counter()
         doc_id = read_article(variant).id
-        s.page.wait_for_function(f"location.search.includes('doc={doc_id}')", timeout=60_000)
+        s.page.wait_for_function(f"location.search.includes('doc={doc_id}')", timeout=60_000, polling=20)
         expected = len(store.load_document(doc_id).places)
-        s.wait_map(expected)
-        elapsed = time.perf_counter() - started
+        s.page.wait_for_function(NEW_MAP_DRAWN, arg=expected, timeout=60_000, polling=20)
+        elapsed = time.perf_counter() - started  # the markers are drawn; the cluster animation may still run
         if run:
             timings.append(elapsed)
     frame = s.wait_map(expected)
@@ -238,4 +287,99 @@ def test_time_from_submit_to_map_drawn(server, browser):
               "places": expected}
     (ARTIFACTS / "app-timing.json").write_text(json.dumps(report, indent=1))
     print(f"\nsubmit -> map drawn (warm): median {report['median_s']} s over {len(timings)} runs {timings}")
+    s.context.close()
+
+
+def wait_place(s: Session, place_id: str) -> None:
+    """Wait until the page's link names ``place_id``: the app has selected it."""
+    s.page.wait_for_function("id => new URLSearchParams(location.search).get('place') === id", arg=place_id,
+                             timeout=30_000)
+
+
+def popup_title(s: Session, timeout: float = 15_000) -> str:
+    frame = s.map_frame()
+    frame.wait_for_selector(".geo-popup h3", timeout=timeout)
+    return frame.locator(".geo-popup h3").inner_text()
+
+
+def test_a_name_in_the_article_flies_the_map_to_its_place(server, browser):
+    s = Session(browser, server)
+    doc = store.load_document(s.doc_id())
+    s.wait_map(len(doc.places))
+    panel = s.panel()
+    buttons = panel.locator("button.geo-mention")
+    by_id = {p.id: p for p in doc.places}
+
+    # Mouse: the map flies there and opens the popup; the app selects the place (link, highlight).
+    target = buttons.nth(buttons.count() - 1)
+    place = by_id[target.get_attribute("data-place")]
+    target.click()
+    wait_place(s, place.id)
+    assert popup_title(s) == place.name
+    panel.locator(f"button.geo-mention--selected[data-place='{place.id}']").first.wait_for()
+    assert s.map_frame().evaluate("() => geoMap.map.getZoom()") >= 5
+
+    # Keyboard: Tab to another name, Enter.
+    other = next(i for i in range(buttons.count()) if buttons.nth(i).get_attribute("data-place") != place.id)
+    other_place = by_id[buttons.nth(other).get_attribute("data-place")]
+    if other > 0:
+        buttons.nth(other - 1).focus()
+        s.page.keyboard.press("Tab")
+    else:
+        buttons.nth(0).focus()
+    assert panel.locator("button.geo-mention:focus").get_attribute("data-place") == other_place.id
+    s.page.keyboard.press("Enter")
+    wait_place(s, other_place.id)
+    s.page.wait_for_function(
+        """([name]) => { const f = Array.from(document.querySelectorAll("iframe[title='streamlit_folium.st_folium']"))
+             .map(x => x.contentDocument.querySelector('.geo-popup h3')).find(Boolean);
+             return f && f.textContent === name; }""", arg=[other_place.name], timeout=15_000)
+    assert s.blocked == [] and s.dialogs == [] and s.errors == []
+    s.context.close()
+
+
+def test_a_selected_word_becomes_a_missed_place(server, browser):
+    text = ("Harbour report\n\nBoats left Bergen for wonsan in May, said the crew.\n\n"
+            "A second wonsan, a trawler named after the port, stayed in Bergen.")
+    s = Session(browser, server)
+    s.wait_map(len(store.load_document(s.doc_id()).places))
+    s.paste(text)
+    doc_id = read_article(text).id
+    s.page.wait_for_function(f"location.search.includes('doc={doc_id}')", timeout=60_000)
+    doc = store.load_document(doc_id)
+    s.wait_map(len(doc.places))
+    panel = s.panel()
+    panel.locator(".geo-article h3").filter(has_text="Harbour report").wait_for()
+    first = doc.article.text.index("wonsan")
+    # Drag the mouse over the first "wonsan" (from inside its first letter to inside its last).
+    box = s.page.locator(PANEL).bounding_box()
+    word = panel.locator("#scroller").evaluate(
+        """(el, at) => { for (const span of el.querySelectorAll('[data-s]')) {
+             const s = +span.dataset.s, t = span.firstChild; if (!t || at < s || at >= s + t.data.length) continue;
+             const r = document.createRange(); r.setStart(t, at - s); r.setEnd(t, at - s + 6);
+             const b = r.getBoundingClientRect(); return {x: b.left, y: b.top, w: b.width, h: b.height}; } }""",
+        first)
+    y = box["y"] + word["y"] + word["h"] / 2
+    s.page.mouse.move(box["x"] + word["x"] + 2, y)
+    s.page.mouse.down()
+    s.page.mouse.move(box["x"] + word["x"] + word["w"] / 2, y, steps=3)
+    s.page.mouse.move(box["x"] + word["x"] + word["w"] - 2, y, steps=3)
+    s.page.mouse.up()
+    add = panel.locator("#add")
+    add.wait_for(state="visible", timeout=5_000)
+    assert "wonsan" in add.inner_text()
+    add.click()
+    field = s.page.get_by_label("Exact text as it appears in the article")
+    s.page.wait_for_function(
+        "() => Array.from(document.querySelectorAll('input')).some(i => i.value === 'wonsan')", timeout=30_000)
+    assert field.input_value() == "wonsan"
+    s.mark_maps_old()
+    s.page.get_by_role("button", name="Add this place").click()
+    s.wait_map(len(doc.places) + 1)
+    saved = store.load_corrections(doc_id)[-1]
+    assert (saved["start"], saved["end"], saved["text"]) == (first, first + 6, "wonsan")
+    panel.locator(f"button.geo-mention[data-s='{first}']").wait_for(timeout=30_000)
+    second = doc.article.text.index("wonsan", first + 1)
+    assert panel.locator(f"button.geo-mention[data-s='{second}']").count() == 0  # only the selected one
+    assert s.blocked == [] and s.dialogs == [] and s.errors == []
     s.context.close()
