@@ -24,6 +24,9 @@ MAX_MAPS = 24  # cached maps per server (about 1 MB each)
 def _capture(fig: folium.Map, options: dict[str, Any]) -> dict[str, Any]:
     """The keyword arguments st_folium passes to its component for ``fig`` (nothing is drawn)."""
     seen: list[dict[str, Any]] = []
+    if "bounds" not in (options.get("returned_objects") or ["bounds"]):
+        # st_folium walks every basemap vertex (≈0.1 s) only to report the map's bounds, which we never ask for.
+        fig.get_bounds = lambda: [[None, None], [None, None]]
     with mock.patch.object(streamlit_folium, "_component_func", side_effect=lambda **kw: seen.append(kw)):
         st_folium(fig, **options)
     args = dict(seen[0])
