@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from app_components import article_panel as panel_component
+from app_components import fastmap
 from app_components.panel import first_passage, occurrences, panel_html, selection_span
 from geo import corrections, htmlsafe, store
 from geo.article import read_article
@@ -514,3 +515,15 @@ def test_table_pick_and_map_key(app_module):
     assert app_module.table_pick(ids, None) is None
     key = app_module.map_key("0" * 16, [{"op": "drop", "place": "a"}], None)
     assert key != app_module.map_key("0" * 16, [], None) and hash(key) is not None
+
+
+def test_map_arguments_are_captured_without_session_callbacks():
+    from geo.pipeline import parse_article
+
+    doc = parse_article(read_article(TEXT))
+    returned = ["last_object_clicked", "last_object_clicked_tooltip"]
+    args = fastmap._capture(build_map(doc), {"key": "map", "height": 300, "returned_objects": returned})
+    assert "on_change" not in args and set(args["default"]) == set(returned)
+    script = args["script"]
+    assert script.count("L.marker(") == len(doc.places) and script.count(".setIcon(") >= len(doc.places)
+    assert not any(link.startswith("http") for link in args["js_links"] + args["css_links"])

@@ -328,8 +328,11 @@ def test_a_name_in_the_article_flies_the_map_to_its_place(server, browser):
     else:
         buttons.nth(0).focus()
     assert panel.locator("button.geo-mention:focus").get_attribute("data-place") == other_place.id
+    focused = panel.locator("button.geo-mention:focus").get_attribute("data-s")
     s.page.keyboard.press("Enter")
     wait_place(s, other_place.id)
+    panel.locator(f"button.geo-mention--selected[data-place='{other_place.id}']").first.wait_for()
+    assert panel.locator("button.geo-mention:focus").get_attribute("data-s") == focused  # focus survives
     s.page.wait_for_function(
         """([name]) => { const f = Array.from(document.querySelectorAll("iframe[title='streamlit_folium.st_folium']"))
              .map(x => x.contentDocument.querySelector('.geo-popup h3')).find(Boolean);
