@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import statistics
 import subprocess
@@ -337,6 +338,16 @@ def test_a_name_in_the_article_flies_the_map_to_its_place(server, browser):
         """([name]) => { const f = Array.from(document.querySelectorAll("iframe[title='streamlit_folium.st_folium']"))
              .map(x => x.contentDocument.querySelector('.geo-popup h3')).find(Boolean);
              return f && f.textContent === name; }""", arg=[other_place.name], timeout=15_000)
+
+    # A choice made in Python (the "Show a place" box; a table row takes the same path) flies the same map.
+    third = next(p for p in doc.places if p.id not in (place.id, other_place.id))
+    map_frame = s.map_frame()
+    s.page.get_by_role("combobox", name="Show a place").click()
+    s.page.get_by_role("option", name=re.compile("^" + re.escape(third.name) + r" \(")).first.click()
+    wait_place(s, third.id)
+    map_frame.wait_for_function("name => { const h = document.querySelector('.geo-popup h3');"
+                                " return h && h.textContent === name; }", arg=third.name, timeout=15_000)
+    assert s.map_frame() == map_frame  # flown, not redrawn
     assert s.blocked == [] and s.dialogs == [] and s.errors == []
     s.context.close()
 
