@@ -263,34 +263,27 @@ def test_each_payload_alone_in_title_and_next_to_a_name(browser, tmp_path, bad):
 
 # ---------------------------------------------------------------------------------- template injection
 
-SSTI = pytest.mark.xfail(strict=True, reason=(
-    "folium/branca render a Popup or MacroElement and wrap the result in Element(...), which compiles it "
-    "as a Jinja template a second time: '{{ ... }}' in article text (popup quotes) or in a place name "
-    "(tooltip) is evaluated at export time, with access to os via lipsum.__globals__ (code execution on "
-    "the machine that renders the map: CLI `map`, the app). Fix: htmlsafe.text/attr also encode '{' and '}' "
-    "as &#123; &#125;, and script_json encodes '{' before '{', '%' or '#' as \\u007b"
-))
+# folium/branca compile rendered popups and tooltips as Jinja templates a second time; these tests
+# keep '{{ ... }}' in article text or place names from being evaluated at export time.
 
 
 def article_doc(text: str):
     return parse_article(Article(text=text, passages=split_passages(text), title="Jinja test"))
 
 
-@SSTI
 def test_jinja_expression_in_article_text_is_shown_not_evaluated():
     page = html.unescape(export.export_html(article_doc("Talks in Kyiv {{ 7*7 }} ended.\n\nLater in Kyiv again.")))
+    page = re.sub(r"<[^>]+>", "", page.replace("\\u007b", "{"))  # JSON spells a Jinja-opening brace \u007b
     assert "Kyiv 49 ended" not in page
     assert page.count("Kyiv {{ 7*7 }} ended") >= 2  # the article panel and the popup quote
 
 
-@SSTI
 def test_jinja_cannot_read_the_environment_into_the_export(monkeypatch):
     monkeypatch.setenv("GEO_SSTI_PROBE", "ssti-probe-3f9a1c")
     doc = article_doc("Talks in Kyiv {{ lipsum.__globals__.os.environ.GEO_SSTI_PROBE }} ended.")
     assert "ssti-probe-3f9a1c" not in export.export_html(doc)
 
 
-@SSTI
 @pytest.mark.parametrize("text", ["Talks in Kyiv {{ a.b( }} ended.", "Talks in Kyiv {% if %} ended.",
                                   "Talks in Kyiv {{constructor.constructor('alert(1)')()}} ended.",
                                   "Talks in Kyiv {# never closed ended."])
@@ -302,7 +295,6 @@ def test_jinja_syntax_in_article_text_does_not_break_the_export(text):
     assert "Kyiv" in page
 
 
-@SSTI
 def test_jinja_in_a_geocoder_place_name_is_not_evaluated():
     doc = article_doc("Talks in Kyiv ended.")
     doc.places[0].name = "Kyiv {{ 6*7 }}"
