@@ -9,6 +9,7 @@ same component key, so the browser keeps the map it has instead of loading it ag
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 from unittest import mock
@@ -19,6 +20,10 @@ import streamlit_folium
 from streamlit_folium import st_folium
 
 MAX_MAPS = 24  # cached maps per server (about 1 MB each)
+# st_folium finds its component function as a module global, so capturing patches it for the whole process:
+# one capture at a time, and replays call the real function through this reference, never the global.
+_COMPONENT = getattr(streamlit_folium, "_component_func", None)
+_CAPTURE_LOCK = threading.Lock()
 
 
 def _capture(fig: folium.Map, options: dict[str, Any]) -> dict[str, Any]:
@@ -27,7 +32,8 @@ def _capture(fig: folium.Map, options: dict[str, Any]) -> dict[str, Any]:
     if "bounds" not in (options.get("returned_objects") or ["bounds"]):
         # st_folium walks every basemap vertex (≈0.1 s) only to report the map's bounds, which we never ask for.
         fig.get_bounds = lambda: [[None, None], [None, None]]
-    with mock.patch.object(streamlit_folium, "_component_func", side_effect=lambda **kw: seen.append(kw)):
+    with _CAPTURE_LOCK, mock.patch.object(streamlit_folium, "_component_func",
+                                          side_effect=lambda **kw: seen.append(kw)):
         st_folium(fig, **options)
     args = dict(seen[0])
     args.pop("on_change", None)  # a closure over one session's state: never shared
@@ -44,10 +50,10 @@ def cached_map(map_key: tuple, build: Callable[[], folium.Map], *, key: str, hei
     """Show the map ``build()`` makes for ``map_key`` (built and rendered once per key per server) and
     return what st_folium returns (the last clicked object)."""
     options = {"key": key, "height": height, "use_container_width": True, "returned_objects": returned_objects}
-    if not callable(getattr(streamlit_folium, "_component_func", None)):  # another streamlit-folium: plain path
+    if not callable(_COMPONENT):  # a streamlit-folium without it: the plain (slower) path
         return st_folium(build(), **options)
     args = _cached_args(map_key, build, tuple(sorted((k, tuple(v) if isinstance(v, list) else v)
                                                      for k, v in options.items())))
     replay = dict(args)
     replay["returned_objects"] = list(replay.get("returned_objects") or [])
-    return streamlit_folium._component_func(**replay)
+    return _COMPONENT(**replay)
