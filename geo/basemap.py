@@ -14,8 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from geo import naturalearth
-from geo.errors import DataError
-from geo.paths import atomic_write_text, cache_dir
+from geo.paths import atomic_write_text, cache_dir, move_aside, warn_unwritable
 
 FORMAT = 2
 CACHE_NAME = "basemap.json"
@@ -87,7 +86,10 @@ def _load() -> dict[str, Any]:
     path = cache_path()
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except OSError:  # absent (or no cache folder at all)
+        data = None
+    except ValueError as exc:  # damaged: keep it for inspection
+        move_aside(path, "basemap cache", exc)
         data = None
     if _is_current(data):
         return data
@@ -95,9 +97,7 @@ def _load() -> dict[str, Any]:
     try:
         atomic_write_text(path, json.dumps(data, separators=(",", ":"), sort_keys=True))
     except OSError as exc:
-        raise DataError(
-            f"cannot write the basemap cache {path}: {exc}; set GEO_CACHE_DIR to a writable folder"
-        ) from exc
+        warn_unwritable(path, exc)
     return data
 
 

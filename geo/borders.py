@@ -29,7 +29,6 @@ import json
 import math
 import re
 import time
-import warnings
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
@@ -42,7 +41,7 @@ from scipy.spatial import cKDTree
 from geo import contested
 from geo.errors import DataError, InputError
 from geo.naturalearth import country_geometries, country_records, data_version
-from geo.paths import atomic_write_bytes, cache_dir
+from geo.paths import atomic_write_bytes, cache_dir, move_aside, warn_unwritable
 
 ATTRIBUTION = "Borders: Natural Earth 1:10m, internationally recognised view"
 EARTH_RADIUS_KM = 6371.0088
@@ -375,19 +374,17 @@ def _load_arrays() -> tuple[dict[str, np.ndarray], bool]:
     try:
         data = _read_cache(path)
     except Exception as exc:  # any damage: keep the file for inspection, rebuild, never crash
-        aside = path.with_name(f"{path.name}.corrupt-{int(time.time())}")
-        path.replace(aside)
-        warnings.warn(
-            f"border cache {path} was unreadable ({type(exc).__name__}: {exc}); moved to {aside.name} and rebuilt",
-            stacklevel=3,
-        )
+        move_aside(path, "border cache", exc)
         data = None
     if data is not None:
         return data, False
     data = _build()
     buf = io.BytesIO()
     np.savez(buf, **data)
-    atomic_write_bytes(path, buf.getvalue())
+    try:
+        atomic_write_bytes(path, buf.getvalue())
+    except OSError as exc:
+        warn_unwritable(path, exc)
     return data, True
 
 

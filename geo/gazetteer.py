@@ -19,7 +19,6 @@ import json
 import math
 import pickle
 import time
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import metadata
@@ -40,7 +39,7 @@ from geo.names import (
     REGION_WORDS,
     name_key,
 )
-from geo.paths import atomic_write_bytes, cache_dir
+from geo.paths import atomic_write_bytes, cache_dir, move_aside, warn_unwritable
 
 INDEX_FORMAT = 6
 CITY_POPULATION_FLOOR = 1000  # chosen by measurement on the dev set, see README "Accuracy"
@@ -477,16 +476,10 @@ def _read_index(path: Path, floor: int) -> Gazetteer | None:
         with open(path, "rb") as handle:
             payload = pickle.load(handle)
         places, names, meta = payload["places"], payload["names"], payload["meta"]
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return None
     except Exception as exc:  # truncated, garbage, or an incompatible pickle
-        broken = path.with_name(f"{path.name}.corrupt-{int(time.time())}")
-        try:
-            path.replace(broken)
-        except OSError:
-            pass
-        warnings.warn(f"gazetteer index {path} was unreadable ({exc.__class__.__name__}); rebuilding it",
-                      stacklevel=3)
+        move_aside(path, "gazetteer index", exc)
         return None
     if meta.get("format") != INDEX_FORMAT or meta.get("versions") != source_versions() or meta.get("floor") != floor:
         return None
@@ -498,8 +491,7 @@ def _write_index(path: Path, gaz: Gazetteer) -> None:
     try:
         atomic_write_bytes(path, pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
     except OSError as exc:
-        warnings.warn(f"could not write the gazetteer index to {path} ({exc}); it will be rebuilt next time",
-                      stacklevel=3)
+        warn_unwritable(path, exc)
 
 
 def load_gazetteer(floor: int = CITY_POPULATION_FLOOR) -> Gazetteer:

@@ -11,6 +11,8 @@ import unicodedata
 
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'", "–": "-", "—": "-"})
 _SPACE_RE = re.compile(r"\s+")
+# Invisible characters that may sit inside a word (soft hyphen from &shy;, zero-width space/joiners).
+INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
 
 
 def fold(text: str) -> str:
@@ -18,7 +20,7 @@ def fold(text: str) -> str:
     if text.isascii():
         return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.translate(_APOSTROPHES))
-    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch) and ch not in INVISIBLE)
     return stripped.casefold()
 
 

@@ -4,16 +4,50 @@ from __future__ import annotations
 
 import os
 import tempfile
+import time
+import warnings
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def cache_dir() -> Path:
-    """The cache folder: ``$GEO_CACHE_DIR`` if set, else the project's ``cache/``. Created on demand."""
+    """The cache folder: ``$GEO_CACHE_DIR`` if set, else the project's ``cache/``. Created on demand;
+    when it cannot be created, everything still works without caching (and says so once)."""
     path = Path(os.environ.get("GEO_CACHE_DIR") or PROJECT_ROOT / "cache")
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        warn_unwritable(path, exc)
     return path
+
+
+_UNWRITABLE_WARNED: set[str] = set()
+
+
+def warn_unwritable(path: Path, exc: OSError) -> None:
+    """Say once per cache folder that derived data cannot be saved (full disk, read-only, no folder)."""
+    folder = str(Path(os.environ.get("GEO_CACHE_DIR") or PROJECT_ROOT / "cache"))
+    if folder in _UNWRITABLE_WARNED:
+        return
+    _UNWRITABLE_WARNED.add(folder)
+    warnings.warn(
+        f"could not write {path} ({exc.strerror or exc}); caching is off, so derived data is rebuilt "
+        f"in memory on each run — set GEO_CACHE_DIR to a writable folder to keep it",
+        stacklevel=3,
+    )
+
+
+def move_aside(path: Path, what: str, exc: BaseException) -> None:
+    """Keep a damaged cache file for inspection as ``*.corrupt-<time>`` and warn; never raises."""
+    aside = path.with_name(f"{path.name}.corrupt-{int(time.time())}")
+    try:
+        path.replace(aside)
+        where = f"moved to {aside.name}"
+    except OSError:
+        where = "left in place"
+    warnings.warn(f"{what} {path} was unreadable ({type(exc).__name__}: {exc}); {where} and rebuilt",
+                  stacklevel=3)
 
 
 def atomic_write_bytes(path: Path, data: bytes) -> None:

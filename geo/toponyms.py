@@ -20,6 +20,7 @@ from geo.gazetteer import ABBREVIATION, ADJECTIVE, REGION_PHRASE, Gazetteer, Nam
 from geo.names import (
     ABBREVIATIONS,
     CONNECTORS,
+    INVISIBLE,
     MONTHS_AND_DAYS,
     NAME_PARTICLES,
     ORG_WORDS,
@@ -28,7 +29,8 @@ from geo.names import (
     name_key,
 )
 
-_MARKS = "\u0300-\u036f"  # combining diacritics, as in text pasted in decomposed (NFD) form
+# Combining diacritics (text pasted in decomposed, NFD, form) and invisible characters inside a word.
+_MARKS = "\u0300-\u036f" + INVISIBLE
 TOKEN_RE = re.compile(rf"(?:[^\W\d_]\.){{2,}}|\w[\w{_MARKS}]*(?:[’'&]\w[\w{_MARKS}]*)*", re.UNICODE)
 LOCATIVE_WORDS = frozenset(
     "in at near from to outside inside across around into through towards toward via visited visit "

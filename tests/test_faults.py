@@ -295,10 +295,6 @@ def test_damaged_basemap_is_rebuilt(how, cache, seed, monkeypatch):
     assert calls["basemap"] == 1 and json.loads(final.read_text())["format"] == basemap.FORMAT
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "basemap: a damaged basemap.json is silently rebuilt, with no warning and not moved aside "
-    "(gazetteer and borders warn and keep the damaged file as *.corrupt-<time>)"
-))
 def test_damaged_basemap_is_warned_about_and_kept_aside(cache, seed, monkeypatch):
     final = cache / cache_files()["basemap"]
     damage(final, "garbage")
@@ -354,11 +350,6 @@ def test_full_disk_gazetteer_still_loads_and_warns_once(cache, seed, monkeypatch
     assert answers("gazetteer", gaz)[0], "the in-memory index answers"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "borders._load_arrays: atomic_write_bytes is not guarded, so a full or read-only cache/ crashes "
-    "border tagging (and `python -m geo parse`) with OSError instead of warning once and going on in memory; "
-    "fix: try/except OSError around the write -> warnings.warn(...) like gazetteer._write_index"
-))
 def test_full_disk_borders_still_load(cache, seed, monkeypatch):
     (cache / cache_files()["borders"]).unlink()
     seed_builders(monkeypatch, seed)
@@ -368,10 +359,6 @@ def test_full_disk_borders_still_load(cache, seed, monkeypatch):
     assert answers("borders", index)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "basemap._load raises DataError when basemap.json cannot be written, so `python -m geo map` and the "
-    "app's map fail on a full or read-only cache/; fix: warn once and return the built data"
-))
 def test_full_disk_basemap_still_loads(cache, seed, monkeypatch):
     (cache / cache_files()["basemap"]).unlink()
     seed_builders(monkeypatch, seed)
@@ -401,10 +388,6 @@ def test_cli_with_a_complete_read_only_cache_says_nothing(cache, seed, tmp_path)
     assert done.stderr == ""
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "an empty, unwritable cache: the gazetteer warns and goes on, then the border layer's unguarded "
-    "write crashes `parse` ('internal error: OSError'); expected: exit 0, the table, one warning line"
-))
 def test_cli_with_an_empty_full_cache_works_and_says_so_once(seed, tmp_path):
     folder = tmp_path / "empty-cache"
     folder.mkdir()
@@ -414,11 +397,6 @@ def test_cli_with_an_empty_full_cache_works_and_says_so_once(seed, tmp_path):
     assert len(warning_lines(done.stderr)) == 1, done.stderr
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "geo.paths.cache_dir() calls mkdir unguarded: with GEO_CACHE_DIR under a regular file (or any folder "
-    "that cannot be created) every command fails with 'internal error: NotADirectoryError'; expected: work "
-    "in memory and say once that caching is off"
-))
 def test_cli_with_an_uncreatable_cache_folder_works_and_says_so_once(seed, tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")

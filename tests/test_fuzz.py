@@ -269,11 +269,6 @@ def test_invisible_characters_inside_a_name_keep_offsets(gazetteer, word, joiner
     check_document(doc)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "toponyms: a soft hyphen (U+00AD, from &shy; on news sites) or zero-width character inside a word "
-    "splits it, and the fragment is tagged as another place: 'Ber\\xadlin' -> Véroia (GR), "
-    "'Wa\\xadshing\\xadton' -> 'Wa'"
-))
 @pytest.mark.parametrize("word", ["Berlin", "Washington"])
 def test_soft_hyphen_inside_a_name_does_not_make_a_wrong_place(word):
     hyphenated = word[:2] + "\u00ad" + word[2:]
