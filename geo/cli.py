@@ -71,6 +71,12 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--corpus", help="JSONL corpus (default: ../shared/eval/gwn.jsonl, else the sample)")
     b.add_argument("--quick", action="store_true", help="smaller runs (for tests)")
     b.add_argument("--skip-build", action="store_true", help="do not time a fresh index build")
+
+    s = sub.add_parser("stress", help="load test: concurrent browser sessions on the app plus CLI parses (loopback)")
+    s.add_argument("--sessions", type=int, default=20, help="concurrent app sessions (default 20)")
+    s.add_argument("--cli-parses", type=int, default=4, help="concurrent `parse` processes (default 4)")
+    s.add_argument("--timeout", type=float, default=120, help="overall time bound in seconds (default 120)")
+    s.add_argument("--json", action="store_true", help="also print the report as JSON")
     return parser
 
 
@@ -270,4 +276,14 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"parse": cmd_parse, "map": cmd_map, "eval": cmd_eval, "bench": cmd_bench}
+def cmd_stress(args: argparse.Namespace) -> int:
+    from geo.stress import format_report, run_stress
+
+    report = run_stress(args.sessions, args.cli_parses, args.timeout)
+    print(format_report(report))
+    if args.json:
+        print(json.dumps(report, indent=1))
+    return 1 if report["errors"] else 0
+
+
+COMMANDS = {"parse": cmd_parse, "map": cmd_map, "eval": cmd_eval, "bench": cmd_bench, "stress": cmd_stress}
