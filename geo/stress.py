@@ -154,6 +154,15 @@ def memory_kb(pid: int) -> dict[str, int]:
     return out
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time a process has used so far (from /proc/<pid>/stat)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 # ------------------------------------------------------------------------------------------ clients
 
 
@@ -317,11 +326,13 @@ def run_stress(sessions: int = 20, cli_parses: int = 4, timeout_s: float = 120, 
     started = time.perf_counter()
     server, url = start_server(cache, work / "streamlit.log")
     try:
+        cpu_before = cpu_seconds(server.pid)
         cli = [start_cli_parse(cache, a) for a in articles]
         results, held, sampled_peak, warm_s = asyncio.run(
             _drive(url, session_texts, places, timeout_s, server.pid, warm_up_first))
         cli_errors = [e for e in (finish_cli_parse(p, timeout_s) for p in cli) if e]
         memory = memory_kb(server.pid)
+        cpu_after = cpu_seconds(server.pid)
     finally:
         stop_server(server)
     errors = [r["error"] for r in results if r.get("error")] + cli_errors
@@ -342,6 +353,7 @@ def run_stress(sessions: int = 20, cli_parses: int = 4, timeout_s: float = 120, 
         "errors": errors,
         "page_errors": page_errors,
         "blocked_requests": sum(len(r.get("blocked", [])) for r in results),
+        "server_cpu_s": round(cpu_after - cpu_before, 1) if cpu_before is not None and cpu_after else None,
         "server_peak_rss_mb": round(max(memory.get("VmHWM", 0), sampled_peak) / 1024, 1),
         "elapsed_s": round(time.perf_counter() - started, 1),
     }
@@ -358,7 +370,8 @@ def format_report(report: dict[str, Any]) -> str:
         f" warm-up {report['warm_up_s']} s)",
         f"errors {len(report['errors'])}  page errors {len(report['page_errors'])}  "
         f"blocked outside requests {report['blocked_requests']}",
-        f"server peak RSS {report['server_peak_rss_mb']} MB  elapsed {report['elapsed_s']} s",
+        f"server peak RSS {report['server_peak_rss_mb']} MB  server CPU {report['server_cpu_s']} s"
+        f"  elapsed {report['elapsed_s']} s",
     ]
     lines += [f"  error: {e}" for e in report["errors"][:10]]
     return "\n".join(lines)
