@@ -6,10 +6,12 @@ is simulated by setting its key in session_state."""
 
 from __future__ import annotations
 
+import html as htmllib
 import importlib.util
 import itertools
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -332,7 +334,8 @@ def test_hostile_article_is_escaped_in_panel_and_map():
     html = panel(at)
     for raw in ("<script>alert", "<img src=x", "`${alert", "</mark><script>"):
         assert raw not in html
-    assert "&lt;img src=x onerror=alert(2)&gt;" in html and "&#36;{alert(3)}" in html
+    assert "&lt;img src=x onerror=alert(2)&gt;" in html and htmlsafe.text("`${alert(3)}`") in html
+    assert "`${alert(3)}` and then ` backtick." in htmllib.unescape(html)  # shown as the article wrote it
     script = map_args(at)["script"]
     assert "${alert" not in script and "<img src=x" not in script and "<script>alert" not in script
 
@@ -449,8 +452,6 @@ def test_panel_offsets_point_back_into_the_article_text():
     text = "Café in Paris 😀 near <b>Lyon</b>.\n\nThen `${x}` & Paris again."
     doc = tiny_doc(text, [("a:1", "Paris"), ("a:2", "Lyon")])
     html = panel_html(doc, "a:1")
-    import html as htmllib
-    import re
     for start, body in re.findall(r'data-s="(\d+)"[^>]*>([^<]*)<', html):
         shown = htmllib.unescape(body)
         assert text[int(start):int(start) + len(shown)] == shown
