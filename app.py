@@ -225,8 +225,10 @@ def handle_actions(doc: Document) -> None:
                 start, end = selection_span(doc.article.text, event["start"], event["end"])
             except InputError as err:
                 ss.add_error = str(err)
+                st.toast(plain(err))
             else:
                 ss.add_text, ss.add_at, ss.add_name = doc.article.text[start:end], str(start), ""
+                st.toast(plain(f"“{ss.add_text}”: choose its place under “Add a place the geoparser missed” below."))
     picked = table_pick([p.id for p in doc.places], ss.get(TABLE_KEY))
     rows = json.dumps(((ss.get(TABLE_KEY) or {}).get("selection") or {}).get("rows") or [])
     if rows != ss.get("table_seen"):
