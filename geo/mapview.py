@@ -28,6 +28,7 @@ LOW_CONFIDENCE = 0.6
 REGION_RADIUS_M = 120_000
 CONTESTED_RADIUS_M = 80_000
 QUOTE_CHARS = 320  # passages longer than this are quoted as a window around the mention
+MAX_AREA_MEMBERS = 40  # macro-regions up to this many countries are drawn as their members' outlines
 PIN_GLYPH = {"city": "●", "region": "■", "country": "◆", "continent": "▲", "feature": "✚"}
 KIND_LABEL = {
     "city": "City",
@@ -383,6 +384,19 @@ def _add_areas(m: folium.Map, places: list[Place]) -> None:
             tooltip=htmlsafe.text(label),
             control=False,
         ).add_to(areas)
+    for p in places:
+        members = (p.border or {}).get("countries") or []
+        if p.kind == "feature" and 0 < len(members) <= MAX_AREA_MEMBERS:
+            for code in members:  # a macro-region ("Middle East") is drawn as its member countries
+                geom = basemap.background_outline(code)
+                if geom is not None:
+                    folium.GeoJson(
+                        {"type": "Feature", "properties": {}, "geometry": geom},
+                        style_function=lambda _f: {"color": "#2e7d32", "weight": 1, "dashArray": "2 4",
+                                                   "fillColor": "#2e7d32", "fillOpacity": 0.08},
+                        tooltip=htmlsafe.text(f"{p.name}: {_country_name(code)}"),
+                        control=False,
+                    ).add_to(areas)
     for p in places:
         if p.kind == "region":
             folium.Circle(

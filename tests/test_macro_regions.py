@@ -44,3 +44,12 @@ def test_macro_region_is_tagged_as_an_area_not_a_point():
     assert place.border["area"] is True
     assert place.border["countries"] == ["KP", "KR"]
     assert place.border["country"] is None
+
+
+def test_map_draws_a_macro_region_as_its_member_countries():
+    from geo.mapview import build_map
+
+    doc = parse_text("Talks on the Korean Peninsula continued.")
+    page = build_map(doc).get_root().render()
+    assert "Korean Peninsula: North Korea" in page or "Korean Peninsula: Dem. Rep. Korea" in page
+    assert page.count("Korean Peninsula: ") == 2
