@@ -297,10 +297,11 @@ def is_sentence(line: str) -> bool:
 @functools.lru_cache(maxsize=1)
 def quiet_trafilatura_logs() -> None:
     """trafilatura logs a WARNING whenever a fallback extractor gives up (routine on fragments);
-    keep such notes off the user's terminal unless the caller configured that logger."""
+    keep such notes off the user's terminal unless the caller configured that logger. Failures that
+    matter surface as our own InputError (nothing extracted), never as library log lines."""
     logger = logging.getLogger("trafilatura")
     if logger.level == logging.NOTSET:
-        logger.setLevel(logging.ERROR)
+        logger.setLevel(logging.CRITICAL)  # its ERRORs ("lxml parsing failed") are fallbacks, not failures
 
 
 @functools.lru_cache(maxsize=4)

@@ -357,7 +357,7 @@ def _read_cache(path: Path) -> dict[str, np.ndarray] | None:
     """Arrays from the cache file; None if absent or stale; raises on a damaged file."""
     if not path.exists():
         return None
-    with np.load(path, allow_pickle=False) as npz:
+    with open(path, "rb") as handle, np.load(handle, allow_pickle=False) as npz:
         data = {k: npz[k] for k in _REQUIRED}  # KeyError / BadZipFile / ValueError on damage
     meta = json.loads(str(data["meta"]))
     if meta.get("fingerprint") != _fingerprint():

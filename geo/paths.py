@@ -19,7 +19,29 @@ def cache_dir() -> Path:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         warn_unwritable(path, exc)
+        return path
+    if str(path) not in _SWEPT:
+        _SWEPT.add(str(path))
+        sweep_stale_temp_files(path)
     return path
+
+
+_SWEPT: set[str] = set()
+STALE_TEMP_SECONDS = 3600
+
+
+def sweep_stale_temp_files(folder: Path, older_than_s: float = STALE_TEMP_SECONDS) -> int:
+    """Delete temporary files that a killed atomic write left behind (``.<name>.*.tmp``, over an hour old)."""
+    removed = 0
+    cutoff = time.time() - older_than_s
+    for tmp in [*folder.glob(".*.tmp"), *folder.glob("*/.*.tmp")]:
+        try:
+            if tmp.stat().st_mtime < cutoff:
+                tmp.unlink()
+                removed += 1
+        except OSError:
+            pass
+    return removed
 
 
 _UNWRITABLE_WARNED: set[str] = set()

@@ -98,6 +98,9 @@ CAPITALISED_RUN_RE = re.compile(
 _WORD_BEFORE_RE = re.compile(r"[\w.'’]+[^\w\n]{0,3}$")
 _WORD_AFTER_RE = re.compile(r"[^\w\n]{0,3}[\w'’]+")
 MAX_NAME_TOKENS = 8
+# A bound on the work for pathological input (20 MB of nothing but place names): the first
+# MAX_MENTIONS names are mapped and the Document says the rest were left out.
+MAX_MENTIONS = 20_000
 
 
 def context_tokens(text: str) -> list[Token]:
@@ -274,7 +277,7 @@ def propose_unknown(text: str, tokens: list[Token], found: list[tuple[int, int, 
 def find_mentions(text: str, gaz: Gazetteer) -> list[RawMention]:
     """Every place mention in ``text`` that survives the false-positive rules, in text order."""
     tokens = context_tokens(text)
-    found = scan(text, tokens, gaz)
+    found = scan(text, tokens, gaz)[:MAX_MENTIONS]
     people = _person_tokens(text, tokens, gaz)
     mentions = []
     for i, length, key in found:
