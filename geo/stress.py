@@ -28,11 +28,9 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+from geo.chromium import launch
 from geo.paths import PROJECT_ROOT, cache_dir
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
 LOCAL_PREFIXES = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
 CORPUS = PROJECT_ROOT.parent / "shared" / "eval" / "gwn.jsonl"
 
@@ -284,7 +282,7 @@ async def _drive(url: str, texts: list[str], places: list[int], timeout_s: float
             await asyncio.sleep(0.25)
 
     async with async_playwright() as p:
-        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = await launch(p)
         sampler = asyncio.create_task(sample_memory())
         try:
             warm_s = await warm_up(browser, url, timeout_s * 1000) if warm else None

@@ -31,6 +31,23 @@ def built_derived_data():
     basemap_geojson()
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """One headless Debian Chromium per test module (each test opens its own context). Module scope, not
+    session: sync Playwright keeps an event loop running, which asyncio-based tests (stress) cannot share."""
+    from geo.chromium import launch, missing_browser_message
+
+    message = missing_browser_message()
+    if message:
+        pytest.fail(message)  # a browser test must not pass silently without a browser
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = launch(p)
+        yield chromium
+        chromium.close()
+
+
 @pytest.fixture(scope="session")
 def gazetteer():
     """The compiled gazetteer (cached under cache/, so this is fast once it has been built)."""

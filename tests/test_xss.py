@@ -15,7 +15,6 @@ import re
 
 import jinja2
 import pytest
-from test_export_browser import CHROMIUM_ARGS
 
 from geo import export
 from geo.article import split_passages
@@ -109,15 +108,6 @@ def hostile_document(payloads: list[str]):
 def neutral_document(payloads: list[str]):
     """The same article with every payload replaced by a plain word: the baseline structure."""
     return hostile_document(["plain"] * len(payloads))
-
-
-@pytest.fixture(scope="module")
-def browser():
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 class Rendered:
