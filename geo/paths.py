@@ -68,7 +68,7 @@ def move_aside(path: Path, what: str, exc: BaseException) -> None:
         where = f"moved to {aside.name}"
     except OSError:
         where = "left in place"
-    warnings.warn(f"{what} {path} was unreadable ({type(exc).__name__}: {exc}); {where} and rebuilt",
+    warnings.warn(f"{what} {path} was unreadable ({type(exc).__name__}: {exc}); {where}, rebuilding it",
                   stacklevel=3)
 
 
