@@ -76,6 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--sessions", type=int, default=20, help="concurrent app sessions (default 20)")
     s.add_argument("--cli-parses", type=int, default=4, help="concurrent `parse` processes (default 4)")
     s.add_argument("--timeout", type=float, default=120, help="overall time bound in seconds (default 120)")
+    s.add_argument("--stagger", type=float, default=None, metavar="S",
+                   help="open every session first, then submit one article every S seconds "
+                        "(default: each submits as soon as its page is open)")
     s.add_argument("--json", action="store_true", help="also print the report as JSON")
     return parser
 
@@ -279,7 +282,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
 def cmd_stress(args: argparse.Namespace) -> int:
     from geo.stress import format_report, run_stress
 
-    report = run_stress(args.sessions, args.cli_parses, args.timeout)
+    report = run_stress(args.sessions, args.cli_parses, args.timeout, stagger_s=args.stagger)
     print(format_report(report))
     if args.json:
         print(json.dumps(report, indent=1))

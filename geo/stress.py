@@ -164,8 +164,25 @@ def cpu_seconds(pid: int) -> float | None:
 # ------------------------------------------------------------------------------------------ clients
 
 
-async def browser_session(browser: Any, url: str, text: str, places: int, timeout_ms: float) -> dict[str, Any]:
-    """Open the app, paste ``text``, wait for its map; returns timings and any error."""
+class Gate:
+    """Opens when every session has arrived (page open and article pasted, or failed on the way)."""
+
+    def __init__(self, total: int):
+        self.total, self.arrived, self.event = total, 0, asyncio.Event()
+
+    def arrive(self) -> None:
+        self.arrived += 1
+        if self.arrived >= self.total:
+            self.event.set()
+
+
+async def browser_session(browser: Any, url: str, text: str, places: int, timeout_ms: float,
+                          gate: Gate | None = None, delay_s: float = 0.0) -> dict[str, Any]:
+    """Open the app, paste ``text``, wait for its map; returns timings and any error.
+
+    With a ``gate`` the session waits, page open and article pasted, until every session is open,
+    then ``delay_s`` more before it submits: sessions are held concurrently and their
+    submissions arrive spread out, as from people, instead of all in the same millisecond."""
     result: dict[str, Any] = {"places": places, "error": None, "open_s": None, "map_s": None, "page_errors": []}
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
 
@@ -190,6 +207,11 @@ async def browser_session(browser: Any, url: str, text: str, places: int, timeou
             await page.get_by_text("Map another article: paste, upload or give a URL").click()
         await box.fill(text)
         await page.evaluate(MARK_MAPS_OLD)
+        if gate is not None:
+            result["arrived"] = True
+            gate.arrive()
+            await gate.event.wait()
+            await asyncio.sleep(delay_s)
         started = time.perf_counter()
         await page.get_by_role("button", name="Map this text").click()
         try:
@@ -203,6 +225,8 @@ async def browser_session(browser: Any, url: str, text: str, places: int, timeou
         if errors:
             result["error"] = "app error: " + errors[0][:200]
     except Exception as exc:  # a timeout or a closed page: counted, reported, never raised
+        if gate is not None and not result.get("arrived"):
+            gate.arrive()
         shown = f" (maps shown: {result['shown']}, expected {places} places)" if "shown" in result else ""
         result["error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:160]}{shown}"
     return result
@@ -270,7 +294,7 @@ async def warm_up(browser: Any, url: str, timeout_ms: float) -> float:
 
 
 async def _drive(url: str, texts: list[str], places: list[int], timeout_s: float, server_pid: int,
-                 warm: bool) -> tuple[list[dict[str, Any]], int, int, float | None]:
+                 warm: bool, stagger_s: float | None = None) -> tuple[list[dict[str, Any]], int, int, float | None]:
     from playwright.async_api import async_playwright
 
     peak_rss = 0
@@ -287,9 +311,11 @@ async def _drive(url: str, texts: list[str], places: list[int], timeout_s: float
         try:
             warm_s = await warm_up(browser, url, timeout_s * 1000) if warm else None
             timeout_ms = timeout_s * 1000 / 2  # two waits per session (open, map): the pair fits in timeout_s
-            jobs = [browser_session(browser, url, t, n, timeout_ms) for t, n in zip(texts, places, strict=True)]
+            gate = Gate(len(texts)) if stagger_s is not None else None
+            tasks = [browser_session(browser, url, t, n, timeout_ms, gate, i * (stagger_s or 0.0))
+                     for i, (t, n) in enumerate(zip(texts, places, strict=True))]
             try:
-                results = await asyncio.wait_for(asyncio.gather(*jobs), timeout=timeout_s + 15)
+                results = await asyncio.wait_for(asyncio.gather(*tasks), timeout=timeout_s + 15)
             except TimeoutError:
                 results = [{"error": "the whole run exceeded its time limit", "places": 0}]
             held = sum([await still_held(r) for r in results])
@@ -303,11 +329,14 @@ async def _drive(url: str, texts: list[str], places: list[int], timeout_s: float
 
 
 def run_stress(sessions: int = 20, cli_parses: int = 4, timeout_s: float = 120, *,
-               warm_up_first: bool = True) -> dict[str, Any]:
+               warm_up_first: bool = True, stagger_s: float | None = None) -> dict[str, Any]:
     """Run the load test and return its report (see the module docstring); loopback only, bounded in time.
 
     With ``warm_up_first`` one page is loaded before the concurrent wave, so that the server's one-off
     loading of the indexes and the sample article is reported as ``warm_up_s`` and not in the session times.
+    With ``stagger_s`` every page is opened first (all sessions held at once), then session i submits its
+    article ``i * stagger_s`` seconds after the last page opened; without it each submits as soon as its
+    own page is open (submissions then compete with other pages still loading).
     """
     if not (PROJECT_ROOT / "app.py").exists():
         raise FileNotFoundError("app.py is missing: the stress run needs the Streamlit app")
@@ -327,7 +356,7 @@ def run_stress(sessions: int = 20, cli_parses: int = 4, timeout_s: float = 120, 
         cpu_before = cpu_seconds(server.pid)
         cli = [start_cli_parse(cache, a) for a in articles]
         results, held, sampled_peak, warm_s = asyncio.run(
-            _drive(url, session_texts, places, timeout_s, server.pid, warm_up_first))
+            _drive(url, session_texts, places, timeout_s, server.pid, warm_up_first, stagger_s))
         cli_errors = [e for e in (finish_cli_parse(p, timeout_s) for p in cli) if e]
         memory = memory_kb(server.pid)
         cpu_after = cpu_seconds(server.pid)
@@ -340,6 +369,7 @@ def run_stress(sessions: int = 20, cli_parses: int = 4, timeout_s: float = 120, 
     report = {
         "sessions": sessions,
         "sessions_held": held,
+        "stagger_s": stagger_s,
         "cli_parses": cli_parses,
         "cli_ok": cli_parses - len(cli_errors),
         "map_s_median": round(statistics.median(times), 2) if times else None,
@@ -362,7 +392,9 @@ def run_stress(sessions: int = 20, cli_parses: int = 4, timeout_s: float = 120, 
 def format_report(report: dict[str, Any]) -> str:
     lines = [
         f"sessions held {report['sessions_held']}/{report['sessions']}  CLI parses ok "
-        f"{report['cli_ok']}/{report['cli_parses']}",
+        f"{report['cli_ok']}/{report['cli_parses']}  submissions: "
+        + ("as each page opens" if report.get("stagger_s") is None
+           else f"all pages open first, then one every {report['stagger_s']} s"),
         f"time to map  median {report['map_s_median']} s  p95 {report['map_s_p95']} s  max {report['map_s_max']} s"
         f"  (page open: median {report['open_s_median']} s, p95 {report['open_s_p95']} s;"
         f" warm-up {report['warm_up_s']} s)",
