@@ -171,6 +171,8 @@ def ingest(article: Article, online: bool) -> str:
         doc_id = store.save_document(doc)
         if online and notes:
             st.warning(plain("; ".join(notes)))
+        for note in doc.meta.get("notes", []):  # e.g. a very long text mapped only in part
+            st.warning(plain(note))
         status.update(label=f"Mapped {len(doc.places)} places in {doc.meta.get('elapsed_ms', 0):.0f} ms",
                       state="complete")
     return doc_id
