@@ -9,7 +9,7 @@ from typing import Any
 from geo import __version__, naturalearth
 from geo.gazetteer import Candidate, Gazetteer, load_gazetteer, source_versions
 from geo.model import Article, Document, Mention, Place
-from geo.resolve import Resolution, geoparse
+from geo.resolve import Resolution, geoparse, region_code
 from geo.toponyms import MAX_MENTIONS
 
 # Called with the unresolved mentions of a document; returns name -> (place, source) for those it placed.
@@ -27,7 +27,7 @@ def _alternatives(res: Resolution) -> list[dict[str, Any]]:
 def _new_place(cand: Candidate, source: str = "gazetteer") -> Place:
     return Place(
         id=cand.id, name=cand.name, kind=cand.kind, lat=cand.lat, lon=cand.lon, country=cand.country,
-        admin1=cand.admin1 if cand.kind == "region" or (cand.country == "US" and cand.admin1) else None,
+        admin1=region_code(cand),  # ISO 3166-2 where the data allows it ("RU-KRS", "US-ID")
         geonameid=cand.geonameid, population=cand.population or None, source=source,
     )
 

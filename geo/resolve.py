@@ -71,7 +71,7 @@ def _big_city_namesakes(opts: dict[str, tuple[Candidate, str]], key: str) -> set
     }
 
 
-def _region_code(cand: Candidate) -> str | None:
+def region_code(cand: Candidate) -> str | None:
     """ISO 3166-2 code of a candidate's first-level region when the data allows it."""
     if cand.kind == "region":
         return cand.admin1
@@ -95,7 +95,7 @@ def _anchors(options: list[dict[str, tuple[Candidate, str]]]) -> tuple[Counter, 
             # Sure of the country when every close contender lies in it ("Kursk": city or region, RU).
             if best.country and {c.country for c in contenders} == {best.country}:
                 countries[best.country] += 1
-            code = _region_code(best)
+            code = region_code(best)
             if code and best.kind == "region" and len(contenders) == 1:
                 regions.add(code)
     return countries, regions
@@ -126,7 +126,7 @@ def resolve(text: str, mentions: list[RawMention]) -> list[Resolution]:
                 score -= CITY_NAMESAKE_PENALTY
             if cand.kind in ("city", "region") and cand.country in countries:
                 score += COUNTRY_CONTEXT_BONUS
-            code = _region_code(cand)
+            code = region_code(cand)
             if cand.kind == "city" and code and code in regions:
                 score += REGION_CONTEXT_BONUS
             if any(_qualifies(q, cand) for q in qualifier_places):
@@ -161,7 +161,7 @@ def _qualifies(qualifier: Candidate, cand: Candidate) -> bool:
     if qualifier.kind == "country":
         return qualifier.country == cand.country
     if qualifier.kind == "region":
-        return _region_code(cand) == qualifier.admin1 and cand.country == qualifier.country
+        return region_code(cand) == qualifier.admin1 and cand.country == qualifier.country
     return False
 
 
