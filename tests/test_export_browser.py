@@ -9,6 +9,7 @@ from test_mapview import HOSTILE, make_doc
 
 from geo import export
 from geo.mapview import mappable_places
+from tests.offline_page import OfflineExport
 
 pytestmark = pytest.mark.browser
 
@@ -25,46 +26,6 @@ def sample_document():
     return parse_article(sample_article())
 
 
-class Opened:
-    """A page showing an export, with everything that went wrong recorded."""
-
-    def __init__(self, browser, path: Path, width: int = 1280, height: int = 720):
-        self.blocked: list[str] = []
-        self.failed: list[str] = []
-        self.errors: list[str] = []
-        self.dialogs: list[str] = []
-        self.context = browser.new_context(viewport={"width": width, "height": height})
-        self.context.route("**/*", self._route)
-        self.page = self.context.new_page()
-        self.page.on("requestfailed", lambda r: self.failed.append(r.url))
-        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("dialog", self._dialog)
-        self.page.goto(path.as_uri())
-        self.page.wait_for_function("window.geoMap && document.querySelector('.leaflet-marker-icon')")
-        self.page.wait_for_timeout(400)  # let the cluster animation settle
-
-    def _route(self, route):
-        url = route.request.url
-        if url.startswith(("file:", "data:")):
-            route.continue_()
-        else:
-            self.blocked.append(url)
-            route.abort()
-
-    def _dialog(self, dialog):
-        self.dialogs.append(dialog.message)
-        dialog.dismiss()
-
-    def pins_and_clustered(self) -> tuple[int, int]:
-        pins = self.page.locator(".geo-pin-icon").count()
-        clustered = sum(int(t) for t in self.page.locator(".marker-cluster span").all_inner_texts())
-        return pins, clustered
-
-    def close(self):
-        self.context.close()
-
-
 def _norm(text: str) -> str:
     return " ".join(text.replace("…", " ").split())
 
@@ -72,7 +33,7 @@ def _norm(text: str) -> str:
 def test_sample_export_works_offline_and_links_map_and_text(browser, tmp_path):
     doc = sample_document()
     path = export.write_export(doc, tmp_path / "map.html")
-    view = Opened(browser, path)
+    view = OfflineExport(browser, path)
     page = view.page
     try:
         assert view.blocked == [] and view.failed == []
@@ -121,7 +82,7 @@ def test_sample_export_works_offline_and_links_map_and_text(browser, tmp_path):
 def test_go_to_passage_scrolls_an_offscreen_passage_into_view(browser, tmp_path):
     doc = make_doc(filler=25)
     last = doc.article.passages[-1].id  # mentions Pyongyang, far below the fold
-    view = Opened(browser, export.write_export(doc, tmp_path / "long.html"))
+    view = OfflineExport(browser, export.write_export(doc, tmp_path / "long.html"))
     page = view.page
     try:
         target = page.locator(f"#{last}")
@@ -142,7 +103,7 @@ def test_go_to_passage_scrolls_an_offscreen_passage_into_view(browser, tmp_path)
 
 def test_mentions_are_reachable_by_tab_and_open_the_pin_with_enter(browser, tmp_path):
     doc = make_doc()
-    view = Opened(browser, export.write_export(doc, tmp_path / "keys.html"))
+    view = OfflineExport(browser, export.write_export(doc, tmp_path / "keys.html"))
     page = view.page
     try:
         for _ in range(80):
@@ -164,7 +125,7 @@ def test_mentions_are_reachable_by_tab_and_open_the_pin_with_enter(browser, tmp_
 def test_hostile_article_fires_no_dialog_and_injects_no_element(browser, tmp_path):
     bad = " " + " ".join(HOSTILE)
     doc = make_doc(extra=bad, title="Kyiv" + bad)
-    view = Opened(browser, export.write_export(doc, tmp_path / "xss.html"))
+    view = OfflineExport(browser, export.write_export(doc, tmp_path / "xss.html"))
     page = view.page
     try:
         for key in range(len(doc.places)):

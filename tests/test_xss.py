@@ -20,6 +20,7 @@ from geo import export
 from geo.article import split_passages
 from geo.model import Article
 from geo.pipeline import parse_article
+from tests.offline_page import OfflineExport
 
 pytestmark = pytest.mark.browser
 
@@ -110,32 +111,11 @@ def neutral_document(payloads: list[str]):
     return hostile_document(["plain"] * len(payloads))
 
 
-class Rendered:
-    """An exported page opened offline, with dialogs, page errors and outside requests recorded."""
+class Rendered(OfflineExport):
+    """An exported page opened offline, with dialogs, errors and outside requests recorded."""
 
     def __init__(self, browser, path):
-        self.dialogs: list[str] = []
-        self.errors: list[str] = []
-        self.requests: list[str] = []
-        self.context = browser.new_context()
-        self.context.route("**/*", self._route)
-        self.page = self.context.new_page()
-        self.page.on("dialog", self._dialog)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.goto(path.as_uri())
-        self.page.wait_for_function("window.geoMap && document.querySelector('.leaflet-marker-icon')")
-
-    def _route(self, route):
-        url = route.request.url
-        if url.startswith(("file:", "data:")):
-            route.continue_()
-        else:
-            self.requests.append(url)
-            route.abort()
-
-    def _dialog(self, dialog):
-        self.dialogs.append(dialog.message)
-        dialog.dismiss()
+        super().__init__(browser, path, settle_ms=0)
 
     def open_every_popup_and_tooltip(self) -> int:
         """Open each pin's popup in turn (through the page's own registry) and each tooltip."""
@@ -221,7 +201,7 @@ def test_corpus_in_the_browser_runs_nothing_and_injects_nothing(browser, tmp_pat
         page = view.page
         assert view.dialogs == []
         assert page.evaluate("window.__xss === undefined")
-        assert view.requests == [], f"the page tried to load {view.requests[:3]}"
+        assert view.blocked == [], f"the page tried to load {view.blocked[:3]}"
         assert view.inline_handlers() == []
         assert view.census() == baseline
         assert view.stray_links() == []
