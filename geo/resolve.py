@@ -48,24 +48,28 @@ def prior(cand: Candidate, via: str) -> float:
     return base + VIA_BONUS.get(via, 0.0)
 
 
-def _options(mention: RawMention) -> dict[str, tuple[Candidate, str]]:
-    """Distinct candidates with the best way each was named; adjectives only reach their country."""
-    out: dict[str, tuple[Candidate, str]] = {}
+Option = tuple[Candidate, str, float]  # a candidate, how it was named, its prior
+
+
+def _options(mention: RawMention) -> dict[str, Option]:
+    """Distinct candidates with the best way each was named (and its prior); adjectives only reach
+    their country."""
+    best: dict[str, tuple[Candidate, str]] = {}
     rank = {"name": 0, ABBREVIATION: 1, REGION_PHRASE: 1, ADJECTIVE: 2, ALTERNATE: 3}
     for hit in mention.hits:
         if mention.adjectival and hit.via != ADJECTIVE:
             continue
-        current = out.get(hit.candidate.id)
+        current = best.get(hit.candidate.id)
         if current is None or rank[hit.via] < rank[current[1]]:
-            out[hit.candidate.id] = (hit.candidate, hit.via)
-    return out
+            best[hit.candidate.id] = (hit.candidate, hit.via)
+    return {key: (cand, via, prior(cand, via)) for key, (cand, via) in best.items()}
 
 
-def _big_city_namesakes(opts: dict[str, tuple[Candidate, str]], key: str) -> set[str]:
+def _big_city_namesakes(opts: dict[str, Option], key: str) -> set[str]:
     """Countries having a big city (>= 100,000) among these candidates under their main name,
     or under the start of it ("New York" for "New York City")."""
     return {
-        cand.country for cand, via in opts.values()
+        cand.country for cand, via, _ in opts.values()
         if cand.kind == "city" and cand.population >= 100_000 and cand.country
         and (via == "name" or name_key(cand.name).startswith(key + " "))
     }
@@ -80,17 +84,16 @@ def region_code(cand: Candidate) -> str | None:
     return None
 
 
-def _anchors(options: list[dict[str, tuple[Candidate, str]]]) -> tuple[Counter, set[str]]:
+def _anchors(options: list[dict[str, Option]]) -> tuple[Counter, set[str]]:
     """Countries and regions the document names without doubt: the context for everything else."""
     countries: Counter = Counter()
     regions: set[str] = set()
     for opts in options:
         if not opts:
             continue
-        ranked = sorted(opts.values(), key=lambda cv: prior(*cv), reverse=True)
-        best, via = ranked[0]
-        top = prior(best, via)
-        contenders = [cand for cand, v in ranked if prior(cand, v) > top - ANCHOR_MARGIN]
+        ranked = sorted(opts.values(), key=lambda option: option[2], reverse=True)
+        best, _, top = ranked[0]
+        contenders = [cand for cand, _, p in ranked if p > top - ANCHOR_MARGIN]
         if best.kind in ("country", "region") or (best.kind == "city" and best.population >= 100_000):
             # Sure of the country when every close contender lies in it ("Kursk": city or region, RU).
             if best.country and {c.country for c in contenders} == {best.country}:
@@ -120,8 +123,7 @@ def resolve(text: str, mentions: list[RawMention]) -> list[Resolution]:
         qualifier_places = [h.candidate for h in qualifier.hits] if qualifier else []
         scored = []
         namesakes = _big_city_namesakes(opts, mention.key)
-        for cand, via in opts.values():
-            score = prior(cand, via)
+        for cand, via, score in opts.values():
             if cand.kind == "region" and via == "name" and cand.country in namesakes:
                 score -= CITY_NAMESAKE_PENALTY
             if cand.kind in ("city", "region") and cand.country in countries:

@@ -76,14 +76,18 @@ class RawMention:
 
 def tokenize(text: str) -> list[Token]:
     """Word tokens with spans; a trailing possessive ('s) is left out of the token."""
+    return _tokens_between(text, 0, len(text))
+
+
+def _tokens_between(text: str, start: int, end: int) -> list[Token]:
     tokens = []
-    for match in TOKEN_RE.finditer(text):
-        start, end = match.span()
+    for match in TOKEN_RE.finditer(text, start, end):
         word = match.group()
+        s, e = match.span()
         if word.endswith(_POSSESSIVE) and len(word) > 2:
-            end -= 2
+            e -= 2
             word = word[:-2]
-        tokens.append(Token(start, end, word, name_key(word)))
+        tokens.append(Token(s, e, word, name_key(word)))
     return tokens
 
 
@@ -95,7 +99,6 @@ _CONNECTORS = "|".join(sorted(CONNECTORS))
 CAPITALISED_RUN_RE = re.compile(
     rf"{_WORD}(?:(?:[ \-]+|\. )(?:(?:{_CONNECTORS})[ \-]+){{0,3}}{_WORD})*(?: (?:{'|'.join(TRAILING_WORDS)})\b)?"
 )
-_WORD_BEFORE_RE = re.compile(r"[\w.'’]+[^\w\n]{0,3}$")
 _WORD_AFTER_RE = re.compile(r"[^\w\n]{0,3}[\w'’]+")
 MAX_NAME_TOKENS = 8
 # A bound on the work for pathological input (20 MB of nothing but place names): the first
@@ -103,14 +106,26 @@ MAX_NAME_TOKENS = 8
 MAX_MENTIONS = 20_000
 
 
+def _word_before(text: str, start: int) -> int:
+    """Start of the word just before ``start`` (over at most 3 punctuation or space characters)."""
+    j, skipped = start - 1, 0
+    while j >= 0 and skipped < 3 and not text[j].isalnum() and text[j] != "\n":
+        j -= 1
+        skipped += 1
+    if j < 0 or not text[j].isalnum():
+        return start
+    while j >= 0 and (text[j].isalnum() or text[j] in "._'’"):
+        j -= 1
+    return j + 1
+
+
 def context_tokens(text: str) -> list[Token]:
     """Tokens of every capitalised run with one word before and after it, in text order."""
     windows: list[list[int]] = []
     for match in CAPITALISED_RUN_RE.finditer(text):
         start, end = match.span()
-        before = _WORD_BEFORE_RE.search(text, max(0, start - 40), start)
         after = _WORD_AFTER_RE.match(text, end)
-        start = before.start() if before else start
+        start = _word_before(text, start)
         end = after.end() if after else end
         if windows and start <= windows[-1][1]:
             windows[-1][1] = max(windows[-1][1], end)
@@ -118,8 +133,7 @@ def context_tokens(text: str) -> list[Token]:
             windows.append([start, end])
     tokens: list[Token] = []
     for start, end in windows:
-        for tok in tokenize(text[start:end]):
-            tokens.append(Token(tok.start + start, tok.end + start, tok.text, tok.key))
+        tokens.extend(_tokens_between(text, start, end))
     return tokens
 
 
