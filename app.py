@@ -15,6 +15,7 @@ Run: ``streamlit run app.py`` (settings: .streamlit/config.toml and the GEO_* en
 from __future__ import annotations
 
 import dataclasses
+import gc
 import json
 import re
 from typing import Any
@@ -25,6 +26,7 @@ import streamlit as st
 from app_components.article_panel import article_panel, panel_event
 from app_components.fastmap import cached_map
 from app_components.panel import first_passage, occurrences, panel_html, place_by_id, selection_span
+from app_components.webassets import asset_urls
 from geo import corrections as fixes
 from geo import naturalearth, store
 from geo.article import MAX_ARTICLE_BYTES, format_size, read_article
@@ -123,12 +125,21 @@ def map_key(doc_id: str, corrs: list[dict[str, Any]], focus: str | None) -> tupl
 # ------------------------------------------------------------------------------------------- cached data
 
 
+def out_of_gc(resource: Any) -> Any:
+    """``resource`` (loaded once, kept for the server's life) moved out of the garbage collector's reach.
+
+    Streamlit runs a full collection after every script run; walking the gazetteer's objects each time
+    cost 0.1–0.4 s of every rerun, the largest single share of the server's CPU under load."""
+    gc.freeze()
+    return resource
+
+
 @st.cache_resource(show_spinner=False)
 def gazetteer():
     """The gazetteer, once per server."""
     from geo.gazetteer import load_gazetteer
 
-    return load_gazetteer()
+    return out_of_gc(load_gazetteer())
 
 
 @st.cache_resource(show_spinner=False)
@@ -136,7 +147,7 @@ def border_index():
     """The border layer, once per server."""
     from geo.borders import load_border_index
 
-    return load_border_index()
+    return out_of_gc(load_border_index())
 
 
 def settings():
@@ -475,8 +486,10 @@ def main() -> None:
     with map_col:
         chooser = st.container()
         focus = ss.map_focus
+        urls = asset_urls()
         clicked = cached_map(map_key(ss.doc_id, corrs, focus),
-                             lambda: build_map(doc, selected_place=focus, passage_links="parent"),
+                             lambda: build_map(doc, selected_place=focus, passage_links="parent",
+                                               assets="linked" if urls else "inline", asset_urls=urls),
                              key="map", height=MAP_HEIGHT, returned_objects=RETURNED_OBJECTS)
         payload = json.dumps(clicked, sort_keys=True, default=str)
         if payload != ss.get("last_click"):

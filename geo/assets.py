@@ -1,7 +1,8 @@
 """Leaflet, jQuery and Leaflet.markercluster read from the xstatic packages, for maps that need no network.
 
 Each asset is returned as a ``data:`` URI so that folium's per-instance ``default_js`` / ``default_css``
-lists (which both the static export and streamlit-folium read) point at inlined copies, not at CDNs.
+lists (which both the static export and streamlit-folium read) point at inlined copies, not at CDNs;
+:func:`library_files` gives the raw files, which :mod:`geo.webassets` publishes for a server to serve.
 """
 
 from __future__ import annotations
@@ -53,30 +54,30 @@ def _leaflet_css() -> bytes:
 
 
 @functools.lru_cache(maxsize=1)
-def inline_js() -> tuple[tuple[str, str], ...]:
-    """(name, data URI) pairs in load order: Leaflet, jQuery (folium's Popup needs ``$``), MarkerCluster."""
+def library_files() -> tuple[tuple[str, str, bytes], ...]:
+    """(name, MIME type, content) of every library file, scripts in load order: Leaflet, jQuery (folium's
+    Popup needs ``$``), MarkerCluster; then the stylesheets (Leaflet's with its images inlined)."""
+    mc = ("leaflet_markercluster", "xstatic-leaflet-markercluster")
     return (
-        ("leaflet", data_uri("text/javascript", _read("leaflet", "xstatic-leaflet", "leaflet.js"))),
-        ("jquery", data_uri("text/javascript", _read("jquery", "xstatic-jquery", "jquery.min.js"))),
-        (
-            "markerclusterjs",
-            data_uri(
-                "text/javascript",
-                _read("leaflet_markercluster", "xstatic-leaflet-markercluster", "leaflet.markercluster.js"),
-            ),
-        ),
+        ("leaflet", "text/javascript", _read("leaflet", "xstatic-leaflet", "leaflet.js")),
+        ("jquery", "text/javascript", _read("jquery", "xstatic-jquery", "jquery.min.js")),
+        ("markerclusterjs", "text/javascript", _read(*mc, "leaflet.markercluster.js")),
+        ("leaflet_css", "text/css", _leaflet_css()),
+        ("markerclustercss", "text/css", _read(*mc, "MarkerCluster.css")),
+        ("markerclusterdefaultcss", "text/css", _read(*mc, "MarkerCluster.Default.css")),
     )
 
 
 @functools.lru_cache(maxsize=1)
+def inline_js() -> tuple[tuple[str, str], ...]:
+    """(name, data URI) pairs of the scripts, in load order."""
+    return tuple((name, data_uri(mime, data)) for name, mime, data in library_files() if mime == "text/javascript")
+
+
+@functools.lru_cache(maxsize=1)
 def inline_css() -> tuple[tuple[str, str], ...]:
-    """(name, data URI) pairs for Leaflet's and MarkerCluster's stylesheets."""
-    mc = ("leaflet_markercluster", "xstatic-leaflet-markercluster")
-    return (
-        ("leaflet_css", data_uri("text/css", _leaflet_css())),
-        ("markerclustercss", data_uri("text/css", _read(*mc, "MarkerCluster.css"))),
-        ("markerclusterdefaultcss", data_uri("text/css", _read(*mc, "MarkerCluster.Default.css"))),
-    )
+    """(name, data URI) pairs of the stylesheets."""
+    return tuple((name, data_uri(mime, data)) for name, mime, data in library_files() if mime == "text/css")
 
 
 def versions() -> dict[str, str]:

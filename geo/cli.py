@@ -72,8 +72,11 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--quick", action="store_true", help="smaller runs (for tests)")
     b.add_argument("--skip-build", action="store_true", help="do not time a fresh index build")
 
-    s = sub.add_parser("stress", help="load test: concurrent browser sessions on the app plus CLI parses (loopback)")
+    s = sub.add_parser("stress", help="load test: concurrent app sessions plus CLI parses (loopback)")
     s.add_argument("--sessions", type=int, default=20, help="concurrent app sessions (default 20)")
+    s.add_argument("--browsers", type=int, default=0, metavar="K",
+                   help="run K of the sessions in headless Chromium, the rest as Streamlit protocol clients "
+                        "(default 0: all protocol clients, so the browsers' own CPU is not measured as the app's)")
     s.add_argument("--cli-parses", type=int, default=4, help="concurrent `parse` processes (default 4)")
     s.add_argument("--timeout", type=float, default=120, help="overall time bound in seconds (default 120)")
     s.add_argument("--stagger", type=float, default=None, metavar="S",
@@ -288,7 +291,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
 def cmd_stress(args: argparse.Namespace) -> int:
     from geo.stress import format_report, run_stress
 
-    report = run_stress(args.sessions, args.cli_parses, args.timeout, stagger_s=args.stagger)
+    report = run_stress(args.sessions, args.cli_parses, args.timeout, browsers=args.browsers,
+                        stagger_s=args.stagger)
     print(format_report(report))
     if args.json:
         print(json.dumps(report, indent=1))

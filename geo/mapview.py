@@ -22,7 +22,11 @@ from geo.coords import to_latlon
 from geo.errors import InputError
 from geo.model import Document, Place
 
-ASSET_MODES = ("inline", "cdn")
+ASSET_MODES = ("inline", "cdn", "linked")
+LINKED_ASSETS = ("leaflet", "jquery", "markerclusterjs", "leaflet_css", "markerclustercss",
+                 "markerclusterdefaultcss", "basemap")
+BASEMAP_NAME = "Basemap: Natural Earth (offline)"
+BASEMAP_STYLE = {"color": "#8a8a8a", "weight": 0.6, "fillColor": "#f4f1e8", "fillOpacity": 1}
 PASSAGE_LINK_MODES = ("anchor", "parent")
 LOW_CONFIDENCE = 0.6
 REGION_RADIUS_M = 120_000
@@ -142,6 +146,30 @@ class _Script(folium.MacroElement):
         super().__init__()
         self._name = "GeoScript"
         self.js = js
+
+
+class _LinkedGeoJson(folium.map.Layer):
+    """A non-interactive GeoJSON layer whose data is fetched from ``url`` when the map loads, instead of
+    being written into the page (the app's maps share one cached basemap file this way)."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+var {{ this.get_name() }} = L.geoJson(null, {interactive: false,
+    style: function() { return {{ this.style|tojson }}; }});
+fetch({{ this.url|tojson }}).then(function(r) {
+    if (!r.ok) { throw new Error('HTTP ' + r.status); }
+    return r.json();
+}).then(function(data) {
+    {{ this.get_name() }}.addData(data);
+    {{ this.get_name() }}.bringToBack();
+}).catch(function(err) { console.warn('basemap not loaded: ' + err); });
+{% endmacro %}"""
+    )
+
+    def __init__(self, url: str, style: dict[str, Any], name: str, overlay: bool = False) -> None:
+        super().__init__(name=name, overlay=overlay)
+        self._name = "LinkedGeoJson"
+        self.url, self.style = url, style
 
 
 def mappable_places(doc: Document) -> list[Place]:
@@ -289,11 +317,13 @@ def pin_html(place: Place, selected: bool = False) -> str:
     )
 
 
-def _apply_assets(m: folium.Map, mode: str) -> None:
-    """Point every element's JS/CSS at inlined copies (or folium's CDNs for ``cdn``), per instance."""
-    if mode not in ASSET_MODES:
-        raise InputError(f"unknown assets mode {mode!r}; choose one of {', '.join(ASSET_MODES)}")
-    js, css = dict(geo_assets.inline_js()), dict(geo_assets.inline_css())
+def _apply_assets(m: folium.Map, mode: str, urls: dict[str, str] | None = None) -> None:
+    """Point every element's JS/CSS at inlined copies, at ``urls`` (``linked``) or at folium's CDNs
+    (``cdn``), per instance."""
+    if mode == "linked":
+        js = css = urls or {}
+    else:
+        js, css = dict(geo_assets.inline_js()), dict(geo_assets.inline_css())
     for element in _walk(m):
         if not isinstance(element, JSCSSMixin):
             continue
@@ -475,32 +505,31 @@ document.addEventListener('click', function(ev) {
 
 
 def build_map(doc: Document, *, selected_place: str | None = None, assets: str = "inline",
-              passage_links: str = "anchor") -> folium.Map:
+              passage_links: str = "anchor", asset_urls: dict[str, str] | None = None) -> folium.Map:
     """A folium Map of ``doc``: pins, popups quoting passages, area and border layers, legend, offline assets.
 
     ``selected_place`` (a place id) opens that place's popup on load. ``assets`` is ``"inline"``
-    (offline copies from the xstatic packages) or ``"cdn"`` (folium's online defaults).
+    (offline copies from the xstatic packages, and the basemap, written into the page), ``"linked"``
+    (the same files loaded from ``asset_urls``, {name: URL} for every name in LINKED_ASSETS, as a server
+    publishes them with geo.webassets) or ``"cdn"`` (folium's online defaults).
     ``passage_links`` says what a popup's "Go to passage" link does: ``"anchor"`` follows ``#<passage id>``
     in the same page (the static export); ``"parent"`` (a map inside an iframe, as in the Streamlit app)
     posts ``{type: "geo:goto-passage", passage, place}`` to the embedding page, same origin only.
     """
+    if assets not in ASSET_MODES:
+        raise InputError(f"unknown assets mode {assets!r}; choose one of {', '.join(ASSET_MODES)}")
+    if assets == "linked" and not set(LINKED_ASSETS) <= set(asset_urls or {}):
+        raise InputError("linked assets need a URL for each of " + ", ".join(LINKED_ASSETS))
     if passage_links not in PASSAGE_LINK_MODES:
         raise InputError(f"unknown passage_links mode {passage_links!r}; choose one of {', '.join(PASSAGE_LINK_MODES)}")
     places = mappable_places(doc)
     m = folium.Map(location=[30, 20], zoom_start=2, tiles=None, control_scale=False, world_copy_jump=False)
     m.options.update(minZoom=1, maxZoom=14)  # MarkerCluster needs a maxZoom; there is no tile layer to set it
-    folium.GeoJson(
-        basemap.basemap_geojson(),
-        name="Basemap: Natural Earth (offline)",
-        overlay=False,
-        style_function=lambda _f: {
-            "color": "#8a8a8a",
-            "weight": 0.6,
-            "fillColor": "#f4f1e8",
-            "fillOpacity": 1,
-        },
-        interactive=False,
-    ).add_to(m)
+    if assets == "linked":
+        _LinkedGeoJson(asset_urls["basemap"], BASEMAP_STYLE, name=BASEMAP_NAME).add_to(m)
+    else:
+        folium.GeoJson(basemap.basemap_geojson(), name=BASEMAP_NAME, overlay=False,
+                       style_function=lambda _f: dict(BASEMAP_STYLE), interactive=False).add_to(m)
     folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online only)", overlay=False, show=False).add_to(m)
     folium.TileLayer(
         CARTO_URL, attr=CARTO_ATTR, name="CartoDB Positron (online only)", overlay=False, show=False
@@ -577,5 +606,5 @@ def build_map(doc: Document, *, selected_place: str | None = None, assets: str =
 """
         + (_PARENT_LINKS_JS if passage_links == "parent" else "")
     ).add_to(m)
-    _apply_assets(m, assets)
+    _apply_assets(m, assets, asset_urls)
     return m

@@ -83,7 +83,7 @@ def seeded_cache(folder: Path) -> Path:
     """A fresh cache folder whose built indexes are symlinks to the current ones (no rebuild, private store)."""
     source = cache_dir()
     for item in source.iterdir():
-        if item.name == "store" or item.name.startswith("."):
+        if item.name in ("store", "web") or item.name.startswith("."):  # web: served files must be real files
             continue
         target = folder / item.name
         if item.is_dir():
@@ -183,7 +183,8 @@ async def browser_session(browser: Any, url: str, text: str, places: int, timeou
     With a ``gate`` the session waits, page open and article pasted, until every session is open,
     then ``delay_s`` more before it submits: sessions are held concurrently and their
     submissions arrive spread out, as from people, instead of all in the same millisecond."""
-    result: dict[str, Any] = {"places": places, "error": None, "open_s": None, "map_s": None, "page_errors": []}
+    result: dict[str, Any] = {"places": places, "error": None, "open_s": None, "map_s": None, "page_errors": [],
+                              "client": "browser"}
     context = await browser.new_context(viewport={"width": 1280, "height": 900})
 
     async def route(r: Any) -> None:
@@ -232,10 +233,56 @@ async def browser_session(browser: Any, url: str, text: str, places: int, timeou
     return result
 
 
+async def protocol_session(url: str, text: str, places: int, timeout_s: float, gate: Gate | None = None,
+                           delay_s: float = 0.0) -> dict[str, Any]:
+    """The same session as :func:`browser_session`, spoken over Streamlit's websocket protocol (no browser).
+
+    Open: fetch the page, connect, run the script until the sample's map is sent. Submit: the article in
+    the "Article text" box and a press of "Map this text", exactly the widget states the browser sends;
+    time to map runs until that script run has finished with a map of the article's ``places`` places."""
+    from geo.stclient import AppSession
+
+    result: dict[str, Any] = {"places": places, "error": None, "open_s": None, "map_s": None, "page_errors": [],
+                              "client": "protocol"}
+    session = AppSession(url)
+    result["session"] = session
+    try:
+        started = time.perf_counter()
+        await session.open(timeout_s)
+        await session.rerun(timeout_s)
+        if session.map_place_count() is None:
+            raise RuntimeError("the first page shows no map")
+        result["open_s"] = time.perf_counter() - started
+        widgets = {session.widget_id("text_area", "Article text"): text,
+                   session.widget_id("button", "Map this text"): True}
+        if gate is not None:
+            result["arrived"] = True
+            gate.arrive()
+            await gate.event.wait()
+            await asyncio.sleep(delay_s)
+        result["map_s"] = await session.rerun(timeout_s, widgets)
+        shown = session.map_place_count()
+        if shown != places:
+            result["map_s"] = None
+            raise RuntimeError(f"the map shows {shown} places, expected {places}")
+        problems = session.alerts("ERROR") + session.exceptions
+        if problems:
+            result["error"] = "app error: " + problems[0][:200]
+    except Exception as exc:  # a timeout or a lost connection: counted, reported, never raised
+        if gate is not None and not result.get("arrived"):
+            gate.arrive()
+        result["error"] = f"{type(exc).__name__}: {(str(exc).splitlines() or [''])[0][:160]}"
+    return result
+
+
 async def still_held(result: dict[str, Any]) -> bool:
     """The page still shows its map and Streamlit has not reported a lost connection."""
+    if result["error"]:
+        return False
+    if "session" in result:
+        return result["session"].connected and result["session"].map_place_count() == result["places"]
     page = result.get("page")
-    if page is None or result["error"]:
+    if page is None:
         return False
     try:
         lost = await page.get_by_text("Connection error").count()
@@ -280,22 +327,39 @@ def percentile(values: list[float], q: float) -> float | None:
     return ordered[rank - 1]
 
 
-async def warm_up(browser: Any, url: str, timeout_ms: float) -> float:
+async def warm_up(browser: Any, url: str, timeout_s: float) -> float:
     """One page load before the wave, so the server's first-use loading (indexes, sample) is timed apart."""
     started = time.perf_counter()
+    if browser is None:
+        from geo.stclient import AppSession
+
+        session = AppSession(url)
+        try:
+            await session.open(timeout_s)
+            await session.rerun(timeout_s)
+        finally:
+            await session.close()
+        return time.perf_counter() - started
     context = await browser.new_context()
     try:
         page = await context.new_page()
-        await page.goto(url, timeout=timeout_ms)
-        await page.wait_for_function(ANY_MAP_DRAWN, timeout=timeout_ms)
+        await page.goto(url, timeout=timeout_s * 1000)
+        await page.wait_for_function(ANY_MAP_DRAWN, timeout=timeout_s * 1000)
     finally:
         await context.close()
     return time.perf_counter() - started
 
 
+def browser_slots(sessions: int, browsers: int) -> set[int]:
+    """Which of ``sessions`` sessions run in Chromium: ``browsers`` of them, spread evenly over the wave."""
+    browsers = max(0, min(browsers, sessions))
+    return {(k * sessions) // browsers for k in range(browsers)} if browsers else set()
+
+
 async def _drive(url: str, texts: list[str], places: list[int], timeout_s: float, server_pid: int,
-                 warm: bool, stagger_s: float | None = None) -> tuple[list[dict[str, Any]], int, int, float | None]:
-    from playwright.async_api import async_playwright
+                 warm: bool, stagger_s: float | None = None,
+                 browsers: int = 0) -> tuple[list[dict[str, Any]], int, int, float | None]:
+    from contextlib import AsyncExitStack
 
     peak_rss = 0
 
@@ -305,15 +369,27 @@ async def _drive(url: str, texts: list[str], places: list[int], timeout_s: float
             peak_rss = max(peak_rss, memory_kb(server_pid).get("VmRSS", 0))
             await asyncio.sleep(0.25)
 
-    async with async_playwright() as p:
-        browser = await launch(p)
+    in_browser = browser_slots(len(texts), browsers)
+    async with AsyncExitStack() as stack:
+        browser = None
+        if in_browser:
+            from playwright.async_api import async_playwright
+
+            p = await stack.enter_async_context(async_playwright())
+            browser = await launch(p)
+            stack.push_async_callback(browser.close)
         sampler = asyncio.create_task(sample_memory())
         try:
-            warm_s = await warm_up(browser, url, timeout_s * 1000) if warm else None
-            timeout_ms = timeout_s * 1000 / 2  # two waits per session (open, map): the pair fits in timeout_s
+            warm_s = await warm_up(browser, url, timeout_s) if warm else None
             gate = Gate(len(texts)) if stagger_s is not None else None
-            tasks = [browser_session(browser, url, t, n, timeout_ms, gate, i * (stagger_s or 0.0))
-                     for i, (t, n) in enumerate(zip(texts, places, strict=True))]
+            tasks = []
+            for i, (text, n) in enumerate(zip(texts, places, strict=True)):
+                delay = i * (stagger_s or 0.0)
+                if i in in_browser:
+                    # two waits per browser session (open, map): the pair fits in timeout_s
+                    tasks.append(browser_session(browser, url, text, n, timeout_s * 1000 / 2, gate, delay))
+                else:
+                    tasks.append(protocol_session(url, text, n, timeout_s / 2, gate, delay))
             try:
                 results = await asyncio.wait_for(asyncio.gather(*tasks), timeout=timeout_s + 15)
             except TimeoutError:
@@ -322,13 +398,22 @@ async def _drive(url: str, texts: list[str], places: list[int], timeout_s: float
             for r in results:
                 if r.get("context") is not None:
                     await r["context"].close()
+                if r.get("session") is not None:
+                    await r["session"].close()
         finally:
             sampler.cancel()
-            await browser.close()
     return results, held, peak_rss, warm_s
 
 
-def run_stress(sessions: int = 20, cli_parses: int = 4, timeout_s: float = 120, *,
+def timing_summary(values: list[float]) -> dict[str, float | None]:
+    """Median, p95 and max of ``values`` in seconds (rounded; None when there are none)."""
+    if not values:
+        return {"median": None, "p95": None, "max": None}
+    return {"median": round(statistics.median(values), 2), "p95": round(percentile(values, 95) or 0, 2),
+            "max": round(max(values), 2)}
+
+
+def run_stress(sessions: int = 20, cli_parses: int = 4, timeout_s: float = 120, *, browsers: int = 0,
                warm_up_first: bool = True, stagger_s: float | None = None) -> dict[str, Any]:
     """Run the load test and return its report (see the module docstring); loopback only, bounded in time.
 
@@ -356,7 +441,7 @@ def run_stress(sessions: int = 20, cli_parses: int = 4, timeout_s: float = 120, 
         cpu_before = cpu_seconds(server.pid)
         cli = [start_cli_parse(cache, a) for a in articles]
         results, held, sampled_peak, warm_s = asyncio.run(
-            _drive(url, session_texts, places, timeout_s, server.pid, warm_up_first, stagger_s))
+            _drive(url, session_texts, places, timeout_s, server.pid, warm_up_first, stagger_s, browsers))
         cli_errors = [e for e in (finish_cli_parse(p, timeout_s) for p in cli) if e]
         memory = memory_kb(server.pid)
         cpu_after = cpu_seconds(server.pid)
@@ -366,17 +451,27 @@ def run_stress(sessions: int = 20, cli_parses: int = 4, timeout_s: float = 120, 
     page_errors = [e for r in results for e in r.get("page_errors", [])]
     times = [r["map_s"] for r in results if r.get("map_s") is not None]
     opens = [r["open_s"] for r in results if r.get("open_s") is not None]
+    overall, opened = timing_summary(times), timing_summary(opens)
+    by_client = {}
+    for kind in ("protocol", "browser"):
+        mine = [r for r in results if r.get("client") == kind]
+        if mine:
+            by_client[kind] = {"sessions": len(mine),
+                               "map_s": timing_summary([r["map_s"] for r in mine if r.get("map_s") is not None]),
+                               "open_s": timing_summary([r["open_s"] for r in mine if r.get("open_s") is not None])}
     report = {
         "sessions": sessions,
+        "browsers": len(browser_slots(sessions, browsers)),
         "sessions_held": held,
         "stagger_s": stagger_s,
         "cli_parses": cli_parses,
         "cli_ok": cli_parses - len(cli_errors),
-        "map_s_median": round(statistics.median(times), 2) if times else None,
-        "map_s_p95": round(percentile(times, 95), 2) if times else None,
-        "map_s_max": round(max(times), 2) if times else None,
-        "open_s_median": round(statistics.median(opens), 2) if opens else None,
-        "open_s_p95": round(percentile(opens, 95), 2) if opens else None,
+        "map_s_median": overall["median"],
+        "map_s_p95": overall["p95"],
+        "map_s_max": overall["max"],
+        "open_s_median": opened["median"],
+        "open_s_p95": opened["p95"],
+        "by_client": by_client,
         "warm_up_s": round(warm_s, 2) if warm_s is not None else None,
         "errors": errors,
         "page_errors": page_errors,
@@ -390,14 +485,23 @@ def run_stress(sessions: int = 20, cli_parses: int = 4, timeout_s: float = 120, 
 
 
 def format_report(report: dict[str, Any]) -> str:
+    clients = report.get("by_client", {})
     lines = [
-        f"sessions held {report['sessions_held']}/{report['sessions']}  CLI parses ok "
-        f"{report['cli_ok']}/{report['cli_parses']}  submissions: "
+        f"sessions held {report['sessions_held']}/{report['sessions']} "
+        f"({report['sessions'] - report.get('browsers', 0)} protocol clients, {report.get('browsers', 0)} in Chromium)"
+        f"  CLI parses ok {report['cli_ok']}/{report['cli_parses']}  submissions: "
         + ("as each page opens" if report.get("stagger_s") is None
            else f"all pages open first, then one every {report['stagger_s']} s"),
         f"time to map  median {report['map_s_median']} s  p95 {report['map_s_p95']} s  max {report['map_s_max']} s"
         f"  (page open: median {report['open_s_median']} s, p95 {report['open_s_p95']} s;"
         f" warm-up {report['warm_up_s']} s)",
+    ]
+    if len(clients) > 1:
+        for kind, figures in clients.items():
+            m, o = figures["map_s"], figures["open_s"]
+            lines.append(f"  {kind} ({figures['sessions']}): map median {m['median']} s, p95 {m['p95']} s; "
+                         f"open median {o['median']} s")
+    lines += [
         f"errors {len(report['errors'])}  page errors {len(report['page_errors'])}  "
         f"blocked outside requests {report['blocked_requests']}",
         f"server peak RSS {report['server_peak_rss_mb']} MB  server CPU {report['server_cpu_s']} s"
@@ -411,7 +515,7 @@ def main(argv: list[str] | None = None) -> int:
     """``python -m geo.stress [sessions] [cli_parses] [timeout_s]``; prints the report, exit 1 on errors."""
     args = [float(a) for a in (argv if argv is not None else sys.argv[1:])]
     sessions, cli_parses = int(args[0]) if args else 20, int(args[1]) if len(args) > 1 else 4
-    report = run_stress(sessions, cli_parses, args[2] if len(args) > 2 else 120)
+    report = run_stress(sessions, cli_parses, args[2] if len(args) > 2 else 120, browsers=0)
     print(format_report(report))
     print(json.dumps(report, indent=1))
     return 1 if report["errors"] else 0

@@ -45,7 +45,7 @@ HOSTILE = (
 def share_cache(tmp: Path) -> None:
     """A private cache folder reusing the project's built indexes (symlinked files, so rebuilds stay private)."""
     for item in (ROOT / "cache").iterdir():
-        if item.name == "store":
+        if item.name in ("store", "web"):  # web: the server publishes real files there itself
             continue
         if item.is_dir():
             (tmp / item.name).mkdir()

@@ -98,6 +98,9 @@ class Session:
         self.page = self.context.new_page()
         self.page.on("dialog", self._dialog)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+        self.failed: list[str] = []
+        self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url[:120]}: {r.failure}"))
+        self.page.on("response", lambda r: r.status >= 400 and self.failed.append(f"{r.url[:120]}: {r.status}"))
         self.page.goto(url)
 
     def _route(self, route):
@@ -173,6 +176,11 @@ def test_sample_map_click_share_and_download(server, browser):
     box = s.page.locator(MAP).bounding_box()
     assert box and box["height"] > 100 and s.page.locator(MAP).is_visible()
     assert marker_total(frame) == len(doc.places)
+    # Leaflet, its plugins and the basemap come from the server as shared files, not inlined in each map.
+    frame.wait_for_function("() => document.querySelectorAll('.leaflet-overlay-pane path').length > 150")
+    scripts = frame.evaluate("() => Array.from(document.scripts).map(s => s.src).filter(Boolean)")
+    assert any("geo_map_files/leaflet-" in src for src in scripts), scripts
+    assert not any(src.startswith("data:") for src in scripts)
     ARTIFACTS.mkdir(exist_ok=True)
     s.page.screenshot(path=str(ARTIFACTS / "app.png"))
     if os.environ.get("GEO_UPDATE_SCREENSHOTS"):  # refresh the README's picture on purpose only
@@ -223,7 +231,7 @@ def test_sample_map_click_share_and_download(server, browser):
     page = Path(info.value.path()).read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
     assert "window.geoMap" in page and page.count('class="geo-passage"') == len(doc.article.passages)
-    assert s.blocked == [] and s.dialogs == [] and s.errors == []
+    assert s.blocked == [] and s.dialogs == [] and s.errors == [] and s.failed == []
     s.context.close()
 
 
