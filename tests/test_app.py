@@ -18,8 +18,9 @@ import pytest
 
 from app_components import article_panel as panel_component
 from app_components import fastmap
+from app_components import webassets as served_files
 from app_components.panel import first_passage, occurrences, panel_html, selection_span
-from geo import corrections, htmlsafe, store
+from geo import corrections, htmlsafe, store, webassets
 from geo.article import read_article
 from geo.errors import InputError
 from geo.mapview import build_map
@@ -419,6 +420,34 @@ def test_a_selection_across_paragraphs_is_refused_with_a_message():
     ok(at)
     assert any("paragraph" in w.value for w in at.warning)
     assert at.text_input(key="add_text").value == ""
+
+
+def test_map_links_the_served_files_and_is_self_contained_when_they_cannot_be_written(monkeypatch, tmp_path):
+    def fresh_run() -> AppTest:
+        served_files.asset_urls.clear()
+        fastmap._cached_args.clear()
+        return run()
+
+    at = fresh_run()
+    ok(at)
+    args = map_args(at)
+    links = args["js_links"] + args["css_links"]
+    assert len(links) == 6 and all(link.startswith("../") and "geo_map_files/" in link for link in links)
+    assert "data:" not in args["script"] and "geo_map_files/basemap-" in args["script"]
+    linked_size = len(json.dumps(args))
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    monkeypatch.setattr(webassets, "folder", lambda: blocker / "web")
+    with pytest.warns(UserWarning, match="web"):
+        at = fresh_run()
+    ok(at)
+    args = map_args(at)
+    assert all(link.startswith("data:") for link in args["js_links"] + args["css_links"])
+    assert markers(at) == len(store.load_document(current_id(at)).places)
+    assert len(json.dumps(args)) > 3 * linked_size  # the sample: 0.9 MB inline, 0.23 MB linked
+    monkeypatch.undo()
+    fresh_run()
 
 
 def test_map_is_built_for_the_app_with_popup_links_to_the_panel():

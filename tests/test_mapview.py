@@ -179,6 +179,28 @@ def test_inline_assets_leave_no_network_reference_and_cdn_mode_does():
     assert any(ref.startswith("https://") for ref in cdn)
 
 
+LINKED = {name: f"../files/{name}.bin" for name in mapview.LINKED_ASSETS}
+
+
+def test_linked_assets_load_every_library_and_the_basemap_from_the_given_urls():
+    doc = make_doc()
+    inline_page = rendered(mapview.build_map(doc))
+    page = rendered(mapview.build_map(doc, assets="linked", asset_urls=LINKED))
+    refs = [a or b for a, b in _asset_refs(page)]
+    assert sorted(refs) == sorted(url for name, url in LINKED.items() if name != "basemap")
+    assert "data:" not in page
+    assert 'fetch("../files/basemap.bin")' in page and "Basemap: Natural Earth (offline)" in page
+    assert len(page) < len(inline_page) / 4  # no inlined libraries, no basemap coordinates
+
+
+def test_linked_assets_without_every_url_is_a_clear_error():
+    from geo.errors import InputError
+
+    partial = {k: v for k, v in LINKED.items() if k != "basemap"}
+    with pytest.raises(InputError, match="basemap"):
+        mapview.build_map(make_doc(), assets="linked", asset_urls=partial)
+
+
 def test_unknown_assets_mode_is_a_clear_error():
     from geo.errors import InputError
 

@@ -1,7 +1,8 @@
-"""The load harness in its short form: a real Streamlit server, 3 concurrent browser sessions, 1 CLI parse.
+"""The load harness in its short form: a real Streamlit server, 4 concurrent sessions (Streamlit protocol
+clients, one of them in headless Chromium in one run), 1 CLI parse; and the protocol client on its own.
 
-The full run (20 sessions, 4 CLI parses) is `python -m geo stress --timeout 400 [--stagger 0.5]`; its figures go in the
-closing note. Times are reported (printed), not asserted: the machine is shared.
+The full run (20 sessions, 4 CLI parses) is `python -m geo stress [--stagger 0.5] [--browsers K]`; its figures go
+in the closing note. Times are reported (printed), not asserted: the machine is shared.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.stress import format_report, percentile, run_stress, stress_articles
+from geo.stress import browser_slots, format_report, percentile, run_stress, stress_articles
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.server]
 
@@ -28,11 +29,56 @@ def test_every_session_gets_a_different_article():
 
 
 @pytest.mark.skipif(not APP.exists(), reason="app.py is not there yet: the stress harness needs the Streamlit app")
-@pytest.mark.parametrize("stagger_s", [None, 0.3])
-def test_short_stress_run_holds_every_session_without_errors(stagger_s):
-    report = run_stress(sessions=3, cli_parses=1, timeout_s=90, stagger_s=stagger_s)
+@pytest.mark.parametrize(("stagger_s", "browsers"), [(None, 1), (0.3, 0)])
+def test_short_stress_run_holds_every_session_without_errors(stagger_s, browsers):
+    report = run_stress(sessions=4, cli_parses=1, timeout_s=120, stagger_s=stagger_s, browsers=browsers)
     print("\n" + format_report(report))
     assert report["errors"] == [], report["errors"]
-    assert report["sessions_held"] == 3 and report["cli_ok"] == 1
+    assert report["sessions_held"] == 4 and report["cli_ok"] == 1
     assert report["page_errors"] == [] and report["blocked_requests"] == 0
     assert report["map_s_median"] is not None and report["server_peak_rss_mb"] > 50
+    assert report["by_client"]["protocol"]["sessions"] == 4 - browsers
+    if browsers:
+        assert report["by_client"]["browser"]["map_s"]["median"] is not None
+
+
+def test_browser_slots_are_spread_over_the_wave():
+    assert browser_slots(20, 0) == set() and browser_slots(3, 5) == {0, 1, 2}
+    assert browser_slots(20, 4) == {0, 5, 10, 15}
+
+
+@pytest.mark.skipif(not APP.exists(), reason="the protocol client needs the Streamlit app")
+def test_protocol_client_sees_the_app_and_reports_a_wrong_map(tmp_path):
+    """The client's checks can fail: a session expecting one place too many is an error, not a time."""
+    import asyncio
+
+    from geo.stclient import AppSession, ProtocolError
+    from geo.stress import expected_places, protocol_session, seeded_cache, start_server, stop_server
+
+    (tmp_path / "cache").mkdir()
+    server, url = start_server(seeded_cache(tmp_path / "cache"), tmp_path / "streamlit.log")
+    text = stress_articles(1)[0]
+    places = expected_places([text])[0]
+
+    async def scenario():
+        session = AppSession(url)
+        await session.open(60)
+        await session.rerun(60)
+        sample_places = session.map_place_count()
+        with pytest.raises(ProtocolError, match="no button labelled"):
+            session.widget_id("button", "No such button")
+        await session.close()
+        wrong = await protocol_session(url, text, places + 1, 60)
+        right = await protocol_session(url, text, places, 60)
+        for result in (wrong, right):
+            await result["session"].close()
+        return sample_places, wrong, right
+
+    try:
+        sample_places, wrong, right = asyncio.run(scenario())
+    finally:
+        stop_server(server)
+    assert sample_places and sample_places >= 5  # the built-in sample's map
+    assert wrong["error"] == f"RuntimeError: the map shows {places} places, expected {places + 1}"
+    assert wrong["map_s"] is None
+    assert right["error"] is None and right["map_s"] > 0
