@@ -18,6 +18,7 @@ import dataclasses
 import gc
 import json
 import re
+import threading
 from typing import Any
 from urllib.parse import urlencode
 
@@ -147,7 +148,9 @@ def border_index():
     """The border layer, once per server."""
     from geo.borders import load_border_index
 
-    return out_of_gc(load_border_index())
+    index = load_border_index()
+    threading.Thread(target=index.build_all_trees, name="border-trees", daemon=True).start()
+    return out_of_gc(index)
 
 
 def settings():

@@ -455,6 +455,14 @@ class BorderIndex:
             for pair, ix in out.items()
         }
 
+    def build_all_trees(self) -> int:
+        """Build every unit's border KD-tree now (about 1 s in all) instead of on first use; a long-running
+        server calls this once so that no reader's first place in a country waits for it. Returns the count."""
+        keys = sorted(set(self._border_keys.ravel().tolist()))
+        for key in keys:
+            self._border_tree(key)
+        return len(keys)
+
     def _border_tree(self, key: str) -> tuple[Any, np.ndarray, np.ndarray] | None:
         """KD-tree over the densified land borders of one unit key (built on first use)."""
         if key not in self._border_trees:

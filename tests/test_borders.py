@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 import warnings
@@ -352,3 +353,14 @@ def test_bench_borders_reports_throughput():
     assert result["points"] == 300 == result["at_sea"] + result["on_land"]
     assert 100 < result["at_sea"] < 300  # about 70% of the globe is sea
     assert result["places_per_s"] > 0 and result["load_s"] >= 0
+
+
+def test_building_every_border_tree_up_front_gives_the_same_answers(gazetteer):
+    lazy = borders.load_border_index()
+    points = [city(gazetteer, name, cc) for name, cc in (("Kursk", "RU"), ("Kyiv", "UA"), ("Lille", "FR"))]
+    before = [borders.tag_point(*p, index=lazy) for p in points]
+    eager = dataclasses.replace(lazy, _border_trees={})
+    count = eager.build_all_trees()
+    assert count == len(set(eager._border_keys.ravel().tolist())) > 150
+    assert len(eager._border_trees) == count
+    assert [borders.tag_point(*p, index=eager) for p in points] == before
