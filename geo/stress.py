@@ -1,14 +1,20 @@
-"""Load test: N concurrent browser sessions on the Streamlit app plus concurrent CLI parses, on loopback only.
+"""Load test: N concurrent sessions on the Streamlit app plus concurrent CLI parses, on loopback only.
 
 :func:`run_stress` starts ``python -m streamlit run app.py`` on a free 127.0.0.1 port with one shared
-``GEO_CACHE_DIR``, opens ``sessions`` pages in one headless Chromium (one context each, every request that
-is not to the local server aborted), and in each page pastes a different article through the app's own
-form and waits for its map to be drawn. At the same time ``cli_parses`` processes run
-``python -m geo parse --json`` against the same cache folder. Everything is bounded by ``timeout_s``.
+``GEO_CACHE_DIR``, loads one page to warm it, then holds ``sessions`` app sessions at once; each pastes a
+different article through the app's own form and waits for its map. Sessions are Streamlit protocol
+clients (:mod:`geo.stclient`: the app's websocket protocol, the same widget states a browser sends, the map
+checked for one marker per expected place), except ``browsers`` of them, which run in headless Chromium
+(one context each, every request that is not to the local server aborted; the map must be drawn). At the
+same time ``cli_parses`` processes run ``python -m geo parse --json`` against the same cache folder.
+Everything is bounded by ``timeout_s``.
 
-The report: sessions held (map drawn and the page still connected at the end), median and p95 time from
-"Map this text" to the new map drawn with every marker, errors (with reasons), and the server's peak
-resident memory (VmHWM from /proc, sampled VmRSS as a cross-check).
+Protocol clients measure the server; browsers on the same machine also measure themselves (a Chromium
+context and Streamlit page cost several CPU-seconds each), so their figures are reported apart.
+
+The report: sessions held (map shown and the session still connected at the end), median and p95 time
+from "Map this text" to the new map, per client kind too, errors (with reasons), and the server's peak
+resident memory (VmHWM from /proc, sampled VmRSS as a cross-check) and CPU time.
 """
 
 from __future__ import annotations
