@@ -594,12 +594,24 @@ def build_map(doc: Document, *, selected_place: str | None = None, assets: str =
   }};
   legend.addTo(map);
   var reg = window.geoMap = {{map: map, cluster: {cluster.get_name()}, markers: {{{registry}}}, placeIds: {ids}}};
-  reg.show = function(key) {{
+  reg.show = function(key, tries) {{
     var mk = reg.markers[key]; if (!mk) return false;
-    map.closePopup();
-    reg.cluster.zoomToShowLayer(mk, function() {{ mk.openPopup(); }});
+    tries = tries || 0;
+    if (!tries) {{ map.closePopup(); reg.pending = key; }}
+    reg.cluster.zoomToShowLayer(mk, function() {{ if (reg.pending === key) {{ mk.openPopup(); }} }});
+    // Leaflet.markercluster can drop that callback when a zoom or pan is already under way (as while
+    // the page is still loading): check, and open the popup or try again, unless another place was asked for.
+    setTimeout(function() {{
+      if (reg.pending !== key || mk.isPopupOpen()) return;
+      if (map.hasLayer(mk) && map.getBounds().contains(mk.getLatLng())) {{ mk.openPopup(); }}
+      else if (tries < 5) {{ reg.show(key, tries + 1); }}
+    }}, 900);
     return true;
   }};
+  map.on('popupopen', function(e) {{  // the reader opened another popup: stop trying to open ours
+    var mk = reg.markers[reg.pending];
+    if (mk && e.popup !== mk.getPopup()) {{ reg.pending = null; }}
+  }});
   var sel = {htmlsafe.script_json(selected_index)};
   if (sel !== null) {{ map.whenReady(function() {{ reg.show(sel); }}); }}
 }})();

@@ -148,3 +148,31 @@ def test_hostile_article_fires_no_dialog_and_injects_no_element(browser, tmp_pat
         assert HOSTILE[0] in page.locator(".leaflet-popup .geo-popup").last.inner_text()
     finally:
         view.close()
+
+
+def test_a_place_asked_for_while_the_map_is_moving_gets_its_popup_and_only_the_last_one_asked_for(browser, tmp_path):
+    """Leaflet.markercluster drops zoomToShowLayer's callback when a zoom is under way, and a late callback
+    would open an earlier place: show() checks, retries, and opens only the place asked for last."""
+    doc = sample_document()
+    view = OfflineExport(browser, export.write_export(doc, tmp_path / "moving.html"))
+    page = view.page
+    places = mappable_places(doc)[:5]
+    moves = {
+        "during a zoom": "k => { geoMap.map.setZoom(geoMap.map.getZoom() + 1); geoMap.show(String(k)); }",
+        "after asking for another": "([k, n]) => { geoMap.show(String((k + 1) % n)); geoMap.show(String(k)); }",
+    }
+    try:
+        for how, script in moves.items():
+            for key, place in enumerate(places):
+                page.evaluate(script, [key, len(places)] if "[k, n]" in script else key)
+                page.wait_for_timeout(300)
+                page.wait_for_function(
+                    """name => { const h = document.querySelectorAll('.leaflet-popup h3');
+                                 return h.length === 1 && h[0].textContent === name; }""",
+                    arg=place.name, timeout=8_000)
+                page.wait_for_timeout(1_200)  # a late callback or retry would open another popup now
+                shown = page.locator(".leaflet-popup h3").all_inner_texts()
+                assert shown == [place.name], (how, place.name, shown)
+        assert view.errors == [] and view.failed == []
+    finally:
+        view.close()
