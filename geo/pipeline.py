@@ -10,7 +10,6 @@ from geo import __version__, naturalearth
 from geo.gazetteer import Candidate, Gazetteer, load_gazetteer
 from geo.model import Article, Document, Mention, Place
 from geo.resolve import Resolution, admin1_key, geoparse
-from geo.toponyms import MAX_MENTIONS
 
 # Called with the unresolved mentions of a document; returns name -> (place, source) for those it placed.
 UnresolvedGeocoder = Callable[[list[Mention]], dict[str, tuple[Candidate, str]]]
@@ -71,7 +70,8 @@ def parse_article(
     """The whole geoparse of one article."""
     started = time.perf_counter()
     gaz = gazetteer or load_gazetteer()
-    resolutions = geoparse(article.text, gaz)
+    notes: list[str] = []
+    resolutions = geoparse(article.text, gaz, notes)
     doc = build_document(article, resolutions)
     if geocode_unresolved and doc.unresolved:
         _apply_geocoded(doc, geocode_unresolved(doc.unresolved))
@@ -87,9 +87,8 @@ def parse_article(
         },
         "elapsed_ms": round((time.perf_counter() - started) * 1000, 1),
     }
-    if sum(not r.mention.proposed for r in resolutions) >= MAX_MENTIONS:
-        doc.meta["notes"] = [f"only the first {MAX_MENTIONS:,} place names were mapped; the rest of this "
-                             "very long text was left out"]
+    if notes:
+        doc.meta["notes"] = notes
     return doc
 
 

@@ -177,8 +177,8 @@ def _qualifies(qualifier: Candidate, cand: Candidate) -> bool:
     return False
 
 
-def geoparse(text: str, gaz: Gazetteer) -> list[Resolution]:
-    """Find and resolve every place mention in ``text``."""
+def geoparse(text: str, gaz: Gazetteer, notes: list[str] | None = None) -> list[Resolution]:
+    """Find and resolve every place mention in ``text`` (a text too long to map whole is noted in ``notes``)."""
     from geo.toponyms import find_mentions
 
-    return resolve(text, find_mentions(text, gaz))
+    return resolve(text, find_mentions(text, gaz, notes))

@@ -288,10 +288,19 @@ def propose_unknown(text: str, tokens: list[Token], found: list[tuple[int, int, 
     return out
 
 
-def find_mentions(text: str, gaz: Gazetteer) -> list[RawMention]:
-    """Every place mention in ``text`` that survives the false-positive rules, in text order."""
+def find_mentions(text: str, gaz: Gazetteer, notes: list[str] | None = None) -> list[RawMention]:
+    """Every place mention in ``text`` that survives the false-positive rules, in text order.
+
+    Past MAX_MENTIONS names the rest of the text is not looked at (not even for unknown names), and a
+    sentence saying so is appended to ``notes``."""
     tokens = context_tokens(text)
-    found = scan(text, tokens, gaz)[:MAX_MENTIONS]
+    found = scan(text, tokens, gaz)
+    if len(found) > MAX_MENTIONS:
+        cut = found[MAX_MENTIONS][0]
+        if notes is not None:
+            notes.append(f"only the first {MAX_MENTIONS:,} place names were mapped; the text after character "
+                         f"{tokens[cut].start:,} was left out")
+        found, tokens = found[:MAX_MENTIONS], tokens[:cut]
     people = _person_tokens(text, tokens, gaz)
     mentions = []
     for i, length, key in found:
