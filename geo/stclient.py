@@ -62,6 +62,7 @@ class AppSession:
                 state.string_value = value
             else:
                 raise TypeError(f"unsupported widget value {value!r}")
+        self.elements, self.exceptions = {}, []  # as in the browser: what this run does not send is gone
         started = time.perf_counter()
         await self.ws.send(message.SerializeToString())
         await asyncio.wait_for(self._until_finished(), timeout_s)
@@ -103,7 +104,7 @@ class AppSession:
         return out
 
     def component_args(self, component_name: str) -> dict[str, Any] | None:
-        """The JSON arguments of the (last) ``component_name`` custom component instance, if shown."""
+        """The JSON arguments of the first ``component_name`` custom component instance, if shown."""
         for element in self.elements.values():
             if element.WhichOneof("type") == "component_instance" and \
                     element.component_instance.component_name == component_name:

@@ -78,10 +78,13 @@ def stress_articles(n: int) -> list[str]:
 
 
 def expected_places(texts: list[str]) -> list[int]:
-    """How many places the app will map for each text (the same pipeline, run here once)."""
+    """How many places the app will map for each text (the same pipeline, run here once; this builds the
+    gazetteer and border indexes, and the basemap is built too, if they are not in the cache yet)."""
     from geo.article import read_article
+    from geo.basemap import basemap_geojson
     from geo.pipeline import parse_article
 
+    basemap_geojson()
     return [len(parse_article(read_article(t, source="text")).places) for t in texts]
 
 
@@ -432,61 +435,63 @@ def run_stress(sessions: int = 20, cli_parses: int = 4, timeout_s: float = 120, 
     if not (PROJECT_ROOT / "app.py").exists():
         raise FileNotFoundError("app.py is missing: the stress run needs the Streamlit app")
     work = Path(tempfile.mkdtemp(prefix="geo-stress-"))
-    (work / "cache").mkdir()
-    cache = seeded_cache(work / "cache")
-    texts = stress_articles(sessions + cli_parses)
-    session_texts, cli_texts = texts[:sessions], texts[sessions:]
-    places = expected_places(session_texts)
-    articles = []
-    for i, text in enumerate(cli_texts):
-        articles.append(work / f"cli-{i}.txt")
-        articles[-1].write_text(text, encoding="utf-8")
-    started = time.perf_counter()
-    server, url = start_server(cache, work / "streamlit.log")
     try:
-        cpu_before = cpu_seconds(server.pid)
-        cli = [start_cli_parse(cache, a) for a in articles]
-        results, held, sampled_peak, warm_s = asyncio.run(
-            _drive(url, session_texts, places, timeout_s, server.pid, warm_up_first, stagger_s, browsers))
-        cli_errors = [e for e in (finish_cli_parse(p, timeout_s) for p in cli) if e]
-        memory = memory_kb(server.pid)
-        cpu_after = cpu_seconds(server.pid)
+        texts = stress_articles(sessions + cli_parses)
+        session_texts, cli_texts = texts[:sessions], texts[sessions:]
+        places = expected_places(session_texts)  # also builds the indexes the seeded cache links to
+        (work / "cache").mkdir()
+        cache = seeded_cache(work / "cache")
+        articles = []
+        for i, text in enumerate(cli_texts):
+            articles.append(work / f"cli-{i}.txt")
+            articles[-1].write_text(text, encoding="utf-8")
+        started = time.perf_counter()
+        server, url = start_server(cache, work / "streamlit.log")
+        try:
+            cpu_before = cpu_seconds(server.pid)
+            cli = [start_cli_parse(cache, a) for a in articles]
+            results, held, sampled_peak, warm_s = asyncio.run(
+                _drive(url, session_texts, places, timeout_s, server.pid, warm_up_first, stagger_s, browsers))
+            cli_errors = [e for e in (finish_cli_parse(p, timeout_s) for p in cli) if e]
+            memory = memory_kb(server.pid)
+            cpu_after = cpu_seconds(server.pid)
+        finally:
+            stop_server(server)
+        errors = [r["error"] for r in results if r.get("error")] + cli_errors
+        page_errors = [e for r in results for e in r.get("page_errors", [])]
+        times = [r["map_s"] for r in results if r.get("map_s") is not None]
+        opens = [r["open_s"] for r in results if r.get("open_s") is not None]
+        overall, opened = timing_summary(times), timing_summary(opens)
+        by_client = {}
+        for kind in ("protocol", "browser"):
+            mine = [r for r in results if r.get("client") == kind]
+            if mine:
+                by_client[kind] = {"sessions": len(mine),
+                                   "map_s": timing_summary([r["map_s"] for r in mine if r.get("map_s") is not None]),
+                                   "open_s": timing_summary([r["open_s"] for r in mine if r.get("open_s") is not None])}
+        report = {
+            "sessions": sessions,
+            "browsers": len(browser_slots(sessions, browsers)),
+            "sessions_held": held,
+            "stagger_s": stagger_s,
+            "cli_parses": cli_parses,
+            "cli_ok": cli_parses - len(cli_errors),
+            "map_s_median": overall["median"],
+            "map_s_p95": overall["p95"],
+            "map_s_max": overall["max"],
+            "open_s_median": opened["median"],
+            "open_s_p95": opened["p95"],
+            "by_client": by_client,
+            "warm_up_s": round(warm_s, 2) if warm_s is not None else None,
+            "errors": errors,
+            "page_errors": page_errors,
+            "blocked_requests": sum(len(r.get("blocked", [])) for r in results),
+            "server_cpu_s": round(cpu_after - cpu_before, 1) if cpu_before is not None and cpu_after else None,
+            "server_peak_rss_mb": round(max(memory.get("VmHWM", 0), sampled_peak) / 1024, 1),
+            "elapsed_s": round(time.perf_counter() - started, 1),
+        }
     finally:
-        stop_server(server)
-    errors = [r["error"] for r in results if r.get("error")] + cli_errors
-    page_errors = [e for r in results for e in r.get("page_errors", [])]
-    times = [r["map_s"] for r in results if r.get("map_s") is not None]
-    opens = [r["open_s"] for r in results if r.get("open_s") is not None]
-    overall, opened = timing_summary(times), timing_summary(opens)
-    by_client = {}
-    for kind in ("protocol", "browser"):
-        mine = [r for r in results if r.get("client") == kind]
-        if mine:
-            by_client[kind] = {"sessions": len(mine),
-                               "map_s": timing_summary([r["map_s"] for r in mine if r.get("map_s") is not None]),
-                               "open_s": timing_summary([r["open_s"] for r in mine if r.get("open_s") is not None])}
-    report = {
-        "sessions": sessions,
-        "browsers": len(browser_slots(sessions, browsers)),
-        "sessions_held": held,
-        "stagger_s": stagger_s,
-        "cli_parses": cli_parses,
-        "cli_ok": cli_parses - len(cli_errors),
-        "map_s_median": overall["median"],
-        "map_s_p95": overall["p95"],
-        "map_s_max": overall["max"],
-        "open_s_median": opened["median"],
-        "open_s_p95": opened["p95"],
-        "by_client": by_client,
-        "warm_up_s": round(warm_s, 2) if warm_s is not None else None,
-        "errors": errors,
-        "page_errors": page_errors,
-        "blocked_requests": sum(len(r.get("blocked", [])) for r in results),
-        "server_cpu_s": round(cpu_after - cpu_before, 1) if cpu_before is not None and cpu_after else None,
-        "server_peak_rss_mb": round(max(memory.get("VmHWM", 0), sampled_peak) / 1024, 1),
-        "elapsed_s": round(time.perf_counter() - started, 1),
-    }
-    shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
     return report
 
 
@@ -515,17 +520,3 @@ def format_report(report: dict[str, Any]) -> str:
     ]
     lines += [f"  error: {e}" for e in report["errors"][:10]]
     return "\n".join(lines)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m geo.stress [sessions] [cli_parses] [timeout_s]``; prints the report, exit 1 on errors."""
-    args = [float(a) for a in (argv if argv is not None else sys.argv[1:])]
-    sessions, cli_parses = int(args[0]) if args else 20, int(args[1]) if len(args) > 1 else 4
-    report = run_stress(sessions, cli_parses, args[2] if len(args) > 2 else 120, browsers=0)
-    print(format_report(report))
-    print(json.dumps(report, indent=1))
-    return 1 if report["errors"] else 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -67,18 +67,24 @@ def test_protocol_client_sees_the_app_and_reports_a_wrong_map(tmp_path):
         sample_places = session.map_place_count()
         with pytest.raises(ProtocolError, match="no button labelled"):
             session.widget_id("button", "No such button")
+        await session.rerun(60, {session.widget_id("text_area", "Article text"): "   ",
+                                 session.widget_id("button", "Map this text"): True})
+        refused = session.alerts()
+        await session.rerun(60)  # the next run shows no error: nothing of the previous run is kept
+        after = session.alerts()
         await session.close()
         wrong = await protocol_session(url, text, places + 1, 60)
         right = await protocol_session(url, text, places, 60)
         for result in (wrong, right):
             await result["session"].close()
-        return sample_places, wrong, right
+        return sample_places, wrong, right, refused, after
 
     try:
-        sample_places, wrong, right = asyncio.run(scenario())
+        sample_places, wrong, right, refused, after = asyncio.run(scenario())
     finally:
         stop_server(server)
     assert sample_places and sample_places >= 5  # the built-in sample's map
+    assert len(refused) == 1 and "empty" in refused[0] and after == []
     assert wrong["error"] == f"RuntimeError: the map shows {places} places, expected {places + 1}"
     assert wrong["map_s"] is None
     assert right["error"] is None and right["map_s"] > 0
