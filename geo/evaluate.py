@@ -145,21 +145,92 @@ def score(gold: dict[str, dict], pred: dict[str, dict]) -> Scores:
     return s
 
 
+def _json_type(value: Any) -> str:
+    """The JSON name of a parsed value's type, for messages ('null', 'array', ...)."""
+    names = {type(None): "null", bool: "true/false", int: "a number", float: "a number", str: "a string",
+             list: "an array", dict: "an object"}
+    return names.get(type(value), type(value).__name__)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _check_toponym(toponym: Any, text: str) -> str | None:
+    """What is wrong with one gold toponym (None when it is usable by the scorer and the error report)."""
+    if not isinstance(toponym, dict):
+        return f"is {_json_type(toponym)}, expected an object {{\"start\", \"end\", \"text\", \"lat\", \"lon\"}}"
+    for key in ("start", "end"):
+        if key not in toponym:
+            return f'has no "{key}": give integer character offsets with start < end'
+        value = toponym[key]
+        if not isinstance(value, int) or isinstance(value, bool):
+            return f'"{key}" is {_json_type(value)}, expected an integer character offset'
+    start, end = toponym["start"], toponym["end"]
+    if not 0 <= start < end <= len(text):
+        return (f"span {start}-{end} is not within the text: need 0 <= start < end <= {len(text)} "
+                "(the text's length in characters)")
+    if not isinstance(toponym.get("text", ""), str):
+        return f'"text" is {_json_type(toponym["text"])}, expected the toponym\'s string'
+    lat, lon = toponym.get("lat"), toponym.get("lon")
+    if (lat is None) != (lon is None):
+        return 'has only one of "lat" and "lon": give both, or both null'
+    if lat is not None:
+        if not (_is_number(lat) and _is_number(lon)):
+            return f'"lat"/"lon" are {_json_type(lat)}/{_json_type(lon)}, expected numbers (or both null)'
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            return f"lat {lat}, lon {lon} is not a coordinate: lat must be in [-90, 90], lon in [-180, 180]"
+    return None
+
+
+def _checked_gold_record(record: Any) -> tuple[dict | None, str | None]:
+    """A validated gold record, or what is wrong with it (one phrase saying what to fix)."""
+    if not isinstance(record, dict):
+        return None, f'is {_json_type(record)}, expected a JSON object {{"id", "text", "toponyms"}}'
+    doc_id = record.get("id")
+    if not isinstance(doc_id, str | int) or isinstance(doc_id, bool):
+        return None, f'"id" is {_json_type(doc_id) if "id" in record else "missing"}, expected a string or number'
+    text = record.get("text")
+    if not isinstance(text, str):
+        return None, f'"text" is {_json_type(text) if "text" in record else "missing"}, expected the article string'
+    toponyms = record.get("toponyms")
+    if not isinstance(toponyms, list):
+        what = _json_type(toponyms) if "toponyms" in record else "missing"
+        return None, f'"toponyms" is {what}, expected a list of objects (use [] for none)'
+    for number, toponym in enumerate(toponyms, start=1):
+        problem = _check_toponym(toponym, text)
+        if problem:
+            return None, f"toponym {number} {problem}"
+    toponyms = [t if "text" in t else {**t, "text": text[t["start"]:t["end"]]} for t in toponyms]
+    return {"id": str(doc_id), "text": text, "toponyms": toponyms}, None
+
+
 def _load_gold(path: str) -> dict[str, dict]:
+    """Gold records by id, each checked for what the scorer needs; InputError names the line and the fix."""
     from geo.errors import InputError
 
     gold: dict[str, dict] = {}
     try:
-        with open(path, encoding="utf-8") as handle:
-            for number, line in enumerate(handle, start=1):
+        with open(path, "rb") as handle:
+            for number, raw in enumerate(handle, start=1):
+                try:
+                    line = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+                except UnicodeDecodeError:
+                    raise InputError(f"{path} line {number}: not UTF-8 text; save the file as UTF-8") from None
                 if not line.strip():
                     continue
                 try:
                     record = json.loads(line)
-                    gold[str(record["id"])] = {"id": str(record["id"]), "text": record["text"],
-                                               "toponyms": record["toponyms"]}
-                except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                    raise InputError(f"{path} line {number} is not a gold record ({exc})") from None
+                except json.JSONDecodeError as exc:
+                    raise InputError(f"{path} line {number}: not valid JSON ({exc.msg}); "
+                                     "each line must be one JSON object") from None
+                checked, problem = _checked_gold_record(record)
+                if problem:
+                    raise InputError(f"{path} line {number}: {problem}")
+                if checked["id"] in gold:
+                    raise InputError(f"{path} line {number}: id {checked['id']!r} is used by an earlier line; "
+                                     "give every record its own id")
+                gold[checked["id"]] = checked
     except OSError as exc:
         raise InputError(f"cannot read {path}: {exc.strerror}") from None
     return gold
@@ -183,8 +254,8 @@ def evaluate_file(gold_path: str, *, adjectives: str = "auto", predictions_path:
     from geo.gazetteer import load_gazetteer
     from geo.paths import atomic_write_text
 
+    gold = _load_gold(gold_path)  # first: a bad file fails before the gazetteer is loaded
     gaz = gaz or load_gazetteer()
-    gold = _load_gold(gold_path)
     use_adjectives = adjectives == "yes" or (adjectives == "auto" and gold_annotates_adjectives(gold, gaz))
     pred = {doc_id: predict_record(record, gaz, adjectives=use_adjectives) for doc_id, record in gold.items()}
     if predictions_path:

@@ -257,3 +257,83 @@ def test_bad_gold_files_raise_input_error(gazetteer, tmp_path, content):
 def test_missing_gold_file_raises_input_error(gazetteer, tmp_path):
     with pytest.raises(InputError, match="cannot read"):
         evaluate_file(str(tmp_path / "nope.jsonl"), gaz=gazetteer)
+
+
+# ------------------------------------------------------------------------------ `geo eval` on bad gold files
+
+_GOOD_TEXT = "Talks in Moscow."
+_GOOD_TOPONYM = {"start": 9, "end": 15, "text": "Moscow", "lat": 55.75, "lon": 37.62}
+
+
+_DROP = object()  # a field left out of the line
+
+
+def _gold_line(**changes) -> str:
+    record = {"id": "1", "text": _GOOD_TEXT, "toponyms": [dict(_GOOD_TOPONYM)]}
+    record.update(changes)
+    return json.dumps(record, ensure_ascii=False) + "\n"
+
+
+def _toponym_line(**changes) -> str:
+    toponym = {k: v for k, v in {**_GOOD_TOPONYM, **changes}.items() if v is not _DROP}
+    return _gold_line(toponyms=[toponym])
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (_toponym_line(end=_DROP), 'line 2: toponym 1 has no "end"'),
+    (_toponym_line(start="9"), 'line 2: toponym 1 "start" is a string, expected an integer'),
+    (_toponym_line(start=True), 'line 2: toponym 1 "start" is true/false'),
+    (_toponym_line(start=15, end=9), "line 2: toponym 1 span 15-9 is not within the text"),
+    (_toponym_line(end=99), "line 2: toponym 1 span 9-99 is not within the text"),
+    (_toponym_line(text=None), 'line 2: toponym 1 "text" is null'),
+    (_toponym_line(lon=_DROP), 'line 2: toponym 1 has only one of "lat" and "lon"'),
+    (_toponym_line(lat="55"), 'line 2: toponym 1 "lat"/"lon" are a string/a number'),
+    (_toponym_line(lat=555.0), "line 2: toponym 1 lat 555.0, lon 37.62 is not a coordinate"),
+    (_gold_line(toponyms=["Moscow"]), "line 2: toponym 1 is a string, expected an object"),
+    (_gold_line(toponyms=None), 'line 2: "toponyms" is null, expected a list'),
+    (_gold_line(text=None), 'line 2: "text" is null, expected the article string'),
+    (_gold_line(id=None), 'line 2: "id" is null'),
+    (_gold_line(id="0"), "line 2: id '0' is used by an earlier line"),
+    ('["list"]\n', "line 2: is an array, expected a JSON object"),
+    ("{broken\n", "line 2: not valid JSON"),
+])
+def test_eval_cli_reports_a_bad_gold_line_in_one_line(tmp_path, capsys, content, message):
+    from geo.cli import EXIT_USER_ERROR, main
+
+    path = tmp_path / "gold.jsonl"
+    path.write_text(_gold_line(id="0") + content, encoding="utf-8")
+    assert main(["eval", str(path)]) == EXIT_USER_ERROR
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith(f"error: {path} ")
+    assert message in err
+    assert "internal error" not in err
+
+
+def test_eval_cli_reports_a_file_that_is_not_utf8(tmp_path, capsys):
+    from geo.cli import EXIT_USER_ERROR, main
+
+    path = tmp_path / "gold.jsonl"
+    path.write_bytes(_gold_line(id="0").encode() + _gold_line(text="Talks in Z\u00fcrich.").encode("latin-1"))
+    assert main(["eval", str(path)]) == EXIT_USER_ERROR
+    err = capsys.readouterr().err
+    assert err == f"error: {path} line 2: not UTF-8 text; save the file as UTF-8\n"
+
+
+def test_eval_cli_fills_a_missing_toponym_text_from_the_span(gazetteer, tmp_path, capsys):
+    from geo.cli import main
+
+    path = tmp_path / "gold.jsonl"
+    path.write_text("\ufeff" + _toponym_line(text=_DROP), encoding="utf-8")  # and a UTF-8 BOM is fine
+    assert main(["eval", str(path), "--json", "--errors", "3"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert (report["scores"]["gold"], report["scores"]["matched"]) == (1, 1)
+
+
+def test_the_shared_gold_file_passes_validation():
+    from geo.evaluate import _load_gold
+
+    path = EVAL_DIR / "gwn.jsonl"
+    if not path.exists():
+        pytest.skip("no ../shared/eval/gwn.jsonl")
+    gold = _load_gold(str(path))
+    assert len(gold) == sum(1 for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
