@@ -314,7 +314,23 @@ def submit(read: Any, online: bool) -> None:
     except GeoError as err:
         st.error(plain(err))
         return
+    except OSError as err:  # the store could not write it (a full or read-only cache is kept in memory instead)
+        st.error(plain(f"the article could not be stored ({err.strerror or err}); try again"))
+        return
     open_document(doc_id)
+
+
+def write_corrections(doc_id: str, corrs: list[dict[str, Any]]) -> bool:
+    """Store ``corrs`` as the corrections of ``doc_id``; on failure say why and return False (nothing changes)."""
+    try:
+        store.save_corrections(doc_id, corrs)
+    except GeoError as err:
+        st.error(plain(err))
+        return False
+    except OSError as err:
+        st.error(plain(f"the corrections could not be saved ({err.strerror or err}); nothing changed"))
+        return False
+    return True
 
 
 def sidebar(current: Document) -> None:
@@ -337,13 +353,10 @@ def sidebar(current: Document) -> None:
 def corrections_panel(doc_id: str, doc: Document, corrs: list[dict[str, Any]]) -> None:
     """Fix the selected place (alternative, gazetteer search, drop) or add a missed one."""
     ss = st.session_state
-    place = next((p for p in doc.places if p.id == ss.get("selected")), None)
+    place = place_by_id(doc, ss.get("selected"))
 
     def save(new: dict[str, Any], then_select: str | None) -> None:
-        try:
-            store.save_corrections(doc_id, corrs + [new])
-        except GeoError as err:
-            st.error(plain(err))
+        if not write_corrections(doc_id, corrs + [new]):
             return
         select_place(then_select, focus=False)
         ss.map_focus, ss.fly = then_select, None  # the corrected map is drawn anew, opened on the place
@@ -418,11 +431,9 @@ def corrections_panel(doc_id: str, doc: Document, corrs: list[dict[str, Any]]) -
         for note in doc.meta.get("corrections", {}).get("skipped", []):
             st.caption(plain(f"Skipped: {note}"))
         undo, reset = st.columns(2)
-        if undo.button("Undo the last correction", key="undo_go"):
-            store.save_corrections(doc_id, corrs[:-1])
+        if undo.button("Undo the last correction", key="undo_go") and write_corrections(doc_id, corrs[:-1]):
             st.rerun()
-        if reset.button("Remove all corrections", key="reset_go"):
-            store.save_corrections(doc_id, [])
+        if reset.button("Remove all corrections", key="reset_go") and write_corrections(doc_id, []):
             st.rerun()
 
 

@@ -16,6 +16,7 @@ from geo.corrections import MAX_ADD_TEXT_CHARS, find_occurrences
 from geo.errors import InputError
 from geo.mapview import KIND_LABEL
 from geo.model import Document, Place
+from geo.spans import spans_by_passage
 
 CONTEXT_CHARS = 40
 _EDGE = " \t\r\n\"'()[]{}<>,;:!?.“”‘’«»„‚–—-*_/\\|"  # trimmed from both ends of a selection
@@ -46,7 +47,6 @@ def panel_html(doc: Document, selected: str | None) -> str:
     """
     spans: list[tuple[int, int, Place | None]] = [(m.start, m.end, p) for p in doc.places for m in p.mentions]
     spans += [(m.start, m.end, None) for m in doc.unresolved]
-    spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
     chosen = place_by_id(doc, selected)
     chosen_passages = {m.passage for m in chosen.mentions} if chosen else set()
     title = doc.article.title or "Untitled article"
@@ -56,11 +56,9 @@ def panel_html(doc: Document, selected: str | None) -> str:
     def run(start: int, end: int) -> str:
         return f'<span data-s="{start}">{htmlsafe.text(text[start:end])}</span>' if end > start else ""
 
-    for passage in doc.article.passages:
+    for passage, inside in spans_by_passage(doc.article.passages, spans):
         pos, parts = passage.start, []
-        for start, end, place in spans:
-            if start < pos or start < passage.start or end > passage.end:
-                continue
+        for start, end, place in inside:
             parts.append(run(pos, start))
             words = htmlsafe.text(text[start:end])
             if place is None:

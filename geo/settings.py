@@ -8,6 +8,7 @@ for these values.  ``GEO_CACHE_DIR`` is handled by :mod:`geo.paths`.
 from __future__ import annotations
 
 import json
+import math
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -88,8 +89,8 @@ def _number(kind: type) -> Callable[[str, str], Any]:
             value = kind(text.strip())
         except ValueError:
             raise InputError(f"{env}={text!r} is not a {kind.__name__}.") from None
-        if value < 0:
-            raise InputError(f"{env}={text!r} must not be negative.")
+        if not math.isfinite(value) or value < 0:
+            raise InputError(f"{env}={text!r} must be a finite number, not negative.")
         return value
     return parse
 

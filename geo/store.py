@@ -3,11 +3,14 @@
 A share link names a document by that hash (``?doc=<id>``). Ids are checked to be exactly
 :data:`ID_LENGTH` lowercase hex digits before any file is touched, so an id can never name a path.
 A stored document proves its own integrity: its article must hash back to the id it is stored under.
-Every write is atomic (readers see the old file or the new one, never a torn one).
+Every write is atomic (readers see the old file or the new one, never a torn one). When the cache
+folder cannot be written (read-only, full, not creatable) that is said once and what could not be written
+is kept in this process's memory instead, so the app keeps working until it restarts.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import re
 from pathlib import Path
@@ -15,7 +18,7 @@ from typing import Any
 
 from geo.errors import StoreError
 from geo.model import Document, content_id
-from geo.paths import atomic_write_text, cache_dir
+from geo.paths import atomic_write_text, cache_dir, warn_unwritable
 
 ID_LENGTH = 16
 STORE_SCHEMA = "geo.stored/1"
@@ -24,11 +27,39 @@ MAX_STORED_BYTES = 64 * 1024 * 1024
 _ID = re.compile(rf"[0-9a-f]{{{ID_LENGTH}}}")
 
 
+# What could not be written to the store folder, by path: kept for the life of this process.
+_IN_MEMORY: dict[Path, str] = {}
+# The folder cannot take the file (read-only, missing, not a folder, full): keep it in memory instead.
+# Any other OSError is raised, so the caller reports it.
+_CANNOT_STORE_HERE = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOENT, errno.ENOTDIR, errno.ENOSPC,
+                      errno.EDQUOT}
+
+
 def store_dir() -> Path:
     """The folder holding stored documents (created on demand)."""
     path = cache_dir() / "store"
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        warn_unwritable(path, exc)
     return path
+
+
+def _write(path: Path, payload: dict[str, Any]) -> None:
+    text = json.dumps(payload, ensure_ascii=False, sort_keys=True)
+    try:
+        atomic_write_text(path, text)
+    except OSError as exc:
+        if exc.errno not in _CANNOT_STORE_HERE:
+            raise
+        warn_unwritable(path, exc)
+        _IN_MEMORY[path] = text
+    else:
+        _IN_MEMORY.pop(path, None)
+
+
+def _exists(path: Path) -> bool:
+    return path in _IN_MEMORY or path.is_file()
 
 
 def validate_id(doc_id: object) -> str:
@@ -57,6 +88,8 @@ def _corrections_path(doc_id: str) -> Path:
 
 def _read_json(path: Path, what: str, doc_id: str) -> Any:
     try:
+        if path in _IN_MEMORY:
+            return json.loads(_IN_MEMORY[path])
         if path.stat().st_size > MAX_STORED_BYTES:
             raise StoreError(f"the stored {what} for {doc_id} is too large to be genuine: map the article again")
         raw = path.read_text(encoding="utf-8")
@@ -77,15 +110,14 @@ def _read_json(path: Path, what: str, doc_id: str) -> Any:
 
 def has_document(doc_id: str) -> bool:
     """True when a document with this (valid) id is stored."""
-    return _doc_path(doc_id).is_file()
+    return _exists(_doc_path(doc_id))
 
 
 def save_document(doc: Document) -> str:
     """Store ``doc`` (the geoparse before corrections) under its content hash; returns the id."""
     doc_id = document_id(doc)
     doc.article.id = doc_id
-    payload = {"schema": STORE_SCHEMA, "id": doc_id, "document": doc.to_dict()}
-    atomic_write_text(_doc_path(doc_id), json.dumps(payload, ensure_ascii=False, sort_keys=True))
+    _write(_doc_path(doc_id), {"schema": STORE_SCHEMA, "id": doc_id, "document": doc.to_dict()})
     return doc_id
 
 
@@ -117,7 +149,7 @@ def load_corrections(doc_id: str) -> list[dict[str, Any]]:
 
     doc_id = validate_id(doc_id)
     path = _corrections_path(doc_id)
-    if not path.exists():
+    if not _exists(path):
         return []
     data = _read_json(path, "corrections", doc_id)
     damaged = f"the stored corrections for {doc_id} are damaged: reset them or map the article again"
@@ -139,11 +171,10 @@ def save_corrections(doc_id: str, corrections: list[dict[str, Any]]) -> None:
     from geo.corrections import validate_correction
 
     doc_id = validate_id(doc_id)
-    if not _doc_path(doc_id).is_file():
+    if not _exists(_doc_path(doc_id)):
         raise StoreError(f"no stored document {doc_id}: map the article before correcting it")
     try:
         checked = [validate_correction(c) for c in corrections]
     except (ValueError, TypeError) as exc:
         raise StoreError(f"a correction is malformed ({exc}); nothing was saved") from None
-    payload = {"schema": CORRECTIONS_SCHEMA, "id": doc_id, "corrections": checked}
-    atomic_write_text(_corrections_path(doc_id), json.dumps(payload, ensure_ascii=False, sort_keys=True))
+    _write(_corrections_path(doc_id), {"schema": CORRECTIONS_SCHEMA, "id": doc_id, "corrections": checked})

@@ -450,6 +450,19 @@ def test_map_links_the_served_files_and_is_self_contained_when_they_cannot_be_wr
     fresh_run()
 
 
+def test_with_a_cache_folder_that_cannot_be_created_the_sample_and_a_paste_still_map(monkeypatch, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    monkeypatch.setenv("GEO_CACHE_DIR", str(blocker / "cache"))
+    at = run()
+    ok(at)
+    assert [e.value for e in at.error] == [] and markers(at) == len(store.load_document(current_id(at)).places)
+    at.text_area(key="paste_text").input("Ministers met in Warsaw and then flew to Vilnius.")
+    at = at.button[[b.label for b in at.button].index("Map this text")].click().run()
+    ok(at)
+    assert [e.value for e in at.error] == [] and markers(at) == 2
+
+
 def test_map_is_built_for_the_app_with_popup_links_to_the_panel():
     at = run()
     assert "geo:goto-passage" in map_args(at)["script"]

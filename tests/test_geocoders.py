@@ -340,3 +340,9 @@ def test_chain_from_settings_end_to_end(stub, tmp_path, gazetteer_lookup, clock)
     assert got["Smallplace"].kind == "city" and got["Smallplace"].country == "KZ"
     with pytest.raises(GeocoderError, match="unknown geocoder"):
         chain_from_settings(dataclasses.replace(settings, geocoder="nope"), gazetteer_lookup=gazetteer_lookup)
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-inf", "1e999"])
+def test_numbers_that_are_not_finite_are_refused_with_the_setting_named(value):
+    with pytest.raises(InputError, match=f"GEO_FETCH_TIMEOUT={value!r} must be a finite number"):
+        load_settings({"GEO_FETCH_TIMEOUT": value})

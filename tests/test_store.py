@@ -131,3 +131,16 @@ def test_writes_are_atomic_a_failed_write_keeps_the_old_file(tmp_cache, monkeypa
             store.save_corrections(doc_id, [corrections.drop("b")])
     assert store.load_corrections(doc_id) == [corrections.drop("a")]
     assert [p.name for p in (tmp_cache / "store").iterdir() if p.name.endswith(".tmp")] == []
+
+
+def test_a_cache_folder_that_cannot_be_created_keeps_the_store_in_memory(tmp_path, monkeypatch):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    monkeypatch.setenv("GEO_CACHE_DIR", str(blocker / "cache"))  # a folder under a file: ENOTDIR
+    doc = make_doc("Talks in Kyiv went on.\n\nKyiv said no, in memory.")
+    with pytest.warns(UserWarning, match="could not write"):
+        doc_id = store.save_document(doc)
+        store.save_corrections(doc_id, [corrections.drop("geonames:703448")])
+    assert store.has_document(doc_id) and store.load_document(doc_id).to_dict() == doc.to_dict()
+    assert store.load_corrections(doc_id) == [corrections.drop("geonames:703448")]
+    assert not (blocker.parent / "cache").exists()
