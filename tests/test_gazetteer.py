@@ -124,6 +124,25 @@ def test_by_id_finds_places(gazetteer):
     assert gazetteer.by_id("geonames:0") is None
 
 
+def test_the_id_map_is_not_stored_in_the_index(gazetteer):
+    """152,865 ids cost 3.5 MB of the pickle and ~0.1 s per process; only by_id needs them, built lazily."""
+    assert "id_index" not in gazetteer.meta
+    payload = _tiny_payload()
+    gaz = Gazetteer(payload["places"], payload["names"], payload["meta"])
+    assert gaz.by_id("geonames:1") == gaz.candidate(0)
+    assert gaz.by_id("geonames:2") is None
+
+
+def test_add_countries_reads_countryinfo_once(monkeypatch):
+    import countryinfo.countryinfo as ci
+
+    calls = []
+    real = ci.load_countries
+    monkeypatch.setattr(ci, "load_countries", lambda *a, **k: calls.append(1) or real(*a, **k))
+    by_iso = gz._add_countries(gz._Builder())
+    assert "RU" in by_iso and len(calls) == 1
+
+
 # ------------------------------------------------------------------------------ the cached index
 
 
@@ -131,7 +150,7 @@ def _tiny_payload(**meta_changes) -> dict:
     places = [("geonames:1", "Testtown", "city", 1.0, 2.0, "XX", None, 1, 5000)]
     names = {"testtown": ((0, PRIMARY),), "testburg": ((0, ALTERNATE),)}
     meta = {"format": INDEX_FORMAT, "versions": source_versions(), "floor": gz.CITY_POPULATION_FLOOR,
-            "max_tokens": 1, "common_words": [], "first_names": [], "id_index": {"geonames:1": 0}}
+            "max_tokens": 1, "common_words": [], "first_names": []}
     meta.update(meta_changes)
     return {"places": places, "names": names, "meta": meta}
 
@@ -211,6 +230,20 @@ def test_write_index_is_atomic_and_round_trips(tmp_cache):
     assert [p.name for p in tmp_cache.iterdir()] == [path.name]  # no temporary file left behind
     again = gz._read_index(path, gz.CITY_POPULATION_FLOOR)
     assert again is not None and again.candidate(0) == gaz.candidate(0)
+
+
+def test_write_index_deletes_indexes_of_other_formats(tmp_cache):
+    path = index_path()
+    floor = gz.CITY_POPULATION_FLOOR
+    old = [tmp_cache / f"gazetteer-f{floor}-v{v}.pickle" for v in (INDEX_FORMAT - 2, INDEX_FORMAT - 1)]
+    kept = [tmp_cache / f"gazetteer-f15000-v{INDEX_FORMAT - 1}.pickle",  # another floor
+            tmp_cache / f"gazetteer-f{floor}-v{INDEX_FORMAT - 1}.pickle.corrupt-1",  # kept for inspection
+            tmp_cache / f"gazetteer-f{floor}-vX.pickle"]  # not an index name
+    for file in old + kept:
+        file.write_bytes(b"old")
+    payload = _tiny_payload()
+    gz._write_index(path, Gazetteer(payload["places"], payload["names"], payload["meta"]))
+    assert sorted(p.name for p in tmp_cache.iterdir()) == sorted([path.name] + [k.name for k in kept])
 
 
 def test_write_index_into_an_unwritable_place_warns(tmp_path):
