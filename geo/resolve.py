@@ -14,7 +14,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 
-from geo.gazetteer import ABBREVIATION, ADJECTIVE, ALTERNATE, REGION_PHRASE, Candidate, Gazetteer
+from geo.gazetteer import ABBREVIATION, ADJECTIVE, ALTERNATE, PRIMARY, REGION_PHRASE, Candidate, Gazetteer
 from geo.names import name_key
 from geo.toponyms import RawMention
 
@@ -52,17 +52,13 @@ Option = tuple[Candidate, str, float]  # a candidate, how it was named, its prio
 
 
 def _options(mention: RawMention) -> dict[str, Option]:
-    """Distinct candidates with the best way each was named (and its prior); adjectives only reach
-    their country."""
-    best: dict[str, tuple[Candidate, str]] = {}
-    rank = {"name": 0, ABBREVIATION: 1, REGION_PHRASE: 1, ADJECTIVE: 2, ALTERNATE: 3}
-    for hit in mention.hits:
-        if mention.adjectival and hit.via != ADJECTIVE:
-            continue
-        current = best.get(hit.candidate.id)
-        if current is None or rank[hit.via] < rank[current[1]]:
-            best[hit.candidate.id] = (hit.candidate, hit.via)
-    return {key: (cand, via, prior(cand, via)) for key, (cand, via) in best.items()}
+    """Each candidate with how it was named and its prior; adjectives only reach their country. The
+    index keeps one entry per place per name (the best way it was named), so there is nothing to merge."""
+    return {
+        hit.candidate.id: (hit.candidate, hit.via, prior(hit.candidate, hit.via))
+        for hit in mention.hits
+        if hit.via == ADJECTIVE or not mention.adjectival
+    }
 
 
 def _big_city_namesakes(opts: dict[str, Option], key: str) -> set[str]:
@@ -71,7 +67,7 @@ def _big_city_namesakes(opts: dict[str, Option], key: str) -> set[str]:
     return {
         cand.country for cand, via, _ in opts.values()
         if cand.kind == "city" and cand.population >= 100_000 and cand.country
-        and (via == "name" or name_key(cand.name).startswith(key + " "))
+        and (via == PRIMARY or name_key(cand.name).startswith(key + " "))
     }
 
 
@@ -134,7 +130,7 @@ def resolve(text: str, mentions: list[RawMention]) -> list[Resolution]:
         scored = []
         namesakes = _big_city_namesakes(opts, mention.key)
         for cand, via, score in opts.values():
-            if cand.kind == "region" and via == "name" and cand.country in namesakes:
+            if cand.kind == "region" and via == PRIMARY and cand.country in namesakes:
                 score -= CITY_NAMESAKE_PENALTY
             if cand.kind in ("city", "region") and cand.country in countries:
                 score += COUNTRY_CONTEXT_BONUS

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from geo.gazetteer import ABBREVIATION, ADJECTIVE, REGION_PHRASE, Gazetteer, NameHit
+from geo.gazetteer import ABBREVIATION, ADJECTIVE, ALTERNATE, REGION_PHRASE, Gazetteer, NameHit
 from geo.names import (
     ABBREVIATIONS,
     CONNECTORS,
@@ -325,7 +325,7 @@ def _is_major_place(key: str, gaz: Gazetteer) -> bool:
 def _is_area_name(key: str, gaz: Gazetteer) -> bool:
     """A country, continent, state or province ('Georgia' in 'Georgia Armenia talks')."""
     return key in gaz.major_names and any(
-        h.via != "alt" and h.candidate.kind in ("country", "continent", "region") for h in gaz.hits(key)
+        h.via != ALTERNATE and h.candidate.kind in ("country", "continent", "region") for h in gaz.hits(key)
     )
 
 
@@ -333,7 +333,7 @@ def _keep(text: str, tokens: list[Token], i: int, length: int, key: str, hits: l
           gaz: Gazetteer, people: set[str]) -> bool:
     """The false-positive rules for one scanned name."""
     words = tokens[i : i + length]
-    strong_kinds = {h.candidate.kind for h in hits if h.via not in ("alt",)}
+    strong_kinds = {h.candidate.kind for h in hits if h.via != ALTERNATE}
     is_major = bool(strong_kinds & {"country", "continent"}) or _is_major_place(key, gaz)
     if any(_is_upper(t.text) for t in words) and key not in ABBREVIATIONS and not is_major:
         return False

@@ -150,3 +150,20 @@ def test_qualifier_overrides_the_population_prior():
     results = geoparse("Testville, Bbland is small.", gaz)
     assert [r.chosen.id for r in results] == ["t:2", "t:3"]
     assert name_key(results[0].mention.text) == "testville"
+
+
+def test_the_index_names_each_place_once_per_name(gazetteer):
+    """The resolver takes one option per hit; the index must therefore keep one entry per place per name."""
+    duplicated = [key for key, entries in gazetteer._names.items() if len({i for i, _ in entries}) != len(entries)]
+    assert duplicated == []
+
+
+def test_options_keep_only_adjectival_hits_for_an_adjective(gazetteer):
+    from geo.gazetteer import ADJECTIVE
+    from geo.resolve import _options
+
+    russian = next(m for m in find_mentions("Russian troops left.", gazetteer) if m.text == "Russian")
+    assert russian.adjectival
+    opts = _options(russian)
+    assert opts and all(via == ADJECTIVE for _, via, _ in opts.values())
+    assert {cand.country for cand, _, _ in opts.values()} == {"RU"}
