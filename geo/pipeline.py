@@ -117,11 +117,13 @@ def parse_text(text: str, **options: Any) -> Document:
     return parse_article(read_article(text), **options)
 
 
-def online_unresolved_geocoder(settings: Any, *, report: Callable[[str], None]) -> UnresolvedGeocoder:
-    """Send unresolved names to the online geocoder chain (geopy), cached under cache/."""
+def online_unresolved_geocoder(settings: Any, *, report: Callable[[str], None],
+                               gazetteer: Gazetteer | None = None) -> UnresolvedGeocoder:
+    """Send unresolved names to the online geocoder chain (geopy), cached under cache/. The chain's
+    offline step searches ``gazetteer`` (default: the cached one)."""
     from geo.geocoders import chain_from_settings, geocode_names
 
-    gaz = load_gazetteer()
+    gaz = gazetteer if gazetteer is not None else load_gazetteer()
     chain = chain_from_settings(settings, gazetteer_lookup=lambda q: gaz.search(q, limit=10))
 
     def geocode(mentions: list[Mention]) -> dict[str, tuple[Candidate, str]]:

@@ -251,3 +251,22 @@ def test_no_geocoder_call_without_unresolved_names(gazetteer):
 
     doc = parse_text("Kyiv and Moscow.", gazetteer=gazetteer, borders=False, geocode_unresolved=must_not_be_called)
     assert len(doc.places) == 2
+
+
+def test_unresolved_geocoder_searches_the_gazetteer_it_is_given(gazetteer):
+    from geo.gazetteer import PRIMARY, Gazetteer
+    from geo.model import Mention
+    from geo.pipeline import online_unresolved_geocoder
+    from geo.settings import Settings
+
+    places = [("test:1", "Testtown", "city", 1.0, 2.0, "XX", None, None, 5000)]
+    small = Gazetteer(places, {name_key("Testtown"): ((0, PRIMARY),)}, {})
+    reports: list[str] = []
+    offline = Settings(online=False)  # gazetteer only: no sockets, no cache
+    found = online_unresolved_geocoder(offline, report=reports.append, gazetteer=small)(
+        [Mention(0, 8, "Testtown"), Mention(13, 17, "Kyiv")])
+    assert set(found) == {"Testtown"} and reports == []
+    cand, _ = found["Testtown"]
+    assert (cand.name, cand.lat, cand.lon, cand.country) == ("Testtown", 1.0, 2.0, "XX")
+    default = online_unresolved_geocoder(offline, report=reports.append)([Mention(0, 4, "Kyiv")])
+    assert default["Kyiv"][0].country == gazetteer.search("Kyiv", limit=1)[0].country == "UA"
