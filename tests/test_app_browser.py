@@ -10,80 +10,37 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import statistics
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from test_app import HOSTILE, share_cache
+from conftest import seed_articles
+from test_app import HOSTILE
 
 from geo import store
 from geo.article import read_article
+from geo.stress import NEW_MAP_DRAWN, seeded_cache, start_server, stop_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.server]
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
-SEED = Path("/work/shared/seed/000_9c7d881cb8404119.txt")
 MAP = "iframe[title='streamlit_folium.st_folium']"
 PANEL = "iframe[title='app_components.article_panel.geo_article_panel']"
 LOCAL = ("http://127.0.0.1", "http://localhost", "ws://127.0.0.1", "data:", "blob:", "about:")
 
-# True when a st_folium frame not marked old shows a map with `n` places and at least one marker.
-NEW_MAP_DRAWN = """n => Array.from(document.querySelectorAll("iframe[title='streamlit_folium.st_folium']")).some(f => {
-  try { const w = f.contentWindow; return !w.__old && w.geoMap && Object.keys(w.geoMap.placeIds).length === n
-        && w.document.querySelector('.leaflet-marker-icon') !== null && f.getBoundingClientRect().height > 0; }
-  catch (e) { return false; } })"""
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    cache = tmp_path_factory.mktemp("browser-cache")
-    share_cache(cache)
-    port = free_port()
-    env = {**os.environ, "GEO_CACHE_DIR": str(cache), "GEO_ONLINE": "0"}
-    log = open(cache / "streamlit.log", "wb")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port), "--server.headless", "true",
-         "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
+    cache = seeded_cache(tmp_path_factory.mktemp("browser-cache"))
+    proc, url = start_server(cache, cache / "streamlit.log")
     try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as answer:
-                    if answer.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("streamlit did not start: " + (cache / "streamlit.log").read_text()[-2000:])
-            time.sleep(0.3)
-        old = os.environ.get("GEO_CACHE_DIR")
-        os.environ["GEO_CACHE_DIR"] = str(cache)  # this process reads the same store as the server
-        yield url
-        if old is None:
-            os.environ.pop("GEO_CACHE_DIR", None)
-        else:
-            os.environ["GEO_CACHE_DIR"] = old
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("GEO_CACHE_DIR", str(cache))  # this process reads the same store as the server
+            yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+        stop_server(proc)
 
 
 class Session:
@@ -143,6 +100,20 @@ class Session:
         return next(f for f in self.page.frames if "st_folium" in f.url and f.evaluate(
             "() => !window.__old && !!window.geoMap"))
 
+    def open_sample(self):
+        """Wait for the article the page opened with to be mapped; returns its document and map frame."""
+        doc = store.load_document(self.doc_id())
+        return doc, self.wait_map(len(doc.places))
+
+    def map_text(self, text: str):
+        """Paste ``text``, submit it and wait for its map; returns its document and map frame."""
+        self.paste(text)
+        doc_id = read_article(text).id
+        self.page.wait_for_function("id => new URLSearchParams(location.search).get('doc') === id", arg=doc_id,
+                                    timeout=60_000)
+        doc = store.load_document(doc_id)
+        return doc, self.wait_map(len(doc.places))
+
     def paste(self, text: str) -> None:
         expander = self.page.get_by_text("Map another article: paste, upload or give a URL")
         if not self.page.get_by_label("Article text").is_visible():
@@ -171,8 +142,7 @@ def marker_total(frame) -> int:
 
 def test_sample_map_click_share_and_download(server, browser):
     s = Session(browser, server, accept_downloads=True)
-    doc = store.load_document(s.doc_id())
-    frame = s.wait_map(len(doc.places))
+    doc, frame = s.open_sample()
     box = s.page.locator(MAP).bounding_box()
     assert box and box["height"] > 100 and s.page.locator(MAP).is_visible()
     assert marker_total(frame) == len(doc.places)
@@ -237,12 +207,8 @@ def test_sample_map_click_share_and_download(server, browser):
 
 def test_hostile_article_runs_no_script(server, browser):
     s = Session(browser, server)
-    s.wait_map(len(store.load_document(s.doc_id()).places))
-    s.paste(HOSTILE)
-    doc_id = read_article(HOSTILE).id
-    s.page.wait_for_function(f"location.search.includes('doc={doc_id}')", timeout=60_000)
-    doc = store.load_document(doc_id)
-    frame = s.wait_map(len(doc.places))
+    s.open_sample()
+    doc, frame = s.map_text(HOSTILE)
     for pin in frame.locator(".geo-pin-icon").all():  # open every popup: their HTML is built on open
         pin.click()
         s.page.wait_for_timeout(300)
@@ -260,16 +226,16 @@ def test_hostile_article_runs_no_script(server, browser):
 
 def test_time_from_submit_to_map_drawn(server, browser):
     """Benchmark (reported, not enforced): paste the reference article, click, wait for its markers."""
-    if not SEED.exists():
+    seeds = seed_articles()
+    if not seeds:
         pytest.skip("reference article not available")
-    text = SEED.read_text(encoding="utf-8")
+    text = seeds[0].read_text(encoding="utf-8")
     s = Session(browser, server)
-    s.wait_map(len(store.load_document(s.doc_id()).places))
+    s.open_sample()
     timings = []
     # Run 0 warms the caches. Each run adds a different city, so the text is parsed again and the map changes.
     for run, city in enumerate(["Oslo", "Lisbon", "Dublin", "Helsinki"]):
         variant = text + f"\n\n(Filed from {city}.)"
-        expected = None
         s.paste(variant)
         started = time.perf_counter()
         doc_id = read_article(variant).id
@@ -303,8 +269,7 @@ def popup_title(s: Session, timeout: float = 15_000) -> str:
 
 def test_a_name_in_the_article_flies_the_map_to_its_place(server, browser):
     s = Session(browser, server)
-    doc = store.load_document(s.doc_id())
-    s.wait_map(len(doc.places))
+    doc, _ = s.open_sample()
     panel = s.panel()
     buttons = panel.locator("button.geo-mention")
     by_id = {p.id: p for p in doc.places}
@@ -354,12 +319,8 @@ def test_a_selected_word_becomes_a_missed_place(server, browser):
     text = ("Harbour report\n\nBoats left Bergen for wonsan in May, said the crew.\n\n"
             "A second wonsan, a trawler named after the port, stayed in Bergen.")
     s = Session(browser, server)
-    s.wait_map(len(store.load_document(s.doc_id()).places))
-    s.paste(text)
-    doc_id = read_article(text).id
-    s.page.wait_for_function(f"location.search.includes('doc={doc_id}')", timeout=60_000)
-    doc = store.load_document(doc_id)
-    s.wait_map(len(doc.places))
+    s.open_sample()
+    doc, _ = s.map_text(text)
     panel = s.panel()
     panel.locator(".geo-article h3").filter(has_text="Harbour report").wait_for()
     first = doc.article.text.index("wonsan")
@@ -388,7 +349,7 @@ def test_a_selected_word_becomes_a_missed_place(server, browser):
     s.mark_maps_old()
     s.page.get_by_role("button", name="Add this place").click()
     s.wait_map(len(doc.places) + 1)
-    saved = store.load_corrections(doc_id)[-1]
+    saved = store.load_corrections(doc.article.id)[-1]
     assert (saved["start"], saved["end"], saved["text"]) == (first, first + 6, "wonsan")
     panel.locator(f"button.geo-mention[data-s='{first}']").wait_for(timeout=30_000)
     second = doc.article.text.index("wonsan", first + 1)
