@@ -79,17 +79,3 @@ def inline_css() -> tuple[tuple[str, str], ...]:
     """(name, data URI) pairs of the stylesheets."""
     return tuple((name, data_uri(mime, data)) for name, mime, data in library_files() if mime == "text/css")
 
-
-def versions() -> dict[str, str]:
-    """Versions of the inlined libraries, for the export's metadata."""
-    out = {}
-    for module, key in (
-        ("leaflet", "leaflet"),
-        ("jquery", "jquery"),
-        ("leaflet_markercluster", "markercluster"),
-    ):
-        try:
-            out[key] = __import__(f"xstatic.pkg.{module}", fromlist=["VERSION"]).VERSION
-        except ImportError:
-            out[key] = "missing"
-    return out

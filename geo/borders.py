@@ -40,6 +40,7 @@ from scipy.spatial import cKDTree
 
 from geo import contested
 from geo.errors import DataError, InputError
+from geo.model import Place
 from geo.naturalearth import country_geometries, country_name, country_records, data_version
 from geo.paths import atomic_write_bytes, cache_dir, move_aside, warn_unwritable
 
@@ -48,7 +49,7 @@ EARTH_RADIUS_KM = 6371.0088
 SNAP_KM = 2.0
 COAST_STEP_KM = 2.0
 BORDER_STEP_KM = 1.0
-CACHE_SCHEMA = 1
+CACHE_SCHEMA = 2  # 2: no simplified display copies (simple_wkb); older caches are rebuilt
 _GAP_MAX_AREA = 5.0  # deg²: holes above this (the Caspian) are water, not unassigned land
 _REGION_CODE = re.compile(r"^[A-Z]{2}-[A-Z0-9]{1,3}$")
 
@@ -278,7 +279,6 @@ def _build() -> dict[str, np.ndarray]:
             terr_ids.append(entry["id"])
             terr_wkb.append(shapely.to_wkb(area))
 
-    simplified = shapely.simplify(np.array(geoms, dtype=object), 0.01, preserve_topology=True)
     meta = {"schema": CACHE_SCHEMA, "fingerprint": _fingerprint(), "built": time.time()}
     return {
         "meta": np.array(json.dumps(meta)),
@@ -289,8 +289,6 @@ def _build() -> dict[str, np.ndarray]:
         "unit_claims": np.array(unit_claims, dtype="U40"),
         "unit_wkb": _pack(shapely.to_wkb(np.array(geoms, dtype=object))),
         "unit_wkb_offsets": _offsets(shapely.to_wkb(np.array(geoms, dtype=object))),
-        "simple_wkb": _pack(shapely.to_wkb(simplified)),
-        "simple_wkb_offsets": _offsets(shapely.to_wkb(simplified)),
         "coast_a": a[single],
         "coast_b": b[single],
         "coast_unit": owner[single].astype(np.int32),
@@ -338,8 +336,8 @@ def cache_path() -> Path:
 
 
 _REQUIRED = (
-    "meta unit_code unit_key unit_name unit_territory unit_claims unit_wkb unit_wkb_offsets simple_wkb "
-    "simple_wkb_offsets coast_a coast_b coast_unit coast_pts coast_seg border_a border_b border_units "
+    "meta unit_code unit_key unit_name unit_territory unit_claims unit_wkb unit_wkb_offsets "
+    "coast_a coast_b coast_unit coast_pts coast_seg border_a border_b border_units "
     "border_pts border_seg terr_id terr_wkb terr_wkb_offsets"
 ).split()
 
@@ -390,6 +388,7 @@ class BorderIndex:
     built: bool = False
     load_s: float = 0.0
     _border_trees: dict[str, Any] = field(default_factory=dict, repr=False)
+    _inland_coast_km: dict[str, float | None] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         d = self.arrays
@@ -438,10 +437,6 @@ class BorderIndex:
             return self.name_by_code[code]
         return country_name(code)
 
-    def simplified_geometries(self) -> np.ndarray:
-        """Display copies of the unit polygons (simplified to 0.01°), in unit order."""
-        return _unpack(self.arrays["simple_wkb"], self.arrays["simple_wkb_offsets"])
-
     def border_lines(self) -> dict[tuple[str, str], Any]:
         """Land border lines as MultiLineStrings keyed by the (sorted) pair of unit keys."""
         out: dict[tuple[str, str], list[int]] = {}
@@ -484,6 +479,20 @@ class BorderIndex:
                     neighbour,
                 )
         return self._border_trees[key]
+
+    def inland_coast_km(self, key: str) -> float | None:
+        """Distance (km) from the nearest point of unit ``key``'s land borders to the sea (computed once per
+        key: a landlocked country's tag would otherwise search the coast from all its border points each time);
+        None when it has no land border."""
+        if key not in self._inland_coast_km:
+            key_mask = (self._border_keys == key).any(axis=1)
+            pts = self.arrays["border_pts"][key_mask[self.arrays["border_seg"]]]
+            km = None
+            if len(pts):
+                dist, _ = self.coast(pts[:, 1], pts[:, 0])
+                km = round(float(dist.min()), 1)
+            self._inland_coast_km[key] = km
+        return self._inland_coast_km[key]
 
     # -- vectorised core
 
@@ -576,14 +585,32 @@ def load_border_index() -> BorderIndex:
 # ---------------------------------------------------------------- tagging
 
 
+def _invalid(lat: Any, lon: Any) -> InputError:
+    return InputError(
+        f"invalid coordinates lat={lat!r}, lon={lon!r}: latitude must be within -90..90 "
+        "and longitude within -180..180, both finite numbers"
+    )
+
+
+def _as_floats(lats: Any, lons: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Flat float arrays of the coordinates; InputError naming the first value that is not a number."""
+    try:
+        return np.asarray(lats, dtype=float).ravel(), np.asarray(lons, dtype=float).ravel()
+    except (TypeError, ValueError):
+        pairs = zip(np.ravel(np.asarray(lats, dtype=object)), np.ravel(np.asarray(lons, dtype=object)), strict=False)
+        for lat, lon in pairs:
+            try:
+                float(lat), float(lon)
+            except (TypeError, ValueError):
+                raise _invalid(lat, lon) from None
+        raise _invalid(lats, lons) from None
+
+
 def _validate(lat: np.ndarray, lon: np.ndarray) -> None:
     bad = ~(np.isfinite(lat) & np.isfinite(lon)) | (np.abs(lat) > 90) | (np.abs(lon) > 180)
     if bad.any():
         i = int(np.flatnonzero(bad)[0])
-        raise InputError(
-            f"invalid coordinates lat={lat[i]!r}, lon={lon[i]!r}: latitude must be within -90..90 "
-            "and longitude within -180..180, both finite numbers"
-        )
+        raise _invalid(lat[i], lon[i])
 
 
 def _normalise_region(code: str | None, country: str | None) -> str | None:
@@ -603,8 +630,7 @@ def tag_points(
 ) -> list[dict[str, Any]]:
     """Border objects for many points at once (the fast path used by documents and the benchmark)."""
     index = index or load_border_index()
-    lat = np.asarray(lats, dtype=float).ravel()
-    lon = np.asarray(lons, dtype=float).ravel()
+    lat, lon = _as_floats(lats, lons)
     if lat.shape != lon.shape:
         raise InputError("latitudes and longitudes differ in number")
     _validate(lat, lon)
@@ -806,7 +832,7 @@ def _tag_country(code: str, index: BorderIndex) -> dict[str, Any]:
     """A whole country: its land neighbours, whether it has a coast, and the territories it concerns."""
     units = [i for i, c in enumerate(index.unit_code) if c == code]
     if not units:
-        return {
+        result: dict[str, Any] = {
             "country": code,
             "country_name": index.country_name(code),
             "status": "unknown",
@@ -815,12 +841,13 @@ def _tag_country(code: str, index: BorderIndex) -> dict[str, Any]:
             "nearest_border": None,
             "coast_km": None,
             "notes": ["Not a unit in Natural Earth's recognised view."],
-            "summary": "status unknown",
         }
+        result["summary"] = summarise(result)
+        return result
     key = index.unit_key[units[0]]
     neighbours = [index.unit_code[index.key_unit[k]] or k for k in index.neighbours.get(key, [])]
     coastal = bool(np.isin(index.arrays["coast_unit"], units).any())
-    result: dict[str, Any] = {
+    result = {
         "country": code,
         "country_name": index.unit_name[units[0]],
         "status": "recognised",
@@ -833,11 +860,7 @@ def _tag_country(code: str, index: BorderIndex) -> dict[str, Any]:
         "area": True,
     }
     if not coastal:  # distance from the nearest point of its borders to the sea
-        key_mask = (index._border_keys == key).any(axis=1)
-        pts = index.arrays["border_pts"][key_mask[index.arrays["border_seg"]]]
-        if len(pts):
-            km, _ = index.coast(pts[:, 1], pts[:, 0])
-            result["coast_km"] = round(float(km.min()), 1)
+        result["coast_km"] = index.inland_coast_km(key)
     for entry in contested.TERRITORIES:
         if entry["geometry"].get("iso") == code:
             _apply_territory(result, entry, code, index)
@@ -871,7 +894,7 @@ def _tag_area(what: str, countries: list[str]) -> dict[str, Any]:
         "countries": countries,
         "area": True,
     }
-    result["summary"] = f"{what} spanning {len(countries)} countries and territories"
+    result["summary"] = summarise(result)
     return result
 
 
@@ -974,6 +997,13 @@ def summarise(border: dict[str, Any]) -> str:
 def describe(place_name: str, border: dict[str, Any]) -> str:
     """One short sentence for the UI, e.g. 'Kursk — Russia, 100 km from the border with Ukraine, ...'."""
     return f"{place_name} — {summarise(border)}"
+
+
+def border_sentence(place: Place) -> str:
+    """The one line of border context shown for a place (map popup, app, ``parse`` table); "" without a border."""
+    if not place.border:
+        return ""
+    return describe(place.name, place.border)
 
 
 # ---------------------------------------------------------------- benchmark

@@ -13,11 +13,12 @@ from typing import Any
 
 from geo import htmlsafe
 from geo.coords import to_xy
-from geo.mapview import KIND_LABEL, _walk, build_map, mappable_places
-from geo.model import Document, Place
+from geo.mapview import KIND_LABEL, LOW_CONFIDENCE, _walk, build_map, mappable_places, passage_label
+from geo.model import Document, Place, content_id
 from geo.paths import atomic_write_text
 
 _FOLIUM_ID = re.compile(r"(?<=_)([0-9a-f]{32})(?![0-9a-f])")
+_HEX_SEED = re.compile(r"[0-9a-f]{1,8}")
 
 PAGE_CSS = """
 html,body{height:100%;margin:0}
@@ -123,7 +124,7 @@ def _panel_html(doc: Document, places: list[Place]) -> str:
             if place is None:
                 parts.append(f'<span class="geo-unresolved" title="not found on the map">{words}</span>')
             else:
-                low = " geo-mention--low" if place.confidence < 0.6 else ""
+                low = " geo-mention--low" if place.confidence < LOW_CONFIDENCE else ""
                 label = f"{place.name} ({KIND_LABEL.get(place.kind, 'place').lower()}): show on the map"
                 parts.append(
                     f'<mark class="geo-mention{low}" role="button" tabindex="0" data-place="{key}" '
@@ -131,7 +132,7 @@ def _panel_html(doc: Document, places: list[Place]) -> str:
                 )
             pos = end
         parts.append(htmlsafe.text(article.text[pos : passage.end]))
-        label = passage.id[1:] if passage.id[:1] == "p" and passage.id[1:].isdigit() else passage.id
+        label = passage_label(passage.id)
         out.append(
             f'<p class="geo-passage" id="{htmlsafe.attr(passage.id)}" tabindex="-1">'
             f'<span class="geo-pid" aria-hidden="true">{htmlsafe.text(label)}</span>{"".join(parts)}</p>'
@@ -163,7 +164,15 @@ def export_html(doc: Document) -> str:
         f"<script>\n{script}\n</script>\n<script>{PAGE_JS}</script>\n</body>\n</html>\n"
     )
     known = {el._id for el in _walk(figure)}
-    return _stable_ids(page, known, doc.article.id[:8] or "geo")
+    return _stable_ids(page, known, _id_seed(doc.article.id))
+
+
+def _id_seed(article_id: str) -> str:
+    """Up to 8 hex digits for the element ids (they become JS variable names and HTML ids): the start of the
+    article id when it is a content hash, as it normally is, else a hash of whatever the id holds
+    (Document.from_dict and library callers accept any string); the same id always gives the same seed."""
+    head = article_id[:8]
+    return head if _HEX_SEED.fullmatch(head) else content_id(article_id)[:8]
 
 
 def export_geojson(doc: Document) -> dict[str, Any]:

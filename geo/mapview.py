@@ -18,6 +18,7 @@ from folium.template import Template
 
 from geo import assets as geo_assets
 from geo import basemap, htmlsafe, naturalearth
+from geo.borders import border_sentence, load_border_index  # app.py imports border_sentence from here
 from geo.coords import to_latlon
 from geo.errors import InputError
 from geo.model import Document, Place
@@ -185,29 +186,6 @@ def mappable_places(doc: Document) -> list[Place]:
     return out
 
 
-def border_sentence(place: Place) -> str:
-    """One line of border context: from geo.borders.describe when available, else from ``place.border``."""
-    border = place.border
-    if not border:
-        return ""
-    try:
-        from geo.borders import describe
-    except ImportError:
-        describe = None
-    if describe is not None:
-        try:
-            return str(describe(place.name, border))
-        except Exception:  # noqa: BLE001 - a broken sentence must not break the map
-            pass
-    country = border.get("country_name") or border.get("country") or ""
-    status = border.get("status") or "unknown"
-    line = f"{country}: {status}" if country else f"Status: {status}"
-    nearest = border.get("nearest_border") or {}
-    if nearest.get("neighbour") and nearest.get("km") is not None:
-        line += f"; {float(nearest['km']):.0f} km from the border with {nearest['neighbour']}"
-    return line
-
-
 def _window(text: str, start: int, end: int) -> tuple[int, int]:
     """Bounds of the quoted part of a passage: all of it when short, else a window around [start, end)."""
     if len(text) <= QUOTE_CHARS:
@@ -267,7 +245,8 @@ def passage_quotes(doc: Document, place: Place) -> list[tuple[str, str]]:
     return quotes
 
 
-def _passage_label(pid: str) -> str:
+def passage_label(pid: str) -> str:
+    """How a passage id is shown to readers: 'p3' -> '3'; other ids as they are."""
     return pid[1:] if pid[:1] == "p" and pid[1:].isdigit() else pid
 
 
@@ -285,7 +264,7 @@ def popup_html(doc: Document, place: Place) -> str:
     quotes = passage_quotes(doc, place)
     items = "".join(
         f'<li><blockquote>{quote}</blockquote><a class="geo-goto" href="#{htmlsafe.attr(pid)}" '
-        f'data-passage="{htmlsafe.attr(pid)}">Go to passage {htmlsafe.text(_passage_label(pid))}</a></li>'
+        f'data-passage="{htmlsafe.attr(pid)}">Go to passage {htmlsafe.text(passage_label(pid))}</a></li>'
         for pid, quote in quotes
     )
     sentence = border_sentence(place)
@@ -374,11 +353,7 @@ def _country_codes(places: list[Place]) -> tuple[list[str], list[str]]:
 
 
 def _territory_outline(territory_id: str) -> dict[str, Any] | None:
-    """Simplified area of a contested territory from geo.borders, when that module and its cache exist."""
-    try:
-        from geo.borders import load_border_index
-    except ImportError:
-        return None
+    """Simplified area of a contested territory from the border index (None when it cannot be loaded)."""
     try:
         geom = load_border_index().territory_geoms.get(territory_id)
     except Exception:  # noqa: BLE001 - no hatched area beats no map

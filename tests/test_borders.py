@@ -364,3 +364,52 @@ def test_building_every_border_tree_up_front_gives_the_same_answers(gazetteer):
     assert count == len(set(eager._border_keys.ravel().tolist())) > 150
     assert len(eager._border_trees) == count
     assert [borders.tag_point(*p, index=eager) for p in points] == before
+
+
+# ---------------------------------------------------------------- one sentence per place, bad input, caching
+
+
+def test_every_stored_summary_is_what_summarise_says(index, gazetteer):
+    """The border dict's ``summary`` and the sentence shown for the place never disagree."""
+    lat, lon = city(gazetteer, "Kursk", "RU")
+    places = [
+        Place(id="g:1", name="Kursk", kind="city", lat=lat, lon=lon, country="RU"),
+        Place(id="g:2", name="Crimea", kind="region", lat=45.3, lon=34.4, country="UA", admin1="UA-43"),
+        Place(id="s:1", name="Black Sea", kind="feature", lat=43.0, lon=34.0),
+        Place(id="c:MN", name="Mongolia", kind="country", lat=46.8, lon=103.0, country="MN"),
+        Place(id="c:ZZ", name="Nowhere", kind="country", lat=0.0, lon=0.0, country="ZZ"),
+        Place(id="k:EU", name="Europe", kind="continent", lat=50.0, lon=10.0),
+    ]
+    doc = Document(article=Article(text="x", passages=[]), places=places)
+    borders.tag_document(doc, index=index)
+    for place in doc.places:
+        assert place.border["summary"] == borders.summarise(place.border), place.name
+        assert borders.border_sentence(place) == borders.describe(place.name, place.border)
+        assert borders.border_sentence(place) == f"{place.name} — {place.border['summary']}"
+    assert borders.tag_place(places[-1], index=index)["summary"] == places[-1].border["summary"]
+
+
+def test_border_sentence_is_empty_without_a_border():
+    place = Place(id="g:1", name="Kursk", kind="city", lat=51.7, lon=36.2, country="RU")
+    assert borders.border_sentence(place) == ""
+    place.border = {}
+    assert borders.border_sentence(place) == ""
+
+
+@pytest.mark.parametrize(("lat", "lon"), [("abc", 0), (0, "north"), (None, 10.0), ([1.0, "x"], [2.0, 3.0])])
+def test_non_numeric_coordinates_raise_input_error(index, lat, lon):
+    call = borders.tag_points if isinstance(lat, list) else borders.tag_point
+    with pytest.raises(InputError, match="invalid coordinates .*latitude must be within -90..90"):
+        call(lat, lon, index=index)
+
+
+def test_landlocked_country_coast_distance_is_computed_once(index, monkeypatch):
+    monkeypatch.setattr(index, "_inland_coast_km", {})
+    calls = []
+    coast = index.coast
+    monkeypatch.setattr(index, "coast", lambda lat, lon: calls.append(len(lat)) or coast(lat, lon))
+    mongolia = Place(id="c:MN", name="Mongolia", kind="country", lat=46.8, lon=103.0, country="MN")
+    first = borders.tag_place(mongolia, index=index)
+    second = borders.tag_place(mongolia, index=index)
+    assert first == second and first["coast_km"] > 300
+    assert len(calls) == 1 and calls[0] > 1000  # all of Mongolia's border points, searched once

@@ -183,3 +183,21 @@ def test_an_output_path_that_cannot_be_written_is_one_clear_line(tmp_path):
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: ") and "Traceback" not in done.stderr
+
+
+def test_parse_table_does_not_import_folium():
+    """The border column comes from geo.borders: printing the table must not pay for importing folium."""
+    code = (
+        "import sys\n"
+        "from geo.cli import format_table\n"
+        "from geo.model import Article, Document, Place\n"
+        "place = Place(id='g:1', name='Kursk', kind='city', lat=51.7, lon=36.2, country='RU',\n"
+        "              border={'country': 'RU', 'country_name': 'Russia', 'status': 'recognised',\n"
+        "                      'nearest_border': {'neighbour': 'UA', 'km': 100.0}})\n"
+        "table = format_table(Document(article=Article(text='Kursk', passages=[]), places=[place]))\n"
+        "assert 'Kursk — Russia, 100 km from the border with Ukraine' in table, table\n"
+        "print('folium' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "False"

@@ -8,6 +8,7 @@ import re
 from test_mapview import HOSTILE, make_doc
 
 from geo import export
+from geo.model import Document
 
 BAD = " " + " ".join(HOSTILE)
 
@@ -87,3 +88,32 @@ def test_bench_export_reports_the_real_size_and_determinism():
     assert report["bytes"] == len(export.export_html(doc).encode("utf-8"))
     assert report["places"] == 3 and report["byte_identical"] is True
     assert report["first_ms"] >= 0 and report["warm_median_ms"] >= 0
+
+
+def test_hostile_article_id_cannot_reach_element_ids_or_scripts():
+    """Document.from_dict accepts any article id; the ids and JS names folium's elements get stay hex."""
+    data = make_doc().to_dict()
+    hostile = '"x;alert(1)//</script><script>alert(2)</script>'
+    data["article"]["id"] = hostile
+    doc = Document.from_dict(data)
+    page = export.export_html(doc)
+    assert page == export.export_html(Document.from_dict(data))  # still byte-identical
+    assert "alert(1)" not in page and "alert(2)" not in page and hostile[:8] not in page
+    names = re.findall(r"\bvar\s+([^\s=]+)\s*=", page)
+    assert any(n.startswith("map_") for n in names)
+    for name in names:
+        assert re.fullmatch(r"[A-Za-z_$][A-Za-z0-9_$]*", name), name
+    for element_id in re.findall(r'\bid="([^"]*)"', page):
+        assert re.fullmatch(r"[A-Za-z0-9_:.-]+", element_id), element_id
+    other = dict(data, article=dict(data["article"], id="another id"))
+    assert export.export_html(Document.from_dict(other)) != page  # the seed still follows the id
+
+
+def test_low_confidence_mentions_use_the_map_threshold(monkeypatch):
+    """The panel marks a mention uncertain below the same threshold as the map's pins (one constant)."""
+    doc = make_doc()
+    for place in doc.places:
+        place.confidence = 0.5
+    assert 'class="geo-mention geo-mention--low"' in export.export_html(doc)
+    monkeypatch.setattr(export, "LOW_CONFIDENCE", 0.4)
+    assert 'class="geo-mention geo-mention--low"' not in export.export_html(doc)

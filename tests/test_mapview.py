@@ -221,7 +221,11 @@ def test_layers_attribution_and_border_view_are_present():
     assert "GeoNames" in page and "Natural Earth" in page and "countrystatecity" in page and "de jure" in page
 
 
-def test_border_sentence_falls_back_to_the_border_dict():
+def test_border_sentence_is_the_one_from_geo_borders():
+    """app.py imports border_sentence from here: it is geo.borders' sentence (describe), nothing rebuilt."""
+    from geo import borders
+
+    assert mapview.border_sentence is borders.border_sentence
     place = make_doc().places[0]
     place.border = {
         "country_name": "North Korea",
@@ -230,6 +234,8 @@ def test_border_sentence_falls_back_to_the_border_dict():
     }
     sentence = mapview.border_sentence(place)
     assert "North Korea" in sentence or "Pyongyang" in sentence
+    assert sentence == borders.describe(place.name, place.border)
+    assert f'<p class="geo-border">{htmlsafe.text(sentence)}</p>' in mapview.popup_html(make_doc(), place)
     place.border = None
     assert mapview.border_sentence(place) == ""
 
