@@ -31,9 +31,11 @@ from app_components.webassets import asset_urls
 from geo import corrections as fixes
 from geo import naturalearth, store
 from geo.article import MAX_ARTICLE_BYTES, format_size, read_article
+from geo.borders import border_sentence
 from geo.errors import GeoError, InputError, StoreError
-from geo.mapview import KIND_LABEL, border_sentence, build_map
+from geo.mapview import KIND_LABEL, build_map
 from geo.model import Article, Document
+from geo.settings import Settings
 
 UPLOAD_TYPES = ("txt", "md", "markdown", "html", "htm")
 MAP_HEIGHT = 560
@@ -153,9 +155,9 @@ def border_index():
     return out_of_gc(index)
 
 
-def settings():
+def settings() -> Settings:
     """Effective settings: the environment's, with the sidebar's online switch applied."""
-    from geo.settings import Settings, load_settings
+    from geo.settings import load_settings
 
     try:
         base = load_settings()
@@ -165,9 +167,12 @@ def settings():
     return dataclasses.replace(base, online=bool(st.session_state.get("online", base.online)))
 
 
-def ingest(article: Article, online: bool) -> str:
-    """Geoparse ``article`` (unless already stored from an offline parse) and store it; returns its id."""
+def ingest(article: Article, policy: Settings | None = None) -> str:
+    """Geoparse ``article`` (unless already stored from an offline parse) and store it; returns its id.
+    With ``policy.online`` names the gazetteer cannot place go to the online geocoder."""
     from geo.pipeline import online_unresolved_geocoder, parse_article
+
+    online = bool(policy and policy.online)
 
     doc_id = article.id
     if store.has_document(doc_id) and not online:
@@ -178,7 +183,7 @@ def ingest(article: Article, online: bool) -> str:
         geocode = None
         if online:
             notes: list[str] = []
-            geocode = online_unresolved_geocoder(settings(), report=notes.append)
+            geocode = online_unresolved_geocoder(policy, report=notes.append, gazetteer=gaz)
         status.update(label="Finding and placing the names…")
         doc = parse_article(article, gazetteer=gaz, geocode_unresolved=geocode)
         doc.meta["online"] = online
@@ -272,10 +277,18 @@ def start_session() -> None:
     if ss.doc_id is None:
         from geo.sample import sample_article
 
-        open_document(ingest(sample_article(), online=False))
+        open_document(ingest(sample_article()))
 
 
-def input_panel(online: bool) -> None:
+def fetch_policy_text(policy: Settings) -> str:
+    """What the URL fetcher accepts, in one sentence (shown beside the URL box and in the sidebar)."""
+    return (f"URL fetching: http and https only, at most {format_size(policy.fetch_max_bytes)} in "
+            f"{policy.fetch_timeout:g} s; private, loopback and link-local addresses are "
+            + ("allowed (GEO_ALLOW_PRIVATE_URLS)." if policy.allow_private_urls
+               else "refused (GEO_ALLOW_PRIVATE_URLS=1 allows them)."))
+
+
+def input_panel(policy: Settings) -> None:
     """Paste, upload or fetch an article; errors stay here and the current map stays as it is."""
     with st.expander("Map another article: paste, upload or give a URL",
                      expanded=st.session_state.get("input_open", False)):
@@ -284,33 +297,29 @@ def input_panel(online: bool) -> None:
             text = st.text_area("Article text", height=180, key="paste_text",
                                 placeholder="Paste the article here (a first short line becomes the title).")
             if st.form_submit_button("Map this text", type="primary"):
-                submit(lambda: article_from_paste(text), online)
+                submit(lambda: article_from_paste(text), policy)
         with upload:
             file = st.file_uploader("A .txt, .md or .html file", type=list(UPLOAD_TYPES), key="upload_file",
                                     help=f"Up to {format_size(MAX_ARTICLE_BYTES)}.")
             if file is not None and st.button("Map this file", key="upload_go", type="primary"):
-                submit(lambda: article_from_upload(file.name, file.getvalue()), online)
+                submit(lambda: article_from_upload(file.name, file.getvalue()), policy)
         with link:
             with st.form("url_form", border=False):
                 url = st.text_input("Article URL", key="url_text", placeholder="https://…")
                 go = st.form_submit_button("Fetch and map", type="primary")
-            policy = settings()
-            st.caption(plain(
-                f"Only http and https; at most {format_size(policy.fetch_max_bytes)} in "
-                f"{policy.fetch_timeout:g} s; private, loopback and link-local addresses are "
-                + ("allowed (GEO_ALLOW_PRIVATE_URLS)." if policy.allow_private_urls else "refused.")))
+            st.caption(plain(fetch_policy_text(policy)))
             if go:
                 from geo.fetch import fetch_article
 
-                submit(lambda: fetch_article(url, policy), online)
+                submit(lambda: fetch_article(url, policy), policy)
 
 
-def submit(read: Any, online: bool) -> None:
+def submit(read: Any, policy: Settings) -> None:
     """Read an article with ``read()``, map and store it, and show it; a bad input only shows an error."""
     st.session_state.input_open = True
     try:
         article = read()
-        doc_id = ingest(article, online)
+        doc_id = ingest(article, policy)
     except GeoError as err:
         st.error(plain(err))
         return
@@ -333,18 +342,14 @@ def write_corrections(doc_id: str, corrs: list[dict[str, Any]]) -> bool:
     return True
 
 
-def sidebar(current: Document) -> None:
-    policy = settings()
+def sidebar(current: Document, policy: Settings) -> None:
     with st.sidebar:
         st.header("Settings")
         st.toggle("Online geocoder for names the gazetteer cannot place", key="online",
                   help="Off by default: nothing leaves this machine. On: unresolved names go to "
                        f"{policy.geocoder} (GEO_GEOCODER), cached under cache/.")
         st.caption(plain(f"Border view: {naturalearth.BORDER_VIEW}. Contested and occupied areas are hatched."))
-        st.caption(plain(
-            f"URL fetching: http/https only, {format_size(policy.fetch_max_bytes)} and "
-            f"{policy.fetch_timeout:g} s at most; private addresses "
-            + ("allowed." if policy.allow_private_urls else "refused (GEO_ALLOW_PRIVATE_URLS=1 allows them).")))
+        st.caption(plain(fetch_policy_text(policy)))
         meta = current.meta
         st.caption(plain(f"Data: {meta.get('data', {}).get('gazetteer', '')}; borders "
                          f"{meta.get('data', {}).get('borders', '')}."))
@@ -472,8 +477,8 @@ def main() -> None:
         if ss.get("notice"):
             st.error(plain(ss.pop("notice")))
 
-    online = bool(ss.get("online", False))
-    input_panel(online)
+    policy = settings()  # once per run: a bad GEO_* value is reported once
+    input_panel(policy)
 
     with notices:
         try:
@@ -482,7 +487,7 @@ def main() -> None:
             st.error(plain(f"{err}. Showing the sample article instead."))
             from geo.sample import sample_article
 
-            open_document(ingest(sample_article(), online=False))
+            open_document(ingest(sample_article()))
             doc, corrs = load_current(ss.doc_id)
     ids = [p.id for p in doc.places]
     handle_actions(doc)
@@ -494,7 +499,7 @@ def main() -> None:
     if ss.pop("add_done", False):
         for key in ("add_text", "add_at", "add_name"):
             ss.pop(key, None)
-    sidebar(doc)
+    sidebar(doc, policy)
 
     map_col, text_col = st.columns([3, 2], gap="medium")
     with map_col:

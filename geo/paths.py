@@ -11,10 +11,14 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+def _configured_cache_dir() -> Path:
+    return Path(os.environ.get("GEO_CACHE_DIR") or PROJECT_ROOT / "cache")
+
+
 def cache_dir() -> Path:
     """The cache folder: ``$GEO_CACHE_DIR`` if set, else the project's ``cache/``. Created on demand;
     when it cannot be created, everything still works without caching (and says so once)."""
-    path = Path(os.environ.get("GEO_CACHE_DIR") or PROJECT_ROOT / "cache")
+    path = _configured_cache_dir()
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -49,7 +53,7 @@ _UNWRITABLE_WARNED: set[str] = set()
 
 def warn_unwritable(path: Path, exc: OSError) -> None:
     """Say once per cache folder that derived data cannot be saved (full disk, read-only, no folder)."""
-    folder = str(Path(os.environ.get("GEO_CACHE_DIR") or PROJECT_ROOT / "cache"))
+    folder = str(_configured_cache_dir())
     if folder in _UNWRITABLE_WARNED:
         return
     _UNWRITABLE_WARNED.add(folder)
