@@ -16,6 +16,7 @@ from geo.coords import to_xy
 from geo.mapview import KIND_LABEL, LOW_CONFIDENCE, _walk, build_map, mappable_places, passage_label
 from geo.model import Document, Place, content_id
 from geo.paths import atomic_write_text
+from geo.spans import spans_by_passage
 
 _FOLIUM_ID = re.compile(r"(?<=_)([0-9a-f]{32})(?![0-9a-f])")
 _HEX_SEED = re.compile(r"[0-9a-f]{1,8}")
@@ -106,19 +107,16 @@ def _panel_html(doc: Document, places: list[Place]) -> str:
             spans.append((m.start, m.end, str(index), place))
     for m in doc.unresolved:
         spans.append((m.start, m.end, "", None))
-    spans.sort(key=lambda s: (s[0], -(s[1] - s[0])))
     title = article.title or "Untitled article"
     out = [
         f'<h1 id="geo-title">{htmlsafe.text(title)}</h1>',
         '<p class="geo-help">Highlighted names are on the map: select one (click, or Tab then Enter) to show '
         "its pin. A pin's popup links back to the passage.</p>",
     ]
-    for passage in article.passages:
+    for passage, inside in spans_by_passage(article.passages, spans):
         pos = passage.start
         parts = []
-        for start, end, key, place in spans:
-            if start < pos or start < passage.start or end > passage.end or end <= start:
-                continue
+        for start, end, key, place in inside:
             parts.append(htmlsafe.text(article.text[pos:start]))
             words = htmlsafe.text(article.text[start:end])
             if place is None:

@@ -185,6 +185,21 @@ class Gate:
             self.event.set()
 
 
+async def wait_at(gate: Gate | None, result: dict[str, Any], delay_s: float) -> None:
+    """Arrive at ``gate`` (if any), wait until every session has, then ``delay_s`` more."""
+    if gate is not None:
+        result["arrived"] = True
+        gate.arrive()
+        await gate.event.wait()
+        await asyncio.sleep(delay_s)
+
+
+def leave(gate: Gate | None, result: dict[str, Any]) -> None:
+    """A session that failed before the gate still counts as arrived, so the others are not held up."""
+    if gate is not None and not result.get("arrived"):
+        gate.arrive()
+
+
 async def browser_session(browser: Any, url: str, text: str, places: int, timeout_ms: float,
                           gate: Gate | None = None, delay_s: float = 0.0) -> dict[str, Any]:
     """Open the app, paste ``text``, wait for its map; returns timings and any error.
@@ -217,11 +232,7 @@ async def browser_session(browser: Any, url: str, text: str, places: int, timeou
             await page.get_by_text("Map another article: paste, upload or give a URL").click()
         await box.fill(text)
         await page.evaluate(MARK_MAPS_OLD)
-        if gate is not None:
-            result["arrived"] = True
-            gate.arrive()
-            await gate.event.wait()
-            await asyncio.sleep(delay_s)
+        await wait_at(gate, result, delay_s)
         started = time.perf_counter()
         await page.get_by_role("button", name="Map this text").click()
         try:
@@ -235,8 +246,7 @@ async def browser_session(browser: Any, url: str, text: str, places: int, timeou
         if errors:
             result["error"] = "app error: " + errors[0][:200]
     except Exception as exc:  # a timeout or a closed page: counted, reported, never raised
-        if gate is not None and not result.get("arrived"):
-            gate.arrive()
+        leave(gate, result)
         shown = f" (maps shown: {result['shown']}, expected {places} places)" if "shown" in result else ""
         result["error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0][:160]}{shown}"
     return result
@@ -264,11 +274,7 @@ async def protocol_session(url: str, text: str, places: int, timeout_s: float, g
         result["open_s"] = time.perf_counter() - started
         widgets = {session.widget_id("text_area", "Article text"): text,
                    session.widget_id("button", "Map this text"): True}
-        if gate is not None:
-            result["arrived"] = True
-            gate.arrive()
-            await gate.event.wait()
-            await asyncio.sleep(delay_s)
+        await wait_at(gate, result, delay_s)
         result["map_s"] = await session.rerun(timeout_s, widgets)
         shown = session.map_place_count()
         if shown != places:
@@ -278,8 +284,7 @@ async def protocol_session(url: str, text: str, places: int, timeout_s: float, g
         if problems:
             result["error"] = "app error: " + problems[0][:200]
     except Exception as exc:  # a timeout or a lost connection: counted, reported, never raised
-        if gate is not None and not result.get("arrived"):
-            gate.arrive()
+        leave(gate, result)
         result["error"] = f"{type(exc).__name__}: {(str(exc).splitlines() or [''])[0][:160]}"
     return result
 

@@ -100,6 +100,13 @@ class Session:
         return next(f for f in self.page.frames if "st_folium" in f.url and f.evaluate(
             "() => !window.__old && !!window.geoMap"))
 
+    def wait_idle(self) -> None:
+        """Wait until the app's script is not running (a click during a rerun can be lost with it)."""
+        self.page.wait_for_timeout(300)  # Streamlit shows its running icon after a short delay
+        self.page.wait_for_function("""() => !document.querySelector(
+            "[data-testid='stStatusWidgetRunningIcon'], [data-testid='stStatusWidgetRunningManIcon']")""",
+                                    timeout=30_000)
+
     def open_sample(self):
         """Wait for the article the page opened with to be mapped; returns its document and map frame."""
         doc = store.load_document(self.doc_id())
@@ -347,6 +354,7 @@ def test_a_selected_word_becomes_a_missed_place(server, browser):
         "() => Array.from(document.querySelectorAll('input')).some(i => i.value === 'wonsan')", timeout=30_000)
     assert field.input_value() == "wonsan"
     s.mark_maps_old()
+    s.wait_idle()
     s.page.get_by_role("button", name="Add this place").click()
     s.wait_map(len(doc.places) + 1)
     saved = store.load_corrections(doc.article.id)[-1]

@@ -7,15 +7,9 @@ in the closing note. Times are reported (printed), not asserted: the machine is 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from geo.stress import browser_slots, format_report, percentile, run_stress, stress_articles
-
-pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.server]
-
-APP = Path(__file__).resolve().parents[1] / "app.py"
 
 
 def test_percentile_is_nearest_rank():
@@ -28,7 +22,9 @@ def test_every_session_gets_a_different_article():
     assert len(texts) == 8 and len(set(texts)) == 8
 
 
-@pytest.mark.skipif(not APP.exists(), reason="app.py is not there yet: the stress harness needs the Streamlit app")
+@pytest.mark.slow
+@pytest.mark.server
+@pytest.mark.browser
 @pytest.mark.parametrize(("stagger_s", "browsers"), [(None, 1), (0.3, 0)])
 def test_short_stress_run_holds_every_session_without_errors(stagger_s, browsers):
     report = run_stress(sessions=4, cli_parses=1, timeout_s=120, stagger_s=stagger_s, browsers=browsers)
@@ -47,7 +43,8 @@ def test_browser_slots_are_spread_over_the_wave():
     assert browser_slots(20, 4) == {0, 5, 10, 15}
 
 
-@pytest.mark.skipif(not APP.exists(), reason="the protocol client needs the Streamlit app")
+@pytest.mark.slow
+@pytest.mark.server
 def test_protocol_client_sees_the_app_and_reports_a_wrong_map(tmp_path):
     """The client's checks can fail: a session expecting one place too many is an error, not a time."""
     import asyncio
