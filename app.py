@@ -1,9 +1,9 @@
 """Streamlit app: paste, upload or fetch an article; map and text linked both ways; corrections; share link.
 
-UI only. Reading (geo.article, geo.fetch), geoparsing (geo.pipeline), storing (geo.store), corrections
-(geo.corrections), the map (geo.mapview) and exports (geo.export) live in the geo package; the article
+UI only. Reading (geo.parse.article, geo.parse.fetch), geoparsing (geo.pipeline), storing (geo.store.documents), corrections
+(geo.store.corrections), the map (geo.maps.mapview) and exports (geo.maps.export) live in the geo package; the article
 panel (a small offline custom component) and the once-per-map st_folium arguments live in app_components.
-Every string that came from an article reaches HTML through geo.htmlsafe, and Markdown through :func:`plain`.
+Every string that came from an article reaches HTML through geo.maps.htmlsafe, and Markdown through :func:`plain`.
 
 Linking: a pin click selects its place (its passages highlighted and scrolled to); a highlighted name in
 the article, a row of the places table or the "Show a place" box selects it and the map flies to it
@@ -28,14 +28,15 @@ from app_components.article_panel import article_panel, panel_event
 from app_components.fastmap import cached_map
 from app_components.panel import first_passage, occurrences, panel_html, place_by_id, selection_span
 from app_components.webassets import asset_urls
-from geo import corrections as fixes
-from geo import naturalearth, store
-from geo.article import MAX_ARTICLE_BYTES, format_size, read_article
-from geo.borders import border_sentence
+from geo.borders.tagging import border_sentence
 from geo.errors import GeoError, InputError, StoreError
-from geo.mapview import KIND_LABEL, build_map
-from geo.model import Article, Document
+from geo.maps.mapview import KIND_LABEL, build_map
+from geo.parse.article import MAX_ARTICLE_BYTES, format_size, read_article
+from geo.parse.model import Article, Document
+from geo.places import naturalearth
 from geo.settings import Settings
+from geo.store import corrections as fixes
+from geo.store import documents as store
 
 UPLOAD_TYPES = ("txt", "md", "markdown", "html", "htm")
 MAP_HEIGHT = 560
@@ -140,7 +141,7 @@ def out_of_gc(resource: Any) -> Any:
 @st.cache_resource(show_spinner=False)
 def gazetteer():
     """The gazetteer, once per server."""
-    from geo.gazetteer import load_gazetteer
+    from geo.places.gazetteer import load_gazetteer
 
     return out_of_gc(load_gazetteer())
 
@@ -148,7 +149,7 @@ def gazetteer():
 @st.cache_resource(show_spinner=False)
 def border_index():
     """The border layer, once per server."""
-    from geo.borders import load_border_index
+    from geo.borders.tagging import load_border_index
 
     index = load_border_index()
     threading.Thread(target=index.build_all_trees, name="border-trees", daemon=True).start()
@@ -205,7 +206,7 @@ def load_current(doc_id: str) -> tuple[Document, list[dict[str, Any]]]:
     except StoreError as err:
         st.error(plain(err))
         corrs = []
-    from geo.borders import tag_place
+    from geo.borders.tagging import tag_place
 
     index = border_index()
     return fixes.apply_corrections(base, corrs, tagger=lambda place: tag_place(place, index)), corrs
@@ -309,7 +310,7 @@ def input_panel(policy: Settings) -> None:
                 go = st.form_submit_button("Fetch and map", type="primary")
             st.caption(plain(fetch_policy_text(policy)))
             if go:
-                from geo.fetch import fetch_article
+                from geo.parse.fetch import fetch_article
 
                 submit(lambda: fetch_article(url, policy), policy)
 
@@ -443,7 +444,7 @@ def corrections_panel(doc_id: str, doc: Document, corrs: list[dict[str, Any]]) -
 
 
 def share_and_export(doc_id: str, doc: Document) -> None:
-    from geo.export import export_geojson, export_html
+    from geo.maps.export import export_geojson, export_html
 
     st.subheader("Share and export")
     query = urlencode(share_query(doc_id, st.session_state.get("selected")))

@@ -1,7 +1,7 @@
 """The app's article panel as plain data: escaped HTML, text-selection spans and occurrence choices.
 
 Pure functions over a Document (no Streamlit): app.py and the article-panel component call them.
-Every string that came from the article reaches HTML through :mod:`geo.htmlsafe`. Each run of text
+Every string that came from the article reaches HTML through :mod:`geo.maps.htmlsafe`. Each run of text
 carries ``data-s``, its start offset in ``article.text`` (Python code points), so the browser can turn
 a text selection back into offsets that :func:`selection_span` checks against the article.
 """
@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from geo import htmlsafe
-from geo.corrections import MAX_ADD_TEXT_CHARS, find_occurrences
 from geo.errors import InputError
-from geo.mapview import KIND_LABEL
-from geo.model import Document, Place
-from geo.spans import spans_by_passage
+from geo.maps import htmlsafe
+from geo.maps.mapview import KIND_LABEL
+from geo.parse.model import Document, Place
+from geo.parse.spans import spans_by_passage
+from geo.store.corrections import MAX_ADD_TEXT_CHARS, find_occurrences
 
 CONTEXT_CHARS = 40
 _EDGE = " \t\r\n\"'()[]{}<>,;:!?.“”‘’«»„‚–—-*_/\\|"  # trimmed from both ends of a selection

@@ -2,7 +2,7 @@
 instead of carrying its own inlined copies (~0.9 MB less per map sent to every browser).
 
 Streamlit serves any file inside a declared component's folder at ``/component/<name>/<file>``; the
-published files (geo.webassets, content-hashed names under ``cache/web``) are declared as such a folder.
+published files (geo.maps.webassets, content-hashed names under ``cache/web``) are declared as such a folder.
 The st_folium map frame lives at ``/component/streamlit_folium.st_folium/index.html``, so the maps link
 to ``../<name>/<file>``. When the cache folder cannot be written, the app keeps self-contained maps.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 import streamlit as st
 import streamlit.components.v1 as components
 
-from geo import webassets
+from geo.maps import webassets
 from geo.paths import warn_unwritable
 
 

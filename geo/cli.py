@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from geo.errors import GeoError
-from geo.model import Document
+from geo.parse.model import Document
 
 EXIT_USER_ERROR = 2
 EXIT_BUG = 1
@@ -126,7 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _load(path: str | None):
-    from geo.article import load_article
+    from geo.parse.article import load_article
     from geo.sample import sample_article
 
     return sample_article() if path is None else load_article(path)
@@ -174,7 +174,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 def format_table(doc: Document) -> str:
     """A readable table: place, kind, country, lat/lon, confidence, mentions, border context."""
-    from geo.borders import border_sentence
+    from geo.borders.tagging import border_sentence
 
     rows = [("place", "kind", "country", "lat", "lon", "conf", "mentions", "border")]
     for p in sorted(doc.places, key=lambda p: (-len(p.mentions), p.name)):
@@ -192,8 +192,8 @@ def format_table(doc: Document) -> str:
 
 def _parse_jsonl(args: argparse.Namespace) -> int:
     from geo.errors import InputError
-    from geo.evaluate import predict_lines
-    from geo.gazetteer import load_gazetteer
+    from geo.places.gazetteer import load_gazetteer
+    from geo.tools.evaluate import predict_lines
 
     gaz = load_gazetteer()
     try:
@@ -236,7 +236,7 @@ class _Progress:
 
 
 def cmd_map(args: argparse.Namespace) -> int:
-    from geo.export import write_export, write_geojson
+    from geo.maps.export import write_export, write_geojson
 
     doc = _parse_document(args)
     path = write_export(doc, args.output)
@@ -247,7 +247,7 @@ def cmd_map(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from geo.evaluate import evaluate_file
+    from geo.tools.evaluate import evaluate_file
 
     report = evaluate_file(args.gold, adjectives=args.adjectives, predictions_path=args.predictions,
                            errors=args.errors)
@@ -282,14 +282,14 @@ def format_scores(report: dict[str, Any]) -> str:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from geo.bench import run_bench
+    from geo.tools.bench import run_bench
 
     run_bench(corpus=args.corpus, quick=args.quick, skip_build=args.skip_build, out=sys.stdout)
     return 0
 
 
 def cmd_stress(args: argparse.Namespace) -> int:
-    from geo.stress import format_report, run_stress
+    from geo.tools.stress import format_report, run_stress
 
     report = run_stress(args.sessions, args.cli_parses, args.timeout, browsers=args.browsers,
                         stagger_s=args.stagger)

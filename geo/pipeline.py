@@ -6,10 +6,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from geo import __version__, naturalearth
-from geo.gazetteer import Candidate, Gazetteer, load_gazetteer
-from geo.model import Article, Document, Mention, Place
-from geo.resolve import Resolution, admin1_key, geoparse
+from geo import __version__
+from geo.parse.model import Article, Document, Mention, Place
+from geo.parse.resolve import Resolution, admin1_key, geoparse
+from geo.places import naturalearth
+from geo.places.gazetteer import Candidate, Gazetteer, load_gazetteer
 
 # Called with the unresolved mentions of a document; returns name -> (place, source) for those it placed.
 UnresolvedGeocoder = Callable[[list[Mention]], dict[str, tuple[Candidate, str]]]
@@ -55,7 +56,7 @@ def build_document(article: Article, resolutions: list[Resolution]) -> Document:
 
 def tag_borders(doc: Document) -> None:
     """Attach the border context to every place (the border layer loads once per process)."""
-    from geo.borders import tag_document
+    from geo.borders.tagging import tag_document
 
     tag_document(doc)
 
@@ -112,7 +113,7 @@ def _apply_geocoded(doc: Document, found: dict[str, tuple[Candidate, str]]) -> N
 
 def parse_text(text: str, **options: Any) -> Document:
     """Geoparse plain text (convenience for tests and the app)."""
-    from geo.article import read_article
+    from geo.parse.article import read_article
 
     return parse_article(read_article(text), **options)
 
@@ -121,7 +122,7 @@ def online_unresolved_geocoder(settings: Any, *, report: Callable[[str], None],
                                gazetteer: Gazetteer | None = None) -> UnresolvedGeocoder:
     """Send unresolved names to the online geocoder chain (geopy), cached under cache/. The chain's
     offline step searches ``gazetteer`` (default: the cached one)."""
-    from geo.geocoders import chain_from_settings, geocode_names
+    from geo.places.geocoders import chain_from_settings, geocode_names
 
     gaz = gazetteer if gazetteer is not None else load_gazetteer()
     chain = chain_from_settings(settings, gazetteer_lookup=lambda q: gaz.search(q, limit=10))

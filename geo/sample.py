@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from geo.article import read_article
-from geo.model import Article
+from geo.parse.article import read_article
+from geo.parse.model import Article
 
 SAMPLE_PATH = Path(__file__).resolve().parent / "data" / "sample_article.md"
 

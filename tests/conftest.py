@@ -22,9 +22,9 @@ def built_derived_data():
     """Build the derived data (gazetteer index, border layer, basemap) once, before any test links or
     copies the cache folder: on a clean clone the first build takes about a minute, and a server-based
     test would otherwise spend its page timeout building it."""
-    from geo.basemap import basemap_geojson
-    from geo.borders import load_border_index
-    from geo.gazetteer import load_gazetteer
+    from geo.borders.tagging import load_border_index
+    from geo.maps.basemap import basemap_geojson
+    from geo.places.gazetteer import load_gazetteer
 
     load_gazetteer()
     load_border_index()
@@ -35,7 +35,7 @@ def built_derived_data():
 def browser():
     """One headless Debian Chromium per test module (each test opens its own context). Module scope, not
     session: sync Playwright keeps an event loop running, which asyncio-based tests (stress) cannot share."""
-    from geo.chromium import launch, missing_browser_message
+    from geo.tools.chromium import launch, missing_browser_message
 
     message = missing_browser_message()
     if message:
@@ -51,7 +51,7 @@ def browser():
 @pytest.fixture(scope="session")
 def gazetteer():
     """The compiled gazetteer (cached under cache/, so this is fast once it has been built)."""
-    from geo.gazetteer import load_gazetteer
+    from geo.places.gazetteer import load_gazetteer
 
     return load_gazetteer()
 
@@ -95,7 +95,7 @@ def _country_shape(iso: str):
     import shapefile
     from shapely.geometry import shape
 
-    from geo.naturalearth import country_records, shapefile_path
+    from geo.places.naturalearth import country_records, shapefile_path
 
     index = next(r.index for r in country_records() if r.iso_a2 == iso)
     with shapefile.Reader(str(shapefile_path())) as reader:

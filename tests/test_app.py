@@ -20,12 +20,14 @@ from app_components import article_panel as panel_component
 from app_components import fastmap
 from app_components import webassets as served_files
 from app_components.panel import first_passage, occurrences, panel_html, selection_span
-from geo import corrections, htmlsafe, store, webassets
-from geo.article import read_article
 from geo.errors import InputError
-from geo.mapview import build_map, mappable_places
-from geo.model import Article, Document, Mention, Passage, Place
-from geo.stress import seeded_cache
+from geo.maps import htmlsafe, webassets
+from geo.maps.mapview import build_map, mappable_places
+from geo.parse.article import read_article
+from geo.parse.model import Article, Document, Mention, Passage, Place
+from geo.store import corrections
+from geo.store import documents as store
+from geo.tools.stress import seeded_cache
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")

@@ -18,9 +18,9 @@ import pytest
 from conftest import seed_articles
 from test_app import HOSTILE
 
-from geo import store
-from geo.article import read_article
-from geo.stress import NEW_MAP_DRAWN, seeded_cache, start_server, stop_server
+from geo.parse.article import read_article
+from geo.store import documents as store
+from geo.tools.stress import NEW_MAP_DRAWN, seeded_cache, start_server, stop_server
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.server]
 

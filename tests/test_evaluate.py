@@ -11,7 +11,8 @@ import pytest
 from conftest import EVAL_DIR, geonames_city, km_between
 
 from geo.errors import InputError
-from geo.evaluate import (
+from geo.places.gazetteer import PRIMARY, Gazetteer
+from geo.tools.evaluate import (
     MAX_ERROR_KM,
     Scores,
     evaluate_file,
@@ -22,7 +23,6 @@ from geo.evaluate import (
     predict_record,
     score,
 )
-from geo.gazetteer import PRIMARY, Gazetteer
 
 SCORER = EVAL_DIR / "score.py"
 MENTION_FIELDS = {"start", "end", "text", "lat", "lon", "name", "country", "geonameid", "kind"}
@@ -330,7 +330,7 @@ def test_eval_cli_fills_a_missing_toponym_text_from_the_span(gazetteer, tmp_path
 
 
 def test_the_shared_gold_file_passes_validation():
-    from geo.evaluate import _load_gold
+    from geo.tools.evaluate import _load_gold
 
     path = EVAL_DIR / "gwn.jsonl"
     if not path.exists():

@@ -7,8 +7,8 @@ import re
 
 from test_mapview import HOSTILE, make_doc
 
-from geo import export
-from geo.model import Document
+from geo.maps import export
+from geo.parse.model import Document
 
 BAD = " " + " ".join(HOSTILE)
 

@@ -29,7 +29,10 @@ from pathlib import Path
 
 import pytest
 
-from geo import basemap, borders, gazetteer, paths
+from geo import paths
+from geo.borders import tagging as borders
+from geo.maps import basemap
+from geo.places import gazetteer
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 CITIES = [("Kyiv", "UA"), ("Warsaw", "PL"), ("Seoul", "KR"), ("Lima", "PE"), ("Nairobi", "KE"), ("Sevastopol", "UA")]
@@ -54,18 +57,18 @@ if block:
     paths.os.fsync = slow_fsync
 seed = os.environ.get("FAULT_SEED")
 if seed:
-    import geo.gazetteer as gz, geo.borders as bd, geo.basemap as bm
+    import geo.places.gazetteer as gz, geo.borders.tagging as bd, geo.maps.basemap as bm
     seed = Path(seed)
     gz.build_index = lambda floor=gz.CITY_POPULATION_FLOOR: gz._read_index(seed / gz.index_path(floor).name, floor)
     bd._build = lambda: bd._read_cache(seed / "borders" / bd.cache_path().name)
     bm._build = lambda: json.loads((seed / bm.CACHE_NAME).read_text())
 load = os.environ.get("FAULT_LOAD")
 if load == "gazetteer":
-    import geo.gazetteer as gz; gz.load_gazetteer()
+    import geo.places.gazetteer as gz; gz.load_gazetteer()
 elif load == "borders":
-    import geo.borders as bd; bd.load_border_index()
+    import geo.borders.tagging as bd; bd.load_border_index()
 elif load == "basemap":
-    import geo.basemap as bm; bm.basemap_geojson()
+    import geo.maps.basemap as bm; bm.basemap_geojson()
 elif load == "write-loop":
     data = Path(os.environ["FAULT_DATA"]).read_bytes()
     target = Path(os.environ["FAULT_TARGET"])

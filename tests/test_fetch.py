@@ -11,8 +11,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from geo import fetch
 from geo.errors import FetchError, InputError
+from geo.parse import fetch
 from geo.settings import Settings
 
 pytestmark = pytest.mark.server

@@ -23,11 +23,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geo.article import MAX_ARTICLE_BYTES, read_article
 from geo.errors import InputError
-from geo.model import BORDER_STATUSES, KINDS, SCHEMA, Document
+from geo.parse.article import MAX_ARTICLE_BYTES, read_article
+from geo.parse.model import BORDER_STATUSES, KINDS, SCHEMA, Document
+from geo.parse.resolve import geoparse
 from geo.pipeline import parse_text
-from geo.resolve import geoparse
 
 FUZZ = settings(deadline=None, max_examples=150, suppress_health_check=[HealthCheck.too_slow])
 FUZZ_FAST = settings(deadline=None, max_examples=400, suppress_health_check=[HealthCheck.too_slow])

@@ -12,8 +12,9 @@ import warnings
 import pytest
 from conftest import country_contains, geonames_city, km_between
 
-from geo import gazetteer as gz
-from geo.gazetteer import (
+from geo.paths import cache_dir
+from geo.places import gazetteer as gz
+from geo.places.gazetteer import (
     ADJECTIVE,
     ALTERNATE,
     INDEX_FORMAT,
@@ -25,8 +26,7 @@ from geo.gazetteer import (
     load_gazetteer,
     source_versions,
 )
-from geo.names import name_key
-from geo.paths import cache_dir
+from geo.places.names import name_key
 
 # ------------------------------------------------------------------------------ the real data
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.geocache import CACHE_FILENAME, CacheWarning, GeoCache, benchmark, cache_key, normalise_query
+from geo.places.geocache import CACHE_FILENAME, CacheWarning, GeoCache, benchmark, cache_key, normalise_query
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -88,7 +88,7 @@ def test_two_processes_writing_at_once_lose_nothing(tmp_path):
 
 WRITER = """
 import sys
-from geo.geocache import GeoCache
+from geo.places.geocache import GeoCache
 cache = GeoCache(sys.argv[1])
 i = 0
 while True:

@@ -12,8 +12,8 @@ import pytest
 from geopy.location import Location
 
 from geo.errors import GeocoderError, InputError
-from geo.geocache import GeoCache
-from geo.geocoders import (
+from geo.places.geocache import GeoCache
+from geo.places.geocoders import (
     GeocoderChain,
     GeoResult,
     OfflineGeocoder,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from geo import pipeline, toponyms
+from geo import pipeline
+from geo.parse import toponyms
 
 
 def test_mention_cap_is_applied_and_reported(monkeypatch):

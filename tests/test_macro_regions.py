@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from geo.gazetteer import macro_region_members
+from geo.parse.resolve import geoparse
 from geo.pipeline import parse_text
-from geo.resolve import geoparse
+from geo.places.gazetteer import macro_region_members
 from tests.conftest import country_contains
 
 
@@ -47,7 +47,7 @@ def test_macro_region_is_tagged_as_an_area_not_a_point():
 
 
 def test_map_draws_a_macro_region_as_its_member_countries():
-    from geo.mapview import build_map
+    from geo.maps.mapview import build_map
 
     doc = parse_text("Talks on the Korean Peninsula continued.")
     page = build_map(doc).get_root().render()

@@ -12,8 +12,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from geo import basemap, htmlsafe, mapview
-from geo.model import Article, Document, Mention, Passage, Place
+from geo.maps import basemap, htmlsafe, mapview
+from geo.parse.model import Article, Document, Mention, Passage, Place
 
 HOSTILE = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "`", "${alert(1)}", "\\u{zz"]
 CITIES = ("Pyongyang", "Kursk", "Kyiv")
@@ -222,8 +222,8 @@ def test_layers_attribution_and_border_view_are_present():
 
 
 def test_border_sentence_is_the_one_from_geo_borders():
-    """app.py imports border_sentence from here: it is geo.borders' sentence (describe), nothing rebuilt."""
-    from geo import borders
+    """app.py imports border_sentence from here: it is geo.borders.tagging' sentence (describe), nothing rebuilt."""
+    from geo.borders import tagging as borders
 
     assert mapview.border_sentence is borders.border_sentence
     place = make_doc().places[0]

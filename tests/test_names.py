@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from geo.names import (
+from geo.places.names import (
     ABBREVIATIONS,
     CONNECTORS,
     COUNTRY_ALIASES,

@@ -28,7 +28,7 @@ def _run(args: list[str], cache_dir: Path, **env: str) -> subprocess.CompletedPr
 @pytest.fixture
 def cache_with_index(tmp_path: Path) -> Path:
     """A private cache folder holding links to the already-built gazetteer and border data."""
-    from geo.gazetteer import index_path, load_gazetteer
+    from geo.places.gazetteer import index_path, load_gazetteer
 
     load_gazetteer()
     source = index_path()

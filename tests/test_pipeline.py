@@ -8,11 +8,11 @@ import math
 import pytest
 from conftest import country_contains, km_from_city, seed_articles
 
-from geo.gazetteer import Candidate
-from geo.model import BORDER_STATUSES, KINDS, SCHEMA, Document
-from geo.names import name_key
+from geo.parse.model import BORDER_STATUSES, KINDS, SCHEMA, Document
+from geo.parse.resolve import geoparse
 from geo.pipeline import build_document, parse_article, parse_text
-from geo.resolve import geoparse
+from geo.places.gazetteer import Candidate
+from geo.places.names import name_key
 from geo.sample import sample_article
 
 CITIES = [("Pyongyang", "KP"), ("Wonsan", "KP"), ("Kursk", "RU"), ("Kyiv", "UA"), ("Moscow", "RU")]
@@ -70,7 +70,7 @@ def test_sample_article_mentions_people_the_parser_leaves_out(sample_doc):
 @pytest.mark.skipif(not seed_articles(), reason="no reference article in ../shared/seed/")
 @pytest.mark.parametrize("index", range(len(seed_articles())))
 def test_reference_article_places(gazetteer, index):
-    from geo.article import load_article
+    from geo.parse.article import load_article
 
     path = seed_articles()[index]
     doc = parse_article(load_article(str(path)), gazetteer=gazetteer, borders=False)
@@ -254,9 +254,9 @@ def test_no_geocoder_call_without_unresolved_names(gazetteer):
 
 
 def test_unresolved_geocoder_searches_the_gazetteer_it_is_given(gazetteer):
-    from geo.gazetteer import PRIMARY, Gazetteer
-    from geo.model import Mention
+    from geo.parse.model import Mention
     from geo.pipeline import online_unresolved_geocoder
+    from geo.places.gazetteer import PRIMARY, Gazetteer
     from geo.settings import Settings
 
     places = [("test:1", "Testtown", "city", 1.0, 2.0, "XX", None, None, 5000)]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from conftest import km_from_city
 
-from geo.gazetteer import PRIMARY, Gazetteer
-from geo.names import name_key
-from geo.resolve import geoparse, resolve
-from geo.toponyms import find_mentions
+from geo.parse.resolve import geoparse, resolve
+from geo.parse.toponyms import find_mentions
+from geo.places.gazetteer import PRIMARY, Gazetteer
+from geo.places.names import name_key
 
 
 def resolved(text: str, gaz) -> dict[str, object]:
@@ -159,8 +159,8 @@ def test_the_index_names_each_place_once_per_name(gazetteer):
 
 
 def test_options_keep_only_adjectival_hits_for_an_adjective(gazetteer):
-    from geo.gazetteer import ADJECTIVE
-    from geo.resolve import _options
+    from geo.parse.resolve import _options
+    from geo.places.gazetteer import ADJECTIVE
 
     russian = next(m for m in find_mentions("Russian troops left.", gazetteer) if m.text == "Russian")
     assert russian.adjectival

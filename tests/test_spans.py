@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from geo.model import Passage
-from geo.spans import spans_by_passage
+from geo.parse.model import Passage
+from geo.parse.spans import spans_by_passage
 
 
 def test_spans_go_to_their_passage_without_overlaps_or_crossings():

@@ -7,9 +7,10 @@ import os
 
 import pytest
 
-from geo import corrections, store
 from geo.errors import StoreError
-from geo.model import Article, Document, Mention, Passage, Place
+from geo.parse.model import Article, Document, Mention, Passage, Place
+from geo.store import corrections
+from geo.store import documents as store
 
 
 @pytest.fixture(autouse=True)
@@ -110,7 +111,7 @@ def test_mention_offsets_that_do_not_match_the_text_are_refused(tmp_cache):
 def test_damaged_corrections_file(tmp_cache):
     doc_id = store.save_document(make_doc())
     path = tmp_cache / "store" / f"{doc_id}.corrections.json"
-    schema = "geo.corrections/1"
+    schema = "geo.store.corrections/1"
     for content in ("[", json.dumps({"schema": schema, "id": doc_id, "corrections": [{"op": "boom"}]}),
                     json.dumps({"schema": schema, "id": "e" * 16, "corrections": []})):
         path.write_text(content)

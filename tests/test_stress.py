@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from geo.stress import browser_slots, format_report, percentile, run_stress, stress_articles
+from geo.tools.stress import browser_slots, format_report, percentile, run_stress, stress_articles
 
 
 def test_percentile_is_nearest_rank():
@@ -49,8 +49,8 @@ def test_protocol_client_sees_the_app_and_reports_a_wrong_map(tmp_path):
     """The client's checks can fail: a session expecting one place too many is an error, not a time."""
     import asyncio
 
-    from geo.stclient import AppSession, ProtocolError
-    from geo.stress import expected_places, protocol_session, seeded_cache, start_server, stop_server
+    from geo.tools.stclient import AppSession, ProtocolError
+    from geo.tools.stress import expected_places, protocol_session, seeded_cache, start_server, stop_server
 
     (tmp_path / "cache").mkdir()
     server, url = start_server(seeded_cache(tmp_path / "cache"), tmp_path / "streamlit.log")

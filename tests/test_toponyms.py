@@ -6,9 +6,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geo.gazetteer import ADJECTIVE, PRIMARY, REGION_PHRASE, Gazetteer
-from geo.names import name_key
-from geo.toponyms import find_mentions, scan, tokenize
+from geo.parse.toponyms import find_mentions, scan, tokenize
+from geo.places.gazetteer import ADJECTIVE, PRIMARY, REGION_PHRASE, Gazetteer
+from geo.places.names import name_key
 
 
 def spans(text: str, gaz) -> list[tuple[int, int, str]]:

@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from geo import mapview, webassets
+from geo.maps import mapview, webassets
 
 
 def test_every_linked_asset_is_published_under_a_name_that_hashes_its_content(tmp_path):

@@ -16,9 +16,9 @@ import re
 import jinja2
 import pytest
 
-from geo import export
-from geo.article import split_passages
-from geo.model import Article
+from geo.maps import export
+from geo.parse.article import split_passages
+from geo.parse.model import Article
 from geo.pipeline import parse_article
 from tests.offline_page import OfflineExport
 

@@ -13,8 +13,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from geo import naturalearth
 from geo.paths import atomic_write_text, cache_dir, move_aside, warn_unwritable
+from geo.places import naturalearth
 
 FORMAT = 2
 CACHE_NAME = "basemap.json"

@@ -4,7 +4,7 @@ It speaks what Streamlit's frontend speaks on ``/_stcore/stream``: it sends ``Ba
 with widget states and reads ``ForwardMsg`` deltas until ``script_finished``, keeping the latest element
 at every delta path. It runs no JavaScript and draws nothing, so a load test with many of these measures
 the server (script runs, map building, serialisation, the websocket) rather than the browsers: see
-:mod:`geo.stress`. Used only by the stress harness and its tests; loopback servers only.
+:mod:`geo.tools.stress`. Used only by the stress harness and its tests; loopback servers only.
 """
 
 from __future__ import annotations

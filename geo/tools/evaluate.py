@@ -15,8 +15,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from geo.gazetteer import Gazetteer
-from geo.resolve import geoparse
+from geo.parse.resolve import geoparse
+from geo.places.gazetteer import Gazetteer
 
 EARTH_RADIUS_KM = 6371.0
 MAX_ERROR_KM = 20039.0
@@ -238,8 +238,8 @@ def _load_gold(path: str) -> dict[str, dict]:
 
 def gold_annotates_adjectives(gold: dict[str, dict], gaz: Gazetteer) -> bool:
     """True when some gold toponym is a demonym ('Russian'): such corpora count adjectives."""
-    from geo.gazetteer import ADJECTIVE
-    from geo.names import name_key
+    from geo.places.gazetteer import ADJECTIVE
+    from geo.places.names import name_key
 
     for record in gold.values():
         for toponym in record["toponyms"]:
@@ -251,8 +251,8 @@ def gold_annotates_adjectives(gold: dict[str, dict], gaz: Gazetteer) -> bool:
 def evaluate_file(gold_path: str, *, adjectives: str = "auto", predictions_path: str | None = None,
                   gaz: Gazetteer | None = None, errors: int = 0) -> dict[str, Any]:
     """Run the parser over a gold file and score it; optionally keep the predictions as JSONL."""
-    from geo.gazetteer import load_gazetteer
     from geo.paths import atomic_write_text
+    from geo.places.gazetteer import load_gazetteer
 
     gold = _load_gold(gold_path)  # first: a bad file fails before the gazetteer is loaded
     gaz = gaz or load_gazetteer()

@@ -33,7 +33,7 @@ from geopy.geocoders import options as geopy_options
 from geopy.location import Location
 
 from geo.errors import GeocoderError
-from geo.geocache import GeoCache, cache_key
+from geo.places.geocache import GeoCache, cache_key
 from geo.settings import DEFAULT_USER_AGENT, Settings
 
 GAZETTEER_SOURCE = "gazetteer"

@@ -1,14 +1,14 @@
 """Border context for every place: de jure country, nearest land border, coast, contested status.
 
-The layer is built from Natural Earth 1:10m admin-0 (de jure view, via geo.naturalearth) and the
-contested-territory table (geo.contested), derived once into one cache file under cache/borders/ and
+The layer is built from Natural Earth 1:10m admin-0 (de jure view, via geo.places.naturalearth) and the
+contested-territory table (geo.borders.contested), derived once into one cache file under cache/borders/ and
 loaded from there in well under a second:
 
 - land borders: polygon edges shared by two units (Natural Earth units share their vertices exactly);
 - coast: edges that belong to one unit only (the sea, and the Caspian, which no unit covers), minus the
   artificial cuts along the antimeridian and the bottom of Antarctica;
 - unassigned land: holes in the union of all units (the Golan Heights, Abyei, ...);
-- territory areas: see geo/contested.py for the rules.
+- territory areas: see geo/borders/contested.py for the rules.
 
 Distances are great-circle km on a sphere of mean Earth radius (haversine, within 0.5% of the
 ellipsoidal geodesic): lines are densified (coast every 2 km, borders every 1 km), the nearest
@@ -38,11 +38,11 @@ import numpy as np
 import shapely
 from scipy.spatial import cKDTree
 
-from geo import contested
+from geo.borders import contested
 from geo.errors import DataError, InputError
-from geo.model import Place
-from geo.naturalearth import country_geometries, country_name, country_records, data_version
+from geo.parse.model import Place
 from geo.paths import atomic_write_bytes, cache_dir, move_aside, warn_unwritable
+from geo.places.naturalearth import country_geometries, country_name, country_records, data_version
 
 ATTRIBUTION = "Borders: Natural Earth 1:10m, internationally recognised view"
 EARTH_RADIUS_KM = 6371.0088
@@ -812,7 +812,7 @@ def _area_border(place: Any, index: BorderIndex) -> dict[str, Any] | None:
     if place.kind == "continent":
         return _tag_continent(place.name, index)
     if place.kind == "feature":
-        from geo.gazetteer import macro_region_members
+        from geo.places.gazetteer import macro_region_members
 
         members = macro_region_members().get(place.name)
         if members:

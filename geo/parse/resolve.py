@@ -14,9 +14,17 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 
-from geo.gazetteer import ABBREVIATION, ADJECTIVE, ALTERNATE, PRIMARY, REGION_PHRASE, Candidate, Gazetteer
-from geo.names import name_key
-from geo.toponyms import RawMention
+from geo.parse.toponyms import RawMention
+from geo.places.gazetteer import (
+    ABBREVIATION,
+    ADJECTIVE,
+    ALTERNATE,
+    PRIMARY,
+    REGION_PHRASE,
+    Candidate,
+    Gazetteer,
+)
+from geo.places.names import name_key
 
 SMALL_TOWN = 15_000
 TINY_TOWN = 2_000
@@ -175,6 +183,6 @@ def _qualifies(qualifier: Candidate, cand: Candidate) -> bool:
 
 def geoparse(text: str, gaz: Gazetteer, notes: list[str] | None = None) -> list[Resolution]:
     """Find and resolve every place mention in ``text`` (a text too long to map whole is noted in ``notes``)."""
-    from geo.toponyms import find_mentions
+    from geo.parse.toponyms import find_mentions
 
     return resolve(text, find_mentions(text, gaz, notes))

@@ -24,7 +24,7 @@ DEFAULT_CORPUS = PROJECT_ROOT.parent / "shared" / "eval" / "gwn.jsonl"
 
 _COLD_START = (
     "import time; t=time.perf_counter();"
-    "from geo.gazetteer import load_gazetteer; from geo.resolve import geoparse;"
+    "from geo.places.gazetteer import load_gazetteer; from geo.parse.resolve import geoparse;"
     "r=geoparse('Troops moved from Kursk towards Kyiv.', load_gazetteer());"
     "print(time.perf_counter()-t, len(r))"
 )
@@ -32,8 +32,8 @@ _COLD_START = (
 _THROUGHPUT = """
 import json, resource, sys, time
 texts = [json.loads(l)["text"] for l in open(sys.argv[1], encoding="utf-8") if l.strip()]
-from geo.gazetteer import load_gazetteer
-from geo.resolve import geoparse
+from geo.places.gazetteer import load_gazetteer
+from geo.parse.resolve import geoparse
 gaz = load_gazetteer()
 geoparse(texts[0], gaz)
 t, c = time.perf_counter(), time.process_time()
@@ -96,7 +96,7 @@ def run_bench(*, corpus: str | None = None, quick: bool = False, skip_build: boo
         out.write(line + "\n")
         out.flush()
 
-    from geo.gazetteer import build_index, load_gazetteer
+    from geo.places.gazetteer import build_index, load_gazetteer
 
     load_gazetteer()  # make sure the cached index exists before timing a cold start
     if not skip_build and not quick:
@@ -133,14 +133,14 @@ def run_bench(*, corpus: str | None = None, quick: bool = False, skip_build: boo
         say("geotext (peer)       not installed (pip install geotext) — no ratio")
     say(f"peak memory          {result['max_rss_mb']:.0f} MB max RSS (target <= 800 MB)")
 
-    from geo.borders import bench_borders
+    from geo.borders.tagging import bench_borders
 
     borders = bench_borders(n=2000 if quick else 10000)
     figures["borders"] = borders
     say(f"border tagging       {borders.get('places_per_s', 0):,.0f} places/s on {borders.get('points')} random "
         f"land and sea points; layer load {borders.get('load_s', 0):.2f} s (targets >= 20,000/s, <= 1 s)")
 
-    from geo.export import bench_export
+    from geo.maps.export import bench_export
     from geo.pipeline import parse_article
     from geo.sample import sample_article
 

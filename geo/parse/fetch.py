@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 from geo.errors import FetchError, InputError
-from geo.model import Article
+from geo.parse.model import Article
 from geo.settings import Settings
 
 MAX_REDIRECTS = 5
@@ -204,7 +204,7 @@ def fetch_bytes(url: str, settings: Settings, *, resolver: Resolver = system_res
 def fetch_article(url: str, settings: Settings, *, resolver: Resolver = system_resolver) -> Article:
     """Fetch ``url`` and read the article in it (source ``url``); FetchError or InputError on failure."""
     final_url, ctype, body = fetch_bytes(url, settings, resolver=resolver)
-    from geo.article import read_article
+    from geo.parse.article import read_article
 
     try:
         return read_article(body, filename=TEXT_TYPES[ctype], source="url", url=final_url,

@@ -2,7 +2,7 @@
 
 Each asset is returned as a ``data:`` URI so that folium's per-instance ``default_js`` / ``default_css``
 lists (which both the static export and streamlit-folium read) point at inlined copies, not at CDNs;
-:func:`library_files` gives the raw files, which :mod:`geo.webassets` publishes for a server to serve.
+:func:`library_files` gives the raw files, which :mod:`geo.maps.webassets` publishes for a server to serve.
 """
 
 from __future__ import annotations

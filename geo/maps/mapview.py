@@ -1,6 +1,6 @@
 """The folium map of a Document: one pin per place, popups that quote their passages, border layers.
 
-Every string that came from the article goes through :mod:`geo.htmlsafe` before it reaches HTML
+Every string that came from the article goes through :mod:`geo.maps.htmlsafe` before it reaches HTML
 (folium 0.20 wraps popups and tooltips in a JavaScript template string). With ``assets="inline"``
 the map loads Leaflet, jQuery and MarkerCluster from the xstatic packages, so it works offline
 (in the static export and inside streamlit-folium, which both read ``default_js`` / ``default_css``).
@@ -16,12 +16,16 @@ from folium.elements import JSCSSMixin
 from folium.plugins import MarkerCluster
 from folium.template import Template
 
-from geo import assets as geo_assets
-from geo import basemap, htmlsafe, naturalearth
-from geo.borders import border_sentence, load_border_index  # app.py imports border_sentence from here
+from geo.borders.tagging import (  # app.py imports border_sentence from here
+    border_sentence,
+    load_border_index,
+)
 from geo.coords import to_latlon
 from geo.errors import InputError
-from geo.model import Document, Place
+from geo.maps import assets as geo_assets
+from geo.maps import basemap, htmlsafe
+from geo.parse.model import Document, Place
+from geo.places import naturalearth
 
 ASSET_MODES = ("inline", "cdn", "linked")
 LINKED_ASSETS = ("leaflet", "jquery", "markerclusterjs", "leaflet_css", "markerclustercss",
@@ -486,7 +490,7 @@ def build_map(doc: Document, *, selected_place: str | None = None, assets: str =
     ``selected_place`` (a place id) opens that place's popup on load. ``assets`` is ``"inline"``
     (offline copies from the xstatic packages, and the basemap, written into the page), ``"linked"``
     (the same files loaded from ``asset_urls``, {name: URL} for every name in LINKED_ASSETS, as a server
-    publishes them with geo.webassets) or ``"cdn"`` (folium's online defaults).
+    publishes them with geo.maps.webassets) or ``"cdn"`` (folium's online defaults).
     ``passage_links`` says what a popup's "Go to passage" link does: ``"anchor"`` follows ``#<passage id>``
     in the same page (the static export); ``"parent"`` (a map inside an iframe, as in the Streamlit app)
     posts ``{type: "geo:goto-passage", passage, place}`` to the embedding page, same origin only.

@@ -20,9 +20,9 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from geo.gazetteer import Candidate
-from geo.model import KINDS, Document, Mention, Place
-from geo.resolve import admin1_key
+from geo.parse.model import KINDS, Document, Mention, Place
+from geo.parse.resolve import admin1_key
+from geo.places.gazetteer import Candidate
 
 OPS = ("choose", "drop", "add")
 MAX_NAME_CHARS = 200
@@ -155,7 +155,7 @@ def find_occurrences(text: str, needle: str) -> list[tuple[int, int]]:
 
 
 def _default_tagger(place: Place) -> dict[str, Any] | None:
-    from geo.borders import tag_place
+    from geo.borders.tagging import tag_place
 
     return tag_place(place)
 
@@ -243,7 +243,7 @@ def apply_corrections(doc: Document, corrections: list[dict[str, Any]], *,
 
     A correction that no longer fits (its place is gone, its text is not found) is skipped and
     listed in ``meta["corrections"]["skipped"]``; ``tagger`` gives new places their border context
-    (default: :func:`geo.borders.tag_place`).
+    (default: :func:`geo.borders.tagging.tag_place`).
     """
     tagger = tagger or _default_tagger
     out = Document(article=doc.article, places=copy.deepcopy(doc.places),

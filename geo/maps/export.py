@@ -1,6 +1,6 @@
 """One self-contained HTML page (map + article panel) and a GeoJSON file, both deterministic.
 
-The page inlines every script, stylesheet and image (see geo/assets.py) and the simplified
+The page inlines every script, stylesheet and image (see geo/maps/assets.py) and the simplified
 basemap, so it opens from a file:// URL with no network. folium's random element ids are
 replaced by ids derived from the document, so two exports of the same document are byte-identical.
 """
@@ -11,12 +11,12 @@ import re
 from pathlib import Path
 from typing import Any
 
-from geo import htmlsafe
 from geo.coords import to_xy
-from geo.mapview import KIND_LABEL, LOW_CONFIDENCE, _walk, build_map, mappable_places, passage_label
-from geo.model import Document, Place, content_id
+from geo.maps import htmlsafe
+from geo.maps.mapview import KIND_LABEL, LOW_CONFIDENCE, _walk, build_map, mappable_places, passage_label
+from geo.parse.model import Document, Place, content_id
+from geo.parse.spans import spans_by_passage
 from geo.paths import atomic_write_text
-from geo.spans import spans_by_passage
 
 _FOLIUM_ID = re.compile(r"(?<=_)([0-9a-f]{32})(?![0-9a-f])")
 _HEX_SEED = re.compile(r"[0-9a-f]{1,8}")

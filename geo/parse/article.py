@@ -1,4 +1,4 @@
-"""Read an article (pasted text, .txt/.md/.html file, fetched page) into an :class:`~geo.model.Article`.
+"""Read an article (pasted text, .txt/.md/.html file, fetched page) into an :class:`~geo.parse.model.Article`.
 
 The pipeline is: check the size -> decode bytes -> clean (BOM, newlines, lone surrogates) -> extract the
 main text by format (HTML, Markdown, plain text) -> split into passages.
@@ -29,7 +29,7 @@ from html.parser import HTMLParser
 from pathlib import PurePath
 
 from geo.errors import InputError
-from geo.model import Article, Passage
+from geo.parse.model import Article, Passage
 
 MAX_ARTICLE_BYTES = 20 * 1024 * 1024
 MAX_PASSAGES = 100_000

@@ -3,7 +3,7 @@
 :func:`run_stress` starts ``python -m streamlit run app.py`` on a free 127.0.0.1 port with one shared
 ``GEO_CACHE_DIR``, loads one page to warm it, then holds ``sessions`` app sessions at once; each pastes a
 different article through the app's own form and waits for its map. Sessions are Streamlit protocol
-clients (:mod:`geo.stclient`: the app's websocket protocol, the same widget states a browser sends, the map
+clients (:mod:`geo.tools.stclient`: the app's websocket protocol, the same widget states a browser sends, the map
 checked for one marker per expected place), except ``browsers`` of them, which run in headless Chromium
 (one context each, every request that is not to the local server aborted; the map must be drawn). At the
 same time ``cli_parses`` processes run ``python -m geo parse --json`` against the same cache folder.
@@ -34,8 +34,8 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
-from geo.chromium import launch
 from geo.paths import PROJECT_ROOT, cache_dir
+from geo.tools.chromium import launch
 
 LOCAL_PREFIXES = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
 CORPUS = PROJECT_ROOT.parent / "shared" / "eval" / "gwn.jsonl"
@@ -80,8 +80,8 @@ def stress_articles(n: int) -> list[str]:
 def expected_places(texts: list[str]) -> list[int]:
     """How many places the app will map for each text (the same pipeline, run here once; this builds the
     gazetteer and border indexes, and the basemap is built too, if they are not in the cache yet)."""
-    from geo.article import read_article
-    from geo.basemap import basemap_geojson
+    from geo.maps.basemap import basemap_geojson
+    from geo.parse.article import read_article
     from geo.pipeline import parse_article
 
     basemap_geojson()
@@ -259,7 +259,7 @@ async def protocol_session(url: str, text: str, places: int, timeout_s: float, g
     Open: fetch the page, connect, run the script until the sample's map is sent. Submit: the article in
     the "Article text" box and a press of "Map this text", exactly the widget states the browser sends;
     time to map runs until that script run has finished with a map of the article's ``places`` places."""
-    from geo.stclient import AppSession
+    from geo.tools.stclient import AppSession
 
     result: dict[str, Any] = {"places": places, "error": None, "open_s": None, "map_s": None, "page_errors": [],
                               "client": "protocol"}
@@ -345,7 +345,7 @@ async def warm_up(browser: Any, url: str, timeout_s: float) -> float:
     """One page load before the wave, so the server's first-use loading (indexes, sample) is timed apart."""
     started = time.perf_counter()
     if browser is None:
-        from geo.stclient import AppSession
+        from geo.tools.stclient import AppSession
 
         session = AppSession(url)
         try:

@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from geo.errors import StoreError
-from geo.model import Document, content_id
+from geo.parse.model import Document, content_id
 from geo.paths import atomic_write_text, cache_dir, warn_unwritable
 
 ID_LENGTH = 16
 STORE_SCHEMA = "geo.stored/1"
-CORRECTIONS_SCHEMA = "geo.corrections/1"
+CORRECTIONS_SCHEMA = "geo.store.corrections/1"
 MAX_STORED_BYTES = 64 * 1024 * 1024
 _ID = re.compile(rf"[0-9a-f]{{{ID_LENGTH}}}")
 
@@ -145,7 +145,7 @@ def load_document(doc_id: str) -> Document:
 
 def load_corrections(doc_id: str) -> list[dict[str, Any]]:
     """The corrections stored for ``doc_id`` (an empty list when there are none); StoreError when damaged."""
-    from geo.corrections import validate_correction
+    from geo.store.corrections import validate_correction
 
     doc_id = validate_id(doc_id)
     path = _corrections_path(doc_id)
@@ -168,7 +168,7 @@ def load_corrections(doc_id: str) -> list[dict[str, Any]]:
 
 def save_corrections(doc_id: str, corrections: list[dict[str, Any]]) -> None:
     """Replace the corrections stored for ``doc_id`` (each one is validated first)."""
-    from geo.corrections import validate_correction
+    from geo.store.corrections import validate_correction
 
     doc_id = validate_id(doc_id)
     if not _exists(_doc_path(doc_id)):

@@ -25,9 +25,10 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from geo import naturalearth
 from geo.errors import DataError
-from geo.names import (
+from geo.paths import atomic_write_bytes, cache_dir, move_aside, warn_unwritable
+from geo.places import naturalearth
+from geo.places.names import (
     ABBREVIATIONS,
     CONTINENT_ADJECTIVES,
     CONTINENT_ALIASES,
@@ -40,7 +41,6 @@ from geo.names import (
     REGION_WORDS,
     name_key,
 )
-from geo.paths import atomic_write_bytes, cache_dir, move_aside, warn_unwritable
 
 INDEX_FORMAT = 7  # 7: no id index stored (built on the first by_id call)
 CITY_POPULATION_FLOOR = 1000  # chosen by measurement on the dev set, see README "Accuracy"
@@ -108,7 +108,7 @@ class Gazetteer:
         return cand
 
     def hits(self, key: str) -> list[NameHit]:
-        """Every candidate for an already-normalised key (see :func:`geo.names.name_key`)."""
+        """Every candidate for an already-normalised key (see :func:`geo.places.names.name_key`)."""
         return [NameHit(self.candidate(i), via) for i, via in self._names.get(key, ())]
 
     def search(self, query: str, limit: int = 10) -> list[Candidate]:

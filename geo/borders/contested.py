@@ -16,7 +16,7 @@ country whose polygon holds the point (Kashmir along the Line of Control, the tw
   cannot place on either side of the front line (Kherson city, for example, was retaken in 2022).
 - ``disputed``: sovereignty itself is in dispute -> ``contested``.
 
-``geometry`` says how the territory's area is found, from registry data only (see geo/borders.py):
+``geometry`` says how the territory's area is found, from registry data only (see geo/borders/tagging.py):
 
 - ``{"method": "ne_unit", "iso": "TW"}``: the Natural Earth admin-0 unit itself.
 - ``{"method": "admin1", "geonames": ("UA.11",)}``: first-level regions approximated by

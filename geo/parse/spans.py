@@ -7,7 +7,7 @@ from bisect import bisect_left
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TypeVar
 
-from geo.model import Passage
+from geo.parse.model import Passage
 
 Span = TypeVar("Span", bound=tuple)
 

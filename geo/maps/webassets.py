@@ -4,7 +4,7 @@ inlined copies in every map.
 
 Every file name carries a hash of its content, so a name always means the same bytes (browsers may cache
 them for good) and a data or library upgrade publishes new names instead of changing old files. The
-static export keeps everything inline (see :mod:`geo.mapview`); only a server, such as the Streamlit app,
+static export keeps everything inline (see :mod:`geo.maps.mapview`); only a server, such as the Streamlit app,
 links to these files.
 """
 
@@ -15,7 +15,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from geo import assets, basemap
+from geo.maps import assets, basemap
 from geo.paths import atomic_write_bytes, cache_dir
 
 FOLDER_NAME = "web"
