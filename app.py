@@ -28,7 +28,7 @@ from app_components.article_panel import article_panel, panel_event
 from app_components.fastmap import cached_map
 from app_components.panel import first_passage, occurrences, panel_html, place_by_id, selection_span
 from app_components.webassets import asset_urls
-from geo.borders.tagging import border_sentence
+from geo.borders import border_sentence
 from geo.errors import GeoError, InputError, StoreError
 from geo.maps.mapview import KIND_LABEL, build_map
 from geo.parse.article import MAX_ARTICLE_BYTES, format_size, read_article
@@ -149,7 +149,7 @@ def gazetteer():
 @st.cache_resource(show_spinner=False)
 def border_index():
     """The border layer, once per server."""
-    from geo.borders.tagging import load_border_index
+    from geo.borders import load_border_index
 
     index = load_border_index()
     threading.Thread(target=index.build_all_trees, name="border-trees", daemon=True).start()
@@ -206,7 +206,7 @@ def load_current(doc_id: str) -> tuple[Document, list[dict[str, Any]]]:
     except StoreError as err:
         st.error(plain(err))
         corrs = []
-    from geo.borders.tagging import tag_place
+    from geo.borders import tag_place
 
     index = border_index()
     return fixes.apply_corrections(base, corrs, tagger=lambda place: tag_place(place, index)), corrs

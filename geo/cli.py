@@ -174,7 +174,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
 
 def format_table(doc: Document) -> str:
     """A readable table: place, kind, country, lat/lon, confidence, mentions, border context."""
-    from geo.borders.tagging import border_sentence
+    from geo.borders import border_sentence
 
     rows = [("place", "kind", "country", "lat", "lon", "conf", "mentions", "border")]
     for p in sorted(doc.places, key=lambda p: (-len(p.mentions), p.name)):

@@ -56,7 +56,7 @@ def build_document(article: Article, resolutions: list[Resolution]) -> Document:
 
 def tag_borders(doc: Document) -> None:
     """Attach the border context to every place (the border layer loads once per process)."""
-    from geo.borders.tagging import tag_document
+    from geo.borders import tag_document
 
     tag_document(doc)
 

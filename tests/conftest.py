@@ -22,7 +22,7 @@ def built_derived_data():
     """Build the derived data (gazetteer index, border layer, basemap) once, before any test links or
     copies the cache folder: on a clean clone the first build takes about a minute, and a server-based
     test would otherwise spend its page timeout building it."""
-    from geo.borders.tagging import load_border_index
+    from geo.borders import load_border_index
     from geo.maps.basemap import basemap_geojson
     from geo.places.gazetteer import load_gazetteer
 

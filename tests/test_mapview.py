@@ -222,8 +222,8 @@ def test_layers_attribution_and_border_view_are_present():
 
 
 def test_border_sentence_is_the_one_from_geo_borders():
-    """app.py imports border_sentence from here: it is geo.borders.tagging' sentence (describe), nothing rebuilt."""
-    from geo.borders import tagging as borders
+    """app.py imports border_sentence from here: it is geo.borders' sentence (describe), nothing rebuilt."""
+    from geo import borders
 
     assert mapview.border_sentence is borders.border_sentence
     place = make_doc().places[0]

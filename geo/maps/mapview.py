@@ -16,7 +16,7 @@ from folium.elements import JSCSSMixin
 from folium.plugins import MarkerCluster
 from folium.template import Template
 
-from geo.borders.tagging import (  # app.py imports border_sentence from here
+from geo.borders import (
     border_sentence,
     load_border_index,
 )

@@ -1,1 +1,24 @@
-"""parse"""
+"""Parse: read an article (text, file, URL) into passages, find its place mentions, resolve each to one place,
+and the Document model that carries the result to every face."""
+
+from geo import lazy_exports
+
+_EXPORTS = {
+    "Article": "model",
+    "Document": "model",
+    "Mention": "model",
+    "Passage": "model",
+    "Place": "model",
+    "content_id": "model",
+    "read_article": "article",
+    "load_article": "article",
+    "split_passages": "article",
+    "fetch_article": "fetch",
+    "find_mentions": "toponyms",
+    "geoparse": "resolve",
+    "resolve": "resolve",
+    "spans_by_passage": "spans",
+}
+
+__all__ = sorted(_EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

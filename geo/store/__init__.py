@@ -1,1 +1,17 @@
-"""store"""
+"""Store: documents kept for share links, and the corrections editors make to them."""
+
+from geo import lazy_exports
+
+_EXPORTS = {
+    "save_document": "documents",
+    "load_document": "documents",
+    "has_document": "documents",
+    "save_corrections": "documents",
+    "load_corrections": "documents",
+    "validate_correction": "corrections",
+    "find_occurrences": "corrections",
+    "apply_corrections": "corrections",
+}
+
+__all__ = sorted(_EXPORTS)
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -155,7 +155,7 @@ def find_occurrences(text: str, needle: str) -> list[tuple[int, int]]:
 
 
 def _default_tagger(place: Place) -> dict[str, Any] | None:
-    from geo.borders.tagging import tag_place
+    from geo.borders import tag_place
 
     return tag_place(place)
 

@@ -133,7 +133,7 @@ def run_bench(*, corpus: str | None = None, quick: bool = False, skip_build: boo
         say("geotext (peer)       not installed (pip install geotext) — no ratio")
     say(f"peak memory          {result['max_rss_mb']:.0f} MB max RSS (target <= 800 MB)")
 
-    from geo.borders.tagging import bench_borders
+    from geo.tools.bench_borders import bench_borders
 
     borders = bench_borders(n=2000 if quick else 10000)
     figures["borders"] = borders

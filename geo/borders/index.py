@@ -1,0 +1,227 @@
+"""The loaded border layer (:class:`BorderIndex`): which unit holds a point, nearest border and coast distances.
+
+Distances are great-circle km on a sphere of mean Earth radius (haversine, within 0.5% of the
+ellipsoidal geodesic): lines are densified (coast every 2 km, borders every 1 km), the nearest
+densified vertices come from a KD-tree on unit vectors (exact nearest on the sphere, antimeridian and
+poles included), and the distance is then refined on the adjacent segments.
+"""
+
+from __future__ import annotations
+
+import functools
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import shapely
+from scipy.spatial import cKDTree
+
+from geo.borders import contested
+from geo.borders.geometry import segment_km, unit_vectors
+from geo.borders.layer import load_arrays, unpack_geometries
+from geo.places.naturalearth import country_name
+
+# ---------------------------------------------------------------- the index
+
+
+@dataclass
+class BorderIndex:
+    """Everything needed to tag points, loaded once per process by :func:`load_border_index`."""
+
+    arrays: dict[str, np.ndarray]
+    built: bool = False
+    load_s: float = 0.0
+    _border_trees: dict[str, Any] = field(default_factory=dict, repr=False)
+    _inland_coast_km: dict[str, float | None] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        d = self.arrays
+        self.unit_code = [str(x) for x in d["unit_code"]]
+        self.unit_key = [str(x) for x in d["unit_key"]]
+        self.unit_name = [str(x) for x in d["unit_name"]]
+        self.unit_territory = [str(x) for x in d["unit_territory"]]
+        self.unit_claims = [str(x).split(",") if str(x) else [] for x in d["unit_claims"]]
+        self.geoms = unpack_geometries(d["unit_wkb"], d["unit_wkb_offsets"])
+        parts, part_unit = shapely.get_parts(self.geoms, return_index=True)
+        self.parts = parts
+        self.part_unit = part_unit.astype(np.int32)
+        shapely.prepare(self.parts)
+        self.part_tree = shapely.STRtree(self.parts)
+        self.coast_tree = cKDTree(
+            unit_vectors(d["coast_pts"][:, 1], d["coast_pts"][:, 0]), balanced_tree=False, compact_nodes=False
+        )
+        self.name_by_code = {c: n for c, n in zip(self.unit_code, self.unit_name, strict=True) if c}
+        self.key_unit = {}
+        for i, k in enumerate(self.unit_key):
+            self.key_unit.setdefault(k, i)
+        border_keys = np.array(self.unit_key, dtype=object)[d["border_units"]]
+        self._border_keys = border_keys
+        self.neighbours: dict[str, list[str]] = {}
+        for ka, kb in {(str(x), str(y)) for x, y in border_keys}:
+            self.neighbours.setdefault(ka, []).append(kb)
+            self.neighbours.setdefault(kb, []).append(ka)
+        for v in self.neighbours.values():
+            v.sort()
+        self.territory_geoms = dict(
+            zip(
+                [str(x) for x in d["terr_id"]],
+                unpack_geometries(d["terr_wkb"], d["terr_wkb_offsets"]),
+                strict=True,
+            )
+        )
+        for g in self.territory_geoms.values():
+            shapely.prepare(g)
+
+    # -- lookups
+
+    def country_name(self, code: str | None) -> str | None:
+        if not code:
+            return None
+        if code in self.name_by_code:
+            return self.name_by_code[code]
+        return country_name(code)
+
+    def border_lines(self) -> dict[tuple[str, str], Any]:
+        """Land border lines as MultiLineStrings keyed by the (sorted) pair of unit keys."""
+        out: dict[tuple[str, str], list[int]] = {}
+        for i, (ka, kb) in enumerate(self._border_keys):
+            out.setdefault(tuple(sorted((str(ka), str(kb)))), []).append(i)
+        a, b = self.arrays["border_a"], self.arrays["border_b"]
+        return {
+            pair: shapely.line_merge(
+                shapely.multilinestrings(shapely.linestrings(np.stack([a[ix], b[ix]], 1)))
+            )
+            for pair, ix in out.items()
+        }
+
+    def build_all_trees(self) -> int:
+        """Build every unit's border KD-tree now (about 1 s in all) instead of on first use; a long-running
+        server calls this once so that no reader's first place in a country waits for it. Returns the count."""
+        keys = sorted(set(self._border_keys.ravel().tolist()))
+        for key in keys:
+            self._border_tree(key)
+        return len(keys)
+
+    def _border_tree(self, key: str) -> tuple[Any, np.ndarray, np.ndarray] | None:
+        """KD-tree over the densified land borders of one unit key (built on first use)."""
+        if key not in self._border_trees:
+            keys = self._border_keys
+            seg_mask = (keys[:, 0] == key) | (keys[:, 1] == key)
+            if not seg_mask.any():
+                self._border_trees[key] = None
+            else:
+                seg_ids = np.flatnonzero(seg_mask)
+                pt_mask = seg_mask[self.arrays["border_seg"]]
+                pts = self.arrays["border_pts"][pt_mask]
+                seg = self.arrays["border_seg"][pt_mask]
+                other = np.where(keys[seg_ids, 0] == key, keys[seg_ids, 1], keys[seg_ids, 0])
+                other_by_seg = dict(zip(seg_ids.tolist(), other.tolist(), strict=True))
+                neighbour = np.array([other_by_seg[s] for s in seg.tolist()], dtype=object)
+                self._border_trees[key] = (
+                    cKDTree(unit_vectors(pts[:, 1], pts[:, 0]), balanced_tree=False, compact_nodes=False),
+                    seg,
+                    neighbour,
+                )
+        return self._border_trees[key]
+
+    def inland_coast_km(self, key: str) -> float | None:
+        """Distance (km) from the nearest point of unit ``key``'s land borders to the sea (computed once per
+        key: a landlocked country's tag would otherwise search the coast from all its border points each time);
+        None when it has no land border."""
+        if key not in self._inland_coast_km:
+            key_mask = (self._border_keys == key).any(axis=1)
+            pts = self.arrays["border_pts"][key_mask[self.arrays["border_seg"]]]
+            km = None
+            if len(pts):
+                dist, _ = self.coast(pts[:, 1], pts[:, 0])
+                km = round(float(dist.min()), 1)
+            self._inland_coast_km[key] = km
+        return self._inland_coast_km[key]
+
+    # -- vectorised core
+
+    def locate(self, lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Unit index holding each point (-1 at sea) and a second unit when the point is on a shared edge."""
+        n = len(lat)
+        unit = np.full(n, -1, dtype=np.int64)
+        other = np.full(n, -1, dtype=np.int64)
+        lat = np.maximum(lat, -89.9999)  # Antarctica's polygon stops a hair short of the pole
+        pt_idx, part_idx = self.part_tree.query(shapely.points(lon, lat))
+        if len(pt_idx):
+            hit = shapely.intersects_xy(self.parts[part_idx], lon[pt_idx], lat[pt_idx])
+            pt_idx, units = pt_idx[hit], self.part_unit[part_idx[hit]]
+        if len(pt_idx):
+            order = np.lexsort((units, pt_idx))
+            pt_idx, units = pt_idx[order], units[order]
+            first = np.r_[True, pt_idx[1:] != pt_idx[:-1]]
+            unit[pt_idx[first]] = units[first]
+            rest = ~first & (units != unit[pt_idx])
+            other[pt_idx[rest]] = units[rest]
+        return unit, other
+
+    def coast(self, lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Distance (km) to the nearest coast and the unit owning that coast."""
+        _, idx = self.coast_tree.query(unit_vectors(lat, lon), k=2)
+        seg = self.arrays["coast_seg"][idx]  # (n, 2)
+        a, b = self.arrays["coast_a"], self.arrays["coast_b"]
+        d0 = segment_km(lat, lon, a[seg[:, 0]], b[seg[:, 0]])
+        d1 = segment_km(lat, lon, a[seg[:, 1]], b[seg[:, 1]])
+        best = np.where(d1 < d0, seg[:, 1], seg[:, 0])
+        return np.minimum(d0, d1), self.arrays["coast_unit"][best]
+
+    def nearest_border(
+        self, key: str, lat: np.ndarray, lon: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray] | None:
+        """Distance (km) to the nearest land border of unit ``key`` and the neighbour across it."""
+        tree = self._border_tree(key)
+        if tree is None:
+            return None
+        kd, seg_of_pt, neighbour_of_pt = tree
+        k = min(2, kd.n)
+        _, idx = kd.query(unit_vectors(lat, lon), k=k)
+        idx = idx.reshape(len(lat), k)
+        a, b = self.arrays["border_a"], self.arrays["border_b"]
+        dists = np.column_stack(
+            [segment_km(lat, lon, a[seg_of_pt[idx[:, j]]], b[seg_of_pt[idx[:, j]]]) for j in range(k)]
+        )
+        pick = dists.argmin(axis=1)
+        chosen = idx[np.arange(len(lat)), pick]
+        return dists[np.arange(len(lat)), pick], neighbour_of_pt[chosen]
+
+    def territories_at(self, lat: np.ndarray, lon: np.ndarray, codes: list[str | None]) -> list[str | None]:
+        """Territory id for each point from the territory areas (limited to each entry's countries)."""
+        out: list[str | None] = [None] * len(lat)
+        code_arr = np.array([c or "" for c in codes], dtype=object)
+        for entry in contested.TERRITORIES:
+            geom = self.territory_geoms.get(entry["id"])
+            if geom is None:
+                continue
+            allowed = entry_countries(entry)
+            sel = np.flatnonzero(np.isin(code_arr, list(allowed)))
+            if len(sel) == 0:
+                continue
+            inside = shapely.intersects_xy(geom, lon[sel], lat[sel])
+            for i in sel[inside]:
+                if out[i] is None:
+                    out[i] = entry["id"]
+        return out
+
+
+def entry_countries(entry: dict[str, Any]) -> set[str]:
+    spec = entry["geometry"]
+    if spec["method"] == "admin1":
+        return {k.split(".")[0] for k in spec["geonames"]}
+    if spec["method"] == "border_buffer":
+        return set(spec["pair"])
+    return {entry["de_jure"]} if entry["de_jure"] else set()
+
+
+@functools.lru_cache(maxsize=1)
+def load_border_index() -> BorderIndex:
+    """The border layer, loaded once per process (built into cache/ on first use)."""
+    t0 = time.perf_counter()
+    arrays, built = load_arrays()
+    index = BorderIndex(arrays, built=built)
+    index.load_s = time.perf_counter() - t0
+    return index
