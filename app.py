@@ -30,7 +30,8 @@ from app_components.panel import first_passage, occurrences, panel_html, place_b
 from app_components.webassets import asset_urls
 from geo.borders import border_sentence
 from geo.errors import GeoError, InputError, StoreError
-from geo.maps.mapview import KIND_LABEL, build_map
+from geo.maps.mapview import build_map
+from geo.maps.popups import KIND_LABEL
 from geo.parse.article import MAX_ARTICLE_BYTES, format_size, read_article
 from geo.parse.model import Article, Document
 from geo.places import naturalearth

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from geo.errors import InputError
 from geo.maps import htmlsafe
-from geo.maps.mapview import KIND_LABEL
+from geo.maps.popups import KIND_LABEL
 from geo.parse.model import Document, Place
 from geo.parse.spans import spans_by_passage
 from geo.store.corrections import MAX_ADD_TEXT_CHARS, find_occurrences

@@ -22,7 +22,8 @@ from app_components import webassets as served_files
 from app_components.panel import first_passage, occurrences, panel_html, selection_span
 from geo.errors import InputError
 from geo.maps import htmlsafe, webassets
-from geo.maps.mapview import build_map, mappable_places
+from geo.maps.mapview import build_map
+from geo.maps.popups import mappable_places
 from geo.parse.article import read_article
 from geo.parse.model import Article, Document, Mention, Passage, Place
 from geo.store import corrections

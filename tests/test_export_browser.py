@@ -8,7 +8,7 @@ import pytest
 from test_mapview import HOSTILE, make_doc
 
 from geo.maps import export
-from geo.maps.mapview import mappable_places
+from geo.maps.popups import mappable_places
 from tests.offline_page import OfflineExport
 
 pytestmark = pytest.mark.browser

@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from geo.maps import basemap, htmlsafe, mapview
+from geo.maps import basemap, htmlsafe, mapview, popups
 from geo.parse.model import Article, Document, Mention, Passage, Place
 
 HOSTILE = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "`", "${alert(1)}", "\\u{zz"]
@@ -119,14 +119,14 @@ def test_one_marker_per_mappable_place():
     doc.places.append(Place(id="x:nan", name="Nowhere", kind="city", lat=float("nan"), lon=0.0))
     m = mapview.build_map(doc)
     markers = [el for el in mapview._walk(m) if isinstance(el, folium.Marker)]
-    assert len(markers) == len(mapview.mappable_places(doc)) == 3
+    assert len(markers) == len(popups.mappable_places(doc)) == 3
     assert "Nowhere" not in rendered(m)
 
 
 def test_popup_quotes_every_passage_with_the_mention_marked_and_linked():
     doc = make_doc()
     pyongyang = doc.places[0]
-    body = mapview.popup_html(doc, pyongyang)
+    body = popups.popup_html(doc, pyongyang)
     assert body.count("<mark>Pyongyang</mark>") == 2
     assert 'href="#p1"' in body and 'href="#p3"' in body and 'href="#p2"' not in body
     assert "2 mentions in 2 passages" in body
@@ -145,19 +145,19 @@ def test_hostile_article_text_is_escaped_in_the_rendered_map():
 
 def test_long_passage_is_quoted_as_a_window_around_the_mention():
     doc = make_doc(extra=" " + "word " * 200)
-    quotes = dict(mapview.passage_quotes(doc, doc.places[2]))  # Kyiv, in p2
+    quotes = dict(popups.passage_quotes(doc, doc.places[2]))  # Kyiv, in p2
     assert "<mark>Kyiv</mark>" in quotes["p2"]
-    assert len(html.unescape(re.sub("<[^>]+>", "", quotes["p2"]))) < mapview.QUOTE_CHARS + 10
+    assert len(html.unescape(re.sub("<[^>]+>", "", quotes["p2"]))) < popups.QUOTE_CHARS + 10
 
 
 def test_pins_show_kind_and_low_confidence_without_relying_on_colour():
     doc = make_doc()
     kursk = doc.places[1]
-    assert "geo-pin--low" in mapview.pin_html(kursk) and ">?<" in mapview.pin_html(kursk)
-    assert "uncertain match" in mapview.pin_html(kursk)
-    assert "geo-pin--low" not in mapview.pin_html(doc.places[0])
+    assert "geo-pin--low" in popups.pin_html(kursk) and ">?<" in popups.pin_html(kursk)
+    assert "uncertain match" in popups.pin_html(kursk)
+    assert "geo-pin--low" not in popups.pin_html(doc.places[0])
     doc.places[0].kind = "country"
-    assert "geo-pin--country" in mapview.pin_html(doc.places[0])
+    assert "geo-pin--country" in popups.pin_html(doc.places[0])
 
 
 def test_selected_place_is_marked_and_opened():
@@ -222,22 +222,22 @@ def test_layers_attribution_and_border_view_are_present():
 
 
 def test_border_sentence_is_the_one_from_geo_borders():
-    """app.py imports border_sentence from here: it is geo.borders' sentence (describe), nothing rebuilt."""
+    """the popup's sentence is geo.borders' sentence (describe), nothing rebuilt."""
     from geo import borders
 
-    assert mapview.border_sentence is borders.border_sentence
+    assert popups.border_sentence is borders.border_sentence
     place = make_doc().places[0]
     place.border = {
         "country_name": "North Korea",
         "status": "recognised",
         "nearest_border": {"neighbour": "CN", "km": 153.2},
     }
-    sentence = mapview.border_sentence(place)
+    sentence = popups.border_sentence(place)
     assert "North Korea" in sentence or "Pyongyang" in sentence
     assert sentence == borders.describe(place.name, place.border)
-    assert f'<p class="geo-border">{htmlsafe.text(sentence)}</p>' in mapview.popup_html(make_doc(), place)
+    assert f'<p class="geo-border">{htmlsafe.text(sentence)}</p>' in popups.popup_html(make_doc(), place)
     place.border = None
-    assert mapview.border_sentence(place) == ""
+    assert popups.border_sentence(place) == ""
 
 
 # --- basemap ----------------------------------------------------------------------------------

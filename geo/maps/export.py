@@ -13,7 +13,8 @@ from typing import Any
 
 from geo.coords import to_xy
 from geo.maps import htmlsafe
-from geo.maps.mapview import KIND_LABEL, LOW_CONFIDENCE, _walk, build_map, mappable_places, passage_label
+from geo.maps.mapview import build_map, walk_elements
+from geo.maps.popups import KIND_LABEL, LOW_CONFIDENCE, mappable_places, passage_label
 from geo.parse.model import Document, Place, content_id
 from geo.parse.spans import spans_by_passage
 from geo.paths import atomic_write_text
@@ -161,7 +162,7 @@ def export_html(doc: Document) -> str:
         "</div>\n"
         f"<script>\n{script}\n</script>\n<script>{PAGE_JS}</script>\n</body>\n</html>\n"
     )
-    known = {el._id for el in _walk(figure)}
+    known = {el._id for el in walk_elements(figure)}
     return _stable_ids(page, known, _id_seed(doc.article.id))
 
 

@@ -8,7 +8,6 @@ the map loads Leaflet, jQuery and MarkerCluster from the xstatic packages, so it
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import folium
@@ -16,15 +15,13 @@ from folium.elements import JSCSSMixin
 from folium.plugins import MarkerCluster
 from folium.template import Template
 
-from geo.borders import (
-    border_sentence,
-    load_border_index,
-)
 from geo.coords import to_latlon
 from geo.errors import InputError
 from geo.maps import assets as geo_assets
 from geo.maps import basemap, htmlsafe
-from geo.parse.model import Document, Place
+from geo.maps.areas import add_areas
+from geo.maps.popups import KIND_LABEL, LOW_CONFIDENCE, PIN_GLYPH, mappable_places, pin_html, popup_html
+from geo.parse.model import Document
 from geo.places import naturalearth
 
 ASSET_MODES = ("inline", "cdn", "linked")
@@ -33,20 +30,6 @@ LINKED_ASSETS = ("leaflet", "jquery", "markerclusterjs", "leaflet_css", "markerc
 BASEMAP_NAME = "Basemap: Natural Earth (offline)"
 BASEMAP_STYLE = {"color": "#8a8a8a", "weight": 0.6, "fillColor": "#f4f1e8", "fillOpacity": 1}
 PASSAGE_LINK_MODES = ("anchor", "parent")
-LOW_CONFIDENCE = 0.6
-REGION_RADIUS_M = 120_000
-CONTESTED_RADIUS_M = 80_000
-QUOTE_CHARS = 320  # passages longer than this are quoted as a window around the mention
-MAX_AREA_MEMBERS = 40  # macro-regions up to this many countries are drawn as their members' outlines
-PIN_GLYPH = {"city": "●", "region": "■", "country": "◆", "continent": "▲", "feature": "✚"}
-KIND_LABEL = {
-    "city": "City",
-    "region": "Region",
-    "country": "Country",
-    "continent": "Continent",
-    "feature": "Place",
-}
-CONTESTED = ("contested", "occupied")
 CARTO_URL = "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png"
 CARTO_ATTR = (
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors '
@@ -177,127 +160,6 @@ fetch({{ this.url|tojson }}).then(function(r) {
         self.url, self.style = url, style
 
 
-def mappable_places(doc: Document) -> list[Place]:
-    """Places with usable coordinates, in document order: the ones that get a pin."""
-    out = []
-    for place in doc.places:
-        try:
-            lat, lon = float(place.lat), float(place.lon)
-        except (TypeError, ValueError):
-            continue
-        if math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180:
-            out.append(place)
-    return out
-
-
-def _window(text: str, start: int, end: int) -> tuple[int, int]:
-    """Bounds of the quoted part of a passage: all of it when short, else a window around [start, end)."""
-    if len(text) <= QUOTE_CHARS:
-        return 0, len(text)
-    half = max(0, (QUOTE_CHARS - (end - start)) // 2)
-    lo = max(0, start - half)
-    hi = min(len(text), end + half)
-    if lo > 0:
-        space = text.find(" ", lo)
-        lo = space + 1 if 0 <= space < start else lo
-    if hi < len(text):
-        space = text.rfind(" ", end, hi)
-        hi = space if space > end else hi
-    return lo, hi
-
-
-def highlight(text: str, spans: list[tuple[int, int]], tag: str = "mark") -> str:
-    """Escape ``text`` and wrap the (non-overlapping, sorted) char spans in ``<tag>``."""
-    out, pos = [], 0
-    for start, end in spans:
-        if start < pos or end <= start:
-            continue
-        out.append(htmlsafe.text(text[pos:start]))
-        out.append(f"<{tag}>{htmlsafe.text(text[start:end])}</{tag}>")
-        pos = end
-    out.append(htmlsafe.text(text[pos:]))
-    return "".join(out)
-
-
-def passage_quotes(doc: Document, place: Place) -> list[tuple[str, str]]:
-    """(passage id, escaped quote HTML with the mentions in <mark>) for every passage that mentions ``place``."""
-    article = doc.article
-    by_passage: dict[str, list[tuple[int, int]]] = {}
-    for m in sorted(place.mentions, key=lambda m: (m.start, m.end)):
-        pid = m.passage or article.passage_at(m.start)
-        if pid is not None:
-            by_passage.setdefault(pid, []).append((m.start, m.end))
-    order = {p.id: i for i, p in enumerate(article.passages)}
-    quotes = []
-    for pid in sorted(by_passage, key=lambda p: order.get(p, len(order))):
-        passage = next((p for p in article.passages if p.id == pid), None)
-        if passage is None:
-            continue
-        body = article.text[passage.start : passage.end]
-        spans = [
-            (s - passage.start, e - passage.start)
-            for s, e in by_passage[pid]
-            if passage.start <= s and e <= passage.end
-        ]
-        if not spans:
-            continue
-        lo, hi = _window(body, spans[0][0], spans[0][1])
-        inner = [(s - lo, e - lo) for s, e in spans if lo <= s and e <= hi]
-        quote = highlight(body[lo:hi], inner)
-        quote = ("… " if lo > 0 else "") + quote + (" …" if hi < len(body) else "")
-        quotes.append((pid, quote))
-    return quotes
-
-
-def passage_label(pid: str) -> str:
-    """How a passage id is shown to readers: 'p3' -> '3'; other ids as they are."""
-    return pid[1:] if pid[:1] == "p" and pid[1:].isdigit() else pid
-
-
-def popup_html(doc: Document, place: Place) -> str:
-    """Popup body: name, kind and country, border line, mention count, every quoted passage with a link."""
-    kind = KIND_LABEL.get(place.kind, "Place")
-    meta = [kind]
-    if place.border and place.border.get("country_name"):
-        meta.append(str(place.border["country_name"]))
-    elif place.country:
-        meta.append(str(place.country))
-    low = place.confidence < LOW_CONFIDENCE
-    meta.append(f"{'uncertain match, ' if low else ''}confidence {place.confidence:.2f}")
-    count = len(place.mentions)
-    quotes = passage_quotes(doc, place)
-    items = "".join(
-        f'<li><blockquote>{quote}</blockquote><a class="geo-goto" href="#{htmlsafe.attr(pid)}" '
-        f'data-passage="{htmlsafe.attr(pid)}">Go to passage {htmlsafe.text(passage_label(pid))}</a></li>'
-        for pid, quote in quotes
-    )
-    sentence = border_sentence(place)
-    return (
-        f'<div class="geo-popup" data-place-id="{htmlsafe.attr(place.id)}">'
-        f"<h3>{htmlsafe.text(place.name)}</h3>"
-        f'<p class="geo-meta">{htmlsafe.text(" · ".join(meta))}</p>'
-        + (f'<p class="geo-border">{htmlsafe.text(sentence)}</p>' if sentence else "")
-        + f'<p class="geo-count">{count} mention{"s" if count != 1 else ""}'
-        f" in {len(quotes)} passage{'s' if len(quotes) != 1 else ''}</p>"
-        f"<ol>{items}</ol></div>"
-    )
-
-
-def pin_html(place: Place, selected: bool = False) -> str:
-    """The DivIcon body: shape and glyph by kind (colour is not the only signal), hidden text for readers."""
-    kind = place.kind if place.kind in PIN_GLYPH else "feature"
-    low = place.confidence < LOW_CONFIDENCE
-    classes = (
-        f"geo-pin geo-pin--{kind}"
-        + (" geo-pin--low" if low else "")
-        + (" geo-pin--selected" if selected else "")
-    )
-    glyph = "?" if low else PIN_GLYPH[kind]
-    label = f"{place.name}, {KIND_LABEL.get(kind, 'place')}{', uncertain match' if low else ''}"
-    return (
-        f'<span class="{classes}"><span class="geo-pin__glyph" aria-hidden="true">{glyph}</span>'
-        f'<span class="geo-sr">{htmlsafe.text(label)}</span></span>'
-    )
 
 
 def _apply_assets(m: folium.Map, mode: str, urls: dict[str, str] | None = None) -> None:
@@ -307,7 +169,7 @@ def _apply_assets(m: folium.Map, mode: str, urls: dict[str, str] | None = None) 
         js = css = urls or {}
     else:
         js, css = dict(geo_assets.inline_js()), dict(geo_assets.inline_css())
-    for element in _walk(m):
+    for element in walk_elements(m):
         if not isinstance(element, JSCSSMixin):
             continue
         if mode == "cdn":
@@ -325,7 +187,7 @@ def _apply_assets(m: folium.Map, mode: str, urls: dict[str, str] | None = None) 
             raise InputError(f"{type(element).__name__} needs assets that are not available offline")
 
 
-def _walk(element: Any) -> list[Any]:
+def walk_elements(element: Any) -> list[Any]:
     """Every branca element under ``element`` (children and Element-valued attributes), depth first."""
     from branca.element import Element
 
@@ -342,132 +204,6 @@ def _walk(element: Any) -> list[Any]:
         stack.extend(reversed(list(el._children.values()) + extra))
     return out
 
-
-def _country_codes(places: list[Place]) -> tuple[list[str], list[str]]:
-    """(countries mentioned as places, countries that only contain mentioned places), ISO alpha-2."""
-    named = []
-    for p in places:
-        if p.kind == "country" and p.country and p.country not in named:
-            named.append(p.country)
-    holding = []
-    for p in places:
-        if p.kind != "country" and p.country and p.country not in named and p.country not in holding:
-            holding.append(p.country)
-    return named, holding
-
-
-def _territory_outline(territory_id: str) -> dict[str, Any] | None:
-    """Simplified area of a contested territory from the border index (None when it cannot be loaded)."""
-    try:
-        geom = load_border_index().territory_geoms.get(territory_id)
-    except Exception:  # noqa: BLE001 - no hatched area beats no map
-        return None
-    if geom is None or geom.is_empty:
-        return None
-    return basemap.rounded_geojson(geom.simplify(0.01, preserve_topology=True), basemap.OUTLINE_DECIMALS)
-
-
-def _add_areas(m: folium.Map, places: list[Place]) -> None:
-    named, holding = _country_codes(places)
-    areas = folium.FeatureGroup(name="Countries and regions mentioned", show=True)
-    for code, strong in [(c, True) for c in named] + [(c, False) for c in holding]:
-        geom = basemap.country_outline(code) if strong else basemap.background_outline(code)
-        if geom is None:
-            continue
-        style = (
-            {"color": "#3451a8", "weight": 2, "fillColor": "#3451a8", "fillOpacity": 0.12}
-            if strong
-            else {"color": "#3451a8", "weight": 1, "dashArray": "4 4", "fillOpacity": 0.03}
-        )
-        label = naturalearth.country_name(code) + ("" if strong else " (country of a mentioned place)")
-        folium.GeoJson(
-            {"type": "Feature", "properties": {}, "geometry": geom},
-            style_function=lambda _f, s=style: s,
-            tooltip=htmlsafe.text(label),
-            control=False,
-        ).add_to(areas)
-    for p in places:
-        members = (p.border or {}).get("countries") or []
-        if p.kind == "feature" and 0 < len(members) <= MAX_AREA_MEMBERS:
-            for code in members:  # a macro-region ("Middle East") is drawn as its member countries
-                geom = basemap.background_outline(code)
-                if geom is not None:
-                    folium.GeoJson(
-                        {"type": "Feature", "properties": {}, "geometry": geom},
-                        style_function=lambda _f: {"color": "#2e7d32", "weight": 1, "dashArray": "2 4",
-                                                   "fillColor": "#2e7d32", "fillOpacity": 0.08},
-                        tooltip=htmlsafe.text(f"{p.name}: {naturalearth.country_name(code)}"),
-                        control=False,
-                    ).add_to(areas)
-    for p in places:
-        if p.kind == "region":
-            folium.Circle(
-                location=to_latlon(p.lon, p.lat),
-                radius=REGION_RADIUS_M,
-                color="#c25e00",
-                weight=1,
-                dash_array="6 4",
-                fill=True,
-                fill_opacity=0.1,
-                interactive=False,
-            ).add_to(areas)
-    if areas._children:
-        areas.add_to(m)
-
-    lines = folium.FeatureGroup(name="Land borders between mentioned countries", show=True)
-    for a, b, geom in basemap.shared_borders(named + holding):
-        folium.GeoJson(
-            {"type": "Feature", "properties": {}, "geometry": geom},
-            style_function=lambda _f: {"color": "#d0021b", "weight": 4, "dashArray": "8 6", "opacity": 0.9},
-            tooltip=htmlsafe.text(f"Land border: {naturalearth.country_name(a)} – {naturalearth.country_name(b)}"),
-            control=False,
-        ).add_to(lines)
-    if lines._children:
-        lines.add_to(m)
-
-    contested = folium.FeatureGroup(name="Contested or occupied areas", show=True)
-    hatch = {
-        "color": "#a00000",
-        "weight": 2,
-        "dashArray": "5 4",
-        "fillColor": "url(#geo-hatch)",
-        "fillOpacity": 1,
-    }
-    seen_territories: set[str] = set()
-    for p in places:
-        status = (p.border or {}).get("status")
-        if status not in CONTESTED:
-            continue
-        territory = (p.border or {}).get("territory") or {}
-        label = htmlsafe.text(f"{territory.get('name') or p.name}: {status}")
-        tid = str(territory.get("id") or "")
-        if tid in seen_territories:
-            continue
-        geom = _territory_outline(tid) if tid else None
-        if geom is None and p.kind == "country":
-            geom = basemap.country_outline(p.country)
-        if geom is not None:
-            seen_territories.add(tid)
-            folium.GeoJson(
-                {"type": "Feature", "properties": {}, "geometry": geom},
-                style_function=lambda _f: hatch,
-                tooltip=label,
-                control=False,
-            ).add_to(contested)
-        else:
-            folium.Circle(
-                location=to_latlon(p.lon, p.lat),
-                radius=CONTESTED_RADIUS_M,
-                tooltip=label,
-                color="#a00000",
-                weight=2,
-                dash_array="5 4",
-                fill=True,
-                fill_color="url(#geo-hatch)",
-                fill_opacity=1,
-            ).add_to(contested)
-    if contested._children:
-        contested.add_to(m)
 
 
 # In an iframe (the Streamlit app) a "Go to passage" link asks the embedding page to show the passage.
@@ -514,7 +250,7 @@ def build_map(doc: Document, *, selected_place: str | None = None, assets: str =
         CARTO_URL, attr=CARTO_ATTR, name="CartoDB Positron (online only)", overlay=False, show=False
     ).add_to(m)
 
-    _add_areas(m, places)
+    add_areas(m, places)
 
     cluster = MarkerCluster(
         name="Places mentioned",

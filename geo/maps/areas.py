@@ -1,0 +1,147 @@
+"""The areas drawn under the pins: country outlines, soft region discs, hatched contested territory, and the
+land borders between the countries an article mentions.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import folium
+
+from geo.borders import (
+    load_border_index,
+)
+from geo.coords import to_latlon
+from geo.maps import basemap, htmlsafe
+from geo.parse.model import Place
+from geo.places import naturalearth
+
+REGION_RADIUS_M = 120_000
+CONTESTED_RADIUS_M = 80_000
+MAX_AREA_MEMBERS = 40  # macro-regions up to this many countries are drawn as their members' outlines
+CONTESTED = ("contested", "occupied")
+def _country_codes(places: list[Place]) -> tuple[list[str], list[str]]:
+    """(countries mentioned as places, countries that only contain mentioned places), ISO alpha-2."""
+    named = []
+    for p in places:
+        if p.kind == "country" and p.country and p.country not in named:
+            named.append(p.country)
+    holding = []
+    for p in places:
+        if p.kind != "country" and p.country and p.country not in named and p.country not in holding:
+            holding.append(p.country)
+    return named, holding
+
+
+def _territory_outline(territory_id: str) -> dict[str, Any] | None:
+    """Simplified area of a contested territory from the border index (None when it cannot be loaded)."""
+    try:
+        geom = load_border_index().territory_geoms.get(territory_id)
+    except Exception:  # noqa: BLE001 - no hatched area beats no map
+        return None
+    if geom is None or geom.is_empty:
+        return None
+    return basemap.rounded_geojson(geom.simplify(0.01, preserve_topology=True), basemap.OUTLINE_DECIMALS)
+
+
+def add_areas(m: folium.Map, places: list[Place]) -> None:
+    named, holding = _country_codes(places)
+    areas = folium.FeatureGroup(name="Countries and regions mentioned", show=True)
+    for code, strong in [(c, True) for c in named] + [(c, False) for c in holding]:
+        geom = basemap.country_outline(code) if strong else basemap.background_outline(code)
+        if geom is None:
+            continue
+        style = (
+            {"color": "#3451a8", "weight": 2, "fillColor": "#3451a8", "fillOpacity": 0.12}
+            if strong
+            else {"color": "#3451a8", "weight": 1, "dashArray": "4 4", "fillOpacity": 0.03}
+        )
+        label = naturalearth.country_name(code) + ("" if strong else " (country of a mentioned place)")
+        folium.GeoJson(
+            {"type": "Feature", "properties": {}, "geometry": geom},
+            style_function=lambda _f, s=style: s,
+            tooltip=htmlsafe.text(label),
+            control=False,
+        ).add_to(areas)
+    for p in places:
+        members = (p.border or {}).get("countries") or []
+        if p.kind == "feature" and 0 < len(members) <= MAX_AREA_MEMBERS:
+            for code in members:  # a macro-region ("Middle East") is drawn as its member countries
+                geom = basemap.background_outline(code)
+                if geom is not None:
+                    folium.GeoJson(
+                        {"type": "Feature", "properties": {}, "geometry": geom},
+                        style_function=lambda _f: {"color": "#2e7d32", "weight": 1, "dashArray": "2 4",
+                                                   "fillColor": "#2e7d32", "fillOpacity": 0.08},
+                        tooltip=htmlsafe.text(f"{p.name}: {naturalearth.country_name(code)}"),
+                        control=False,
+                    ).add_to(areas)
+    for p in places:
+        if p.kind == "region":
+            folium.Circle(
+                location=to_latlon(p.lon, p.lat),
+                radius=REGION_RADIUS_M,
+                color="#c25e00",
+                weight=1,
+                dash_array="6 4",
+                fill=True,
+                fill_opacity=0.1,
+                interactive=False,
+            ).add_to(areas)
+    if areas._children:
+        areas.add_to(m)
+
+    lines = folium.FeatureGroup(name="Land borders between mentioned countries", show=True)
+    for a, b, geom in basemap.shared_borders(named + holding):
+        folium.GeoJson(
+            {"type": "Feature", "properties": {}, "geometry": geom},
+            style_function=lambda _f: {"color": "#d0021b", "weight": 4, "dashArray": "8 6", "opacity": 0.9},
+            tooltip=htmlsafe.text(f"Land border: {naturalearth.country_name(a)} – {naturalearth.country_name(b)}"),
+            control=False,
+        ).add_to(lines)
+    if lines._children:
+        lines.add_to(m)
+
+    contested = folium.FeatureGroup(name="Contested or occupied areas", show=True)
+    hatch = {
+        "color": "#a00000",
+        "weight": 2,
+        "dashArray": "5 4",
+        "fillColor": "url(#geo-hatch)",
+        "fillOpacity": 1,
+    }
+    seen_territories: set[str] = set()
+    for p in places:
+        status = (p.border or {}).get("status")
+        if status not in CONTESTED:
+            continue
+        territory = (p.border or {}).get("territory") or {}
+        label = htmlsafe.text(f"{territory.get('name') or p.name}: {status}")
+        tid = str(territory.get("id") or "")
+        if tid in seen_territories:
+            continue
+        geom = _territory_outline(tid) if tid else None
+        if geom is None and p.kind == "country":
+            geom = basemap.country_outline(p.country)
+        if geom is not None:
+            seen_territories.add(tid)
+            folium.GeoJson(
+                {"type": "Feature", "properties": {}, "geometry": geom},
+                style_function=lambda _f: hatch,
+                tooltip=label,
+                control=False,
+            ).add_to(contested)
+        else:
+            folium.Circle(
+                location=to_latlon(p.lon, p.lat),
+                radius=CONTESTED_RADIUS_M,
+                tooltip=label,
+                color="#a00000",
+                weight=2,
+                dash_array="5 4",
+                fill=True,
+                fill_color="url(#geo-hatch)",
+                fill_opacity=1,
+            ).add_to(contested)
+    if contested._children:
+        contested.add_to(m)
