@@ -14,16 +14,12 @@ from hypothesis import strategies as st
 
 from geo.errors import InputError
 from geo.parse import article as article_module
-from geo.parse.article import (
-    MAX_ARTICLE_BYTES,
-    detect_format,
-    html_fallback_text,
-    load_article,
-    looks_like_html,
-    markdown_inline,
-    read_article,
-    split_passages,
-)
+from geo.parse import html_text
+from geo.parse import passages as passages_module
+from geo.parse.article import MAX_ARTICLE_BYTES, detect_format, load_article, looks_like_html, read_article
+from geo.parse.html_text import html_fallback_text
+from geo.parse.markdown import markdown_inline
+from geo.parse.passages import split_passages
 from geo.sample import SAMPLE_PATH, sample_article
 
 SEED_DIR = Path(__file__).resolve().parents[2] / "shared" / "seed"
@@ -116,7 +112,7 @@ def test_lone_surrogates_are_replaced_and_pairs_joined():
 
 
 def test_many_tiny_paragraphs_are_grouped_into_bounded_passages(monkeypatch):
-    monkeypatch.setattr(article_module, "MAX_PASSAGES", 10)
+    monkeypatch.setattr(passages_module, "MAX_PASSAGES", 10)
     text = "".join(f"w{i}\n\n" for i in range(100))
     passages = split_passages(text)
     assert 1 < len(passages) <= 10
@@ -181,7 +177,7 @@ def test_stdlib_fallback_drops_scripts_and_keeps_the_title():
 
 
 def test_html_over_the_trafilatura_limit_uses_the_fallback(monkeypatch):
-    monkeypatch.setattr(article_module, "TRAFILATURA_MAX_CHARS", 100)
+    monkeypatch.setattr(html_text, "TRAFILATURA_MAX_CHARS", 100)
     article = read_article(PAGE, filename="page.html")
     assert article.title == "Lavrov lands in Pyongyang"
     assert "Wonsan" in article.text and "the Kursk region" in article.text

@@ -118,7 +118,7 @@ def test_one_marker_per_mappable_place():
     doc = make_doc()
     doc.places.append(Place(id="x:nan", name="Nowhere", kind="city", lat=float("nan"), lon=0.0))
     m = mapview.build_map(doc)
-    markers = [el for el in mapview._walk(m) if isinstance(el, folium.Marker)]
+    markers = [el for el in mapview.walk_elements(m) if isinstance(el, folium.Marker)]
     assert len(markers) == len(popups.mappable_places(doc)) == 3
     assert "Nowhere" not in rendered(m)
 

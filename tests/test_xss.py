@@ -17,8 +17,8 @@ import jinja2
 import pytest
 
 from geo.maps import export
-from geo.parse.article import split_passages
 from geo.parse.model import Article
+from geo.parse.passages import split_passages
 from geo.pipeline import parse_article
 from tests.offline_page import OfflineExport
 

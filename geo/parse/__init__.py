@@ -12,7 +12,7 @@ _EXPORTS = {
     "content_id": "model",
     "read_article": "article",
     "load_article": "article",
-    "split_passages": "article",
+    "split_passages": "passages",
     "fetch_article": "fetch",
     "find_mentions": "toponyms",
     "geoparse": "resolve",

@@ -18,21 +18,19 @@ Conventions:
 from __future__ import annotations
 
 import codecs
-import functools
-import logging
-import operator
 import os
 import re
 import stat
 import sys
-from html.parser import HTMLParser
 from pathlib import PurePath
 
 from geo.errors import InputError
-from geo.parse.model import Article, Passage
+from geo.parse.html_text import html_to_text
+from geo.parse.markdown import markdown_to_text
+from geo.parse.model import Article
+from geo.parse.passages import split_passages
 
 MAX_ARTICLE_BYTES = 20 * 1024 * 1024
-MAX_PASSAGES = 100_000
 MAX_TITLE_CHARS = 200
 
 EMPTY_MESSAGE = "the article is empty: paste some article text (or choose a .txt, .md or .html file)"
@@ -40,9 +38,7 @@ EMPTY_MESSAGE = "the article is empty: paste some article text (or choose a .txt
 HTML_EXTENSIONS = (".html", ".htm", ".xhtml")
 MARKDOWN_EXTENSIONS = (".md", ".markdown")
 SNIFF_CHARS = 64 * 1024
-TRAFILATURA_MAX_CHARS = 3_000_000
 
-_BLANK_LINES = re.compile(r"\n(?:[^\S\n]*\n)+")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 _BAD_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _BLOCK_TAG = re.compile(
@@ -292,253 +288,3 @@ def split_title(text: str) -> tuple[str, str]:
 
 def is_sentence(line: str) -> bool:
     return line.rstrip(_CLOSING_QUOTES).endswith(_SENTENCE_END)
-
-
-@functools.lru_cache(maxsize=1)
-def quiet_trafilatura_logs() -> None:
-    """trafilatura logs a WARNING whenever a fallback extractor gives up (routine on fragments);
-    keep such notes off the user's terminal unless the caller configured that logger. Failures that
-    matter surface as our own InputError (nothing extracted), never as library log lines."""
-    logger = logging.getLogger("trafilatura")
-    if logger.level == logging.NOTSET:
-        logger.setLevel(logging.CRITICAL)  # its ERRORs ("lxml parsing failed") are fallbacks, not failures
-
-
-@functools.lru_cache(maxsize=4)
-def trafilatura_config(max_chars: int):
-    """trafilatura's default config with its file-size cap raised to ours."""
-    from trafilatura.settings import use_config
-
-    config = use_config()
-    config.set("DEFAULT", "MAX_FILE_SIZE", str(max_chars))
-    return config
-
-
-def html_to_text(html: str, *, max_bytes: int = MAX_ARTICLE_BYTES) -> tuple[str, str]:
-    """Main text of an HTML page with trafilatura (boilerplate dropped); the stdlib fallback for fragments.
-
-    Pages over TRAFILATURA_MAX_CHARS go straight to the fallback: trafilatura needs seconds per
-    megabyte of text, and no real news page is that large.
-    """
-    if len(html) > TRAFILATURA_MAX_CHARS:
-        return html_fallback_text(html)
-    import trafilatura
-
-    quiet_trafilatura_logs()
-
-    doc = trafilatura.bare_extraction(
-        html,
-        include_comments=False,
-        include_tables=True,
-        with_metadata=True,
-        config=trafilatura_config(max(max_bytes, len(html)) + 1),
-    )
-    title = " ".join((getattr(doc, "title", None) or "").split())
-    lines = [line.strip() for line in (getattr(doc, "text", None) or "").split("\n")]
-    lines = [line for line in lines if line]
-    if lines and title and lines[0] == title:
-        lines = lines[1:]
-    if not lines:
-        fallback_title, body = html_fallback_text(html)
-        return title or fallback_title, body
-    return title, "\n\n".join(lines)
-
-
-class _TextCollector(HTMLParser):
-    """Collects visible text; block tags start new paragraphs; script/style and friends are dropped."""
-
-    SKIP = frozenset({"script", "style", "noscript", "template", "svg", "iframe", "object", "head"})
-    BLOCK = frozenset(
-        "p div br li ul ol h1 h2 h3 h4 h5 h6 tr table section article blockquote pre header footer main aside "
-        "nav hr dd dt figure".split()
-    )
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.paragraphs: list[str] = []
-        self.current: list[str] = []
-        self.title: list[str] = []
-        self.skip_depth = 0
-        self.in_title = False
-
-    def handle_starttag(self, tag: str, attrs) -> None:
-        if tag in self.SKIP:
-            self.skip_depth += 1
-        elif tag == "title":
-            self.in_title = True
-        elif tag in self.BLOCK:
-            self.flush()
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.SKIP:
-            self.skip_depth = max(0, self.skip_depth - 1)
-        elif tag == "title":
-            self.in_title = False
-        elif tag in self.BLOCK:
-            self.flush()
-
-    def handle_data(self, data: str) -> None:
-        if self.in_title:
-            self.title.append(data)
-        elif not self.skip_depth:
-            self.current.append(data)
-
-    def flush(self) -> None:
-        paragraph = " ".join("".join(self.current).split())
-        if paragraph:
-            self.paragraphs.append(paragraph)
-        self.current = []
-
-
-def html_fallback_text(html: str) -> tuple[str, str]:
-    """Title and paragraphs of an HTML fragment with the stdlib parser (nothing is executed or fetched)."""
-    collector = _TextCollector()
-    collector.feed(html)
-    collector.close()
-    collector.flush()
-    return " ".join("".join(collector.title).split()), "\n\n".join(collector.paragraphs)
-
-
-# Markdown: a conservative converter to plain text (not a renderer).
-_MD_BLOCK_STARTS = frozenset("#=`~-*_+>[0123456789")  # a line starting otherwise is plain prose
-_MD_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
-_MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
-_MD_SETEXT_H1 = re.compile(r"^\s{0,3}=+\s*$")
-_MD_RULE = re.compile(r"^\s{0,3}(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,})$")
-_MD_REF_DEFINITION = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*\S+.*$")
-_MD_BULLET = re.compile(r"^(\s*)(?:[-*+]|\d{1,9}[.)])\s+")
-_MD_QUOTE = re.compile(r"^\s{0,3}(?:>\s?)+")
-_MD_IMAGE = re.compile(r"!\[[^\[\]\n]*\](?:\([^()\n]*\)|\[[^\[\]\n]*\])")
-_MD_LINK = re.compile(r"\[([^\[\]\n]*)\](?:\([^()\n]*\)|\[[^\[\]\n]*\])")
-_MD_AUTOLINK = re.compile(r"<((?:https?|mailto):[^<>\s]+)>")
-_MD_CODE = re.compile(r"(?<!`)(`+)([^`\n]+)\1(?!`)")
-_MD_EMPHASIS = re.compile(
-    r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?!\*)|(?<!\w)_(?=\S)([^_\n]+?)(?<=\S)_(?!\w)"
-)
-_MD_STRONG = re.compile(r"\*\*(?=\S)([^*\n]+?)(?<=\S)\*\*|__(?=\S)([^_\n]+?)(?<=\S)__")
-_MD_STRIKE = re.compile(r"~~(?=\S)([^~\n]+?)(?<=\S)~~")
-_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>~|])")
-_FIRST_GROUP = operator.itemgetter(1)  # a C-level replacement (string templates are slow in 3.11)
-_SECOND_GROUP = operator.itemgetter(2)
-_ESCAPE_BASE = 0xE000  # escaped ASCII punctuation rides in the Private Use Area while markup is removed
-_MD_UNESCAPE = re.compile("[\ue000-\ue07f]")
-
-
-def markdown_inline(text: str) -> str:
-    """Drop inline Markdown markup: images, links (keep their text), code ticks, emphasis, escapes.
-
-    Every pattern stops at the next delimiter or newline, so the work stays linear on hostile input.
-    """
-    escaped = "\\" in text
-    if escaped:  # hide escaped characters from the markup rules, restore them last
-        text = _MD_ESCAPE.sub(lambda m: chr(_ESCAPE_BASE + ord(m.group(1))), text)
-    text = _MD_IMAGE.sub("", text)
-    text = _MD_LINK.sub(_FIRST_GROUP, text)
-    text = _MD_AUTOLINK.sub(_FIRST_GROUP, text)
-    text = _MD_CODE.sub(_SECOND_GROUP, text)
-    text = _MD_EMPHASIS.sub(lambda m: m.group(1) or m.group(2), text)
-    text = _MD_STRONG.sub(lambda m: m.group(1) or m.group(2), text)
-    text = _MD_STRIKE.sub(_FIRST_GROUP, text)
-    return _MD_UNESCAPE.sub(lambda m: chr(ord(m.group()) - _ESCAPE_BASE), text) if escaped else text
-
-
-def markdown_to_text(text: str) -> tuple[str, str]:
-    """Markdown to plain text; the first level-1 heading becomes the title; code blocks are kept verbatim.
-
-    Block markup is removed line by line; inline markup is removed afterwards over whole runs of
-    prose (never inside code blocks), which keeps a 20 MB file fast.
-    """
-    title = ""
-    pieces: list[str] = []  # finished text: prose runs with inline markup removed, code verbatim
-    prose: list[str] = []
-    fence = ""
-    for line in text.split("\n"):
-        if fence:
-            closer = _MD_FENCE.match(line)
-            if closer and closer.group(1)[0] == fence[0] and len(closer.group(1)) >= len(fence):
-                fence = ""
-            else:
-                pieces.append(line)
-            continue
-        stripped = line.lstrip(" ")
-        if not stripped or stripped[0] not in _MD_BLOCK_STARTS:
-            prose.append(line)
-            continue
-        opener = _MD_FENCE.match(line)
-        if opener:
-            fence = opener.group(1)
-            pieces.append(markdown_inline("\n".join(prose)))
-            prose = []
-            continue
-        heading = _MD_HEADING.match(line)
-        if heading is None and _MD_SETEXT_H1.match(line) and prose and prose[-1].strip():
-            heading_text, level = prose.pop(), 1
-        elif heading is not None:
-            heading_text, level = heading.group(2), len(heading.group(1))
-        else:
-            prose.append(markdown_block_line(line))
-            continue
-        if level == 1 and not title:
-            title = markdown_inline(heading_text.strip())
-            prose.append("")
-        else:
-            prose.extend(["", heading_text.strip(), ""])
-    pieces.append(markdown_inline("\n".join(prose)))
-    return title, "\n".join(pieces).strip("\n")
-
-
-def markdown_block_line(line: str) -> str:
-    """A non-heading, non-code Markdown line without its block markup (rules, bullets, quote marks)."""
-    if _MD_RULE.match(line) or _MD_REF_DEFINITION.match(line):
-        return ""
-    line = _MD_QUOTE.sub("", line)
-    return _MD_BULLET.sub(_FIRST_GROUP, line)
-
-
-# ---------------------------------------------------------------------------------------------- passages
-
-
-def paragraph_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each blank-line-separated paragraph, whitespace excluded.
-
-    Past MAX_PASSAGES paragraphs (a pathological input), neighbouring paragraphs are grouped into
-    passages of at least len(text) / (MAX_PASSAGES / 2) characters, so time and memory stay bounded.
-    """
-    spans = spans_between_blank_lines(text, min_chars=0, limit=MAX_PASSAGES)
-    if spans is None:
-        spans = spans_between_blank_lines(text, min_chars=len(text) // (MAX_PASSAGES // 2), limit=None)
-    return spans or []
-
-
-def spans_between_blank_lines(
-    text: str, *, min_chars: int, limit: int | None
-) -> list[tuple[int, int]] | None:
-    """Spans cut at runs of blank lines, each at least ``min_chars`` long; None once past ``limit`` spans."""
-    spans: list[tuple[int, int]] = []
-    pos, size = 0, len(text)
-    while pos < size:
-        separator = _BLANK_LINES.search(text, pos + min_chars)
-        end, next_pos = (separator.start(), separator.end()) if separator else (size, size)
-        span = strip_span(text, pos, end)
-        pos = next_pos
-        if span is None:
-            continue
-        spans.append(span)
-        if limit is not None and len(spans) > limit:
-            return None
-    return spans
-
-
-def strip_span(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """The span text[start:end] without surrounding whitespace, or None when it is blank."""
-    block = text[start:end]
-    stripped = block.strip()
-    if not stripped:
-        return None
-    lead = len(block) - len(block.lstrip())
-    return start + lead, start + lead + len(stripped)
-
-
-def split_passages(text: str) -> list[Passage]:
-    """Passages p1, p2, ... over the paragraphs of ``text``."""
-    return [Passage(f"p{i}", start, end) for i, (start, end) in enumerate(paragraph_spans(text), 1)]

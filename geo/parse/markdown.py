@@ -1,0 +1,107 @@
+"""Markdown to plain text: a conservative converter (not a renderer) that keeps the words a reader sees.
+
+The first ``# heading`` becomes the title; markup, link targets and code fences' markers are removed.
+"""
+
+from __future__ import annotations
+
+import operator
+import re
+
+# Markdown: a conservative converter to plain text (not a renderer).
+_MD_BLOCK_STARTS = frozenset("#=`~-*_+>[0123456789")  # a line starting otherwise is plain prose
+_MD_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
+_MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
+_MD_SETEXT_H1 = re.compile(r"^\s{0,3}=+\s*$")
+_MD_RULE = re.compile(r"^\s{0,3}(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,})$")
+_MD_REF_DEFINITION = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*\S+.*$")
+_MD_BULLET = re.compile(r"^(\s*)(?:[-*+]|\d{1,9}[.)])\s+")
+_MD_QUOTE = re.compile(r"^\s{0,3}(?:>\s?)+")
+_MD_IMAGE = re.compile(r"!\[[^\[\]\n]*\](?:\([^()\n]*\)|\[[^\[\]\n]*\])")
+_MD_LINK = re.compile(r"\[([^\[\]\n]*)\](?:\([^()\n]*\)|\[[^\[\]\n]*\])")
+_MD_AUTOLINK = re.compile(r"<((?:https?|mailto):[^<>\s]+)>")
+_MD_CODE = re.compile(r"(?<!`)(`+)([^`\n]+)\1(?!`)")
+_MD_EMPHASIS = re.compile(
+    r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?!\*)|(?<!\w)_(?=\S)([^_\n]+?)(?<=\S)_(?!\w)"
+)
+_MD_STRONG = re.compile(r"\*\*(?=\S)([^*\n]+?)(?<=\S)\*\*|__(?=\S)([^_\n]+?)(?<=\S)__")
+_MD_STRIKE = re.compile(r"~~(?=\S)([^~\n]+?)(?<=\S)~~")
+_MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>~|])")
+_FIRST_GROUP = operator.itemgetter(1)  # a C-level replacement (string templates are slow in 3.11)
+_SECOND_GROUP = operator.itemgetter(2)
+_ESCAPE_BASE = 0xE000  # escaped ASCII punctuation rides in the Private Use Area while markup is removed
+_MD_UNESCAPE = re.compile("[\ue000-\ue07f]")
+
+
+def markdown_inline(text: str) -> str:
+    """Drop inline Markdown markup: images, links (keep their text), code ticks, emphasis, escapes.
+
+    Every pattern stops at the next delimiter or newline, so the work stays linear on hostile input.
+    """
+    escaped = "\\" in text
+    if escaped:  # hide escaped characters from the markup rules, restore them last
+        text = _MD_ESCAPE.sub(lambda m: chr(_ESCAPE_BASE + ord(m.group(1))), text)
+    text = _MD_IMAGE.sub("", text)
+    text = _MD_LINK.sub(_FIRST_GROUP, text)
+    text = _MD_AUTOLINK.sub(_FIRST_GROUP, text)
+    text = _MD_CODE.sub(_SECOND_GROUP, text)
+    text = _MD_EMPHASIS.sub(lambda m: m.group(1) or m.group(2), text)
+    text = _MD_STRONG.sub(lambda m: m.group(1) or m.group(2), text)
+    text = _MD_STRIKE.sub(_FIRST_GROUP, text)
+    return _MD_UNESCAPE.sub(lambda m: chr(ord(m.group()) - _ESCAPE_BASE), text) if escaped else text
+
+
+def markdown_to_text(text: str) -> tuple[str, str]:
+    """Markdown to plain text; the first level-1 heading becomes the title; code blocks are kept verbatim.
+
+    Block markup is removed line by line; inline markup is removed afterwards over whole runs of
+    prose (never inside code blocks), which keeps a 20 MB file fast.
+    """
+    title = ""
+    pieces: list[str] = []  # finished text: prose runs with inline markup removed, code verbatim
+    prose: list[str] = []
+    fence = ""
+    for line in text.split("\n"):
+        if fence:
+            closer = _MD_FENCE.match(line)
+            if closer and closer.group(1)[0] == fence[0] and len(closer.group(1)) >= len(fence):
+                fence = ""
+            else:
+                pieces.append(line)
+            continue
+        stripped = line.lstrip(" ")
+        if not stripped or stripped[0] not in _MD_BLOCK_STARTS:
+            prose.append(line)
+            continue
+        opener = _MD_FENCE.match(line)
+        if opener:
+            fence = opener.group(1)
+            pieces.append(markdown_inline("\n".join(prose)))
+            prose = []
+            continue
+        heading = _MD_HEADING.match(line)
+        if heading is None and _MD_SETEXT_H1.match(line) and prose and prose[-1].strip():
+            heading_text, level = prose.pop(), 1
+        elif heading is not None:
+            heading_text, level = heading.group(2), len(heading.group(1))
+        else:
+            prose.append(markdown_block_line(line))
+            continue
+        if level == 1 and not title:
+            title = markdown_inline(heading_text.strip())
+            prose.append("")
+        else:
+            prose.extend(["", heading_text.strip(), ""])
+    pieces.append(markdown_inline("\n".join(prose)))
+    return title, "\n".join(pieces).strip("\n")
+
+
+def markdown_block_line(line: str) -> str:
+    """A non-heading, non-code Markdown line without its block markup (rules, bullets, quote marks)."""
+    if _MD_RULE.match(line) or _MD_REF_DEFINITION.match(line):
+        return ""
+    line = _MD_QUOTE.sub("", line)
+    return _MD_BULLET.sub(_FIRST_GROUP, line)
+
+
+# ---------------------------------------------------------------------------------------------- passages
