@@ -32,7 +32,7 @@ import pytest
 from geo import borders, paths
 from geo.borders import layer as border_layer
 from geo.maps import basemap
-from geo.places import gazetteer
+from geo.places import gazetteer, gazetteer_build
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 CITIES = [("Kyiv", "UA"), ("Warsaw", "PL"), ("Seoul", "KR"), ("Lima", "PE"), ("Nairobi", "KE"), ("Sevastopol", "UA")]
@@ -59,7 +59,8 @@ seed = os.environ.get("FAULT_SEED")
 if seed:
     import geo.places.gazetteer as gz, geo.borders.layer as bd, geo.maps.basemap as bm
     seed = Path(seed)
-    gz.build_index = lambda floor=gz.CITY_POPULATION_FLOOR: gz._read_index(seed / gz.index_path(floor).name, floor)
+    import geo.places.gazetteer_build as gb
+    gb.build_index = lambda floor=gz.CITY_POPULATION_FLOOR: gz._read_index(seed / gz.index_path(floor).name, floor)
     bd._build = lambda: bd._read_cache(seed / "borders" / bd.cache_path().name)
     bm._build = lambda: json.loads((seed / bm.CACHE_NAME).read_text())
 load = os.environ.get("FAULT_LOAD")
@@ -135,7 +136,7 @@ def seed_builders(monkeypatch, seed: Path) -> dict[str, int]:
             return value
         return build
 
-    monkeypatch.setattr(gazetteer, "build_index", counted("gazetteer", good_gaz))
+    monkeypatch.setattr(gazetteer_build, "build_index", counted("gazetteer", good_gaz))
     monkeypatch.setattr(border_layer, "_build", counted("borders", good_borders))
     monkeypatch.setattr(basemap, "_build", counted("basemap", good_basemap))
     return calls

@@ -14,6 +14,7 @@ from conftest import country_contains, geonames_city, km_between
 
 from geo.paths import cache_dir
 from geo.places import gazetteer as gz
+from geo.places import gazetteer_build
 from geo.places.gazetteer import (
     ADJECTIVE,
     ALTERNATE,
@@ -139,7 +140,7 @@ def test_add_countries_reads_countryinfo_once(monkeypatch):
     calls = []
     real = ci.load_countries
     monkeypatch.setattr(ci, "load_countries", lambda *a, **k: calls.append(1) or real(*a, **k))
-    by_iso = gz._add_countries(gz._Builder())
+    by_iso = gazetteer_build._add_countries(gazetteer_build._Builder())
     assert "RU" in by_iso and len(calls) == 1
 
 

@@ -6,7 +6,7 @@ import pytest
 
 from geo.parse.resolve import geoparse
 from geo.pipeline import parse_text
-from geo.places.gazetteer import macro_region_members
+from geo.places.gazetteer_build import macro_region_members
 from tests.conftest import country_contains
 
 

@@ -252,7 +252,7 @@ def _area_border(place: Any, index: BorderIndex) -> dict[str, Any] | None:
     if place.kind == "continent":
         return _tag_continent(place.name, index)
     if place.kind == "feature":
-        from geo.places.gazetteer import macro_region_members
+        from geo.places.gazetteer_build import macro_region_members
 
         members = macro_region_members().get(place.name)
         if members:

@@ -96,7 +96,8 @@ def run_bench(*, corpus: str | None = None, quick: bool = False, skip_build: boo
         out.write(line + "\n")
         out.flush()
 
-    from geo.places.gazetteer import build_index, load_gazetteer
+    from geo.places.gazetteer import load_gazetteer
+    from geo.places.gazetteer_build import build_index
 
     load_gazetteer()  # make sure the cached index exists before timing a cold start
     if not skip_build and not quick:
