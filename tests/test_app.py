@@ -7,7 +7,6 @@ is simulated by setting its key in session_state."""
 from __future__ import annotations
 
 import html as htmllib
-import importlib.util
 import itertools
 import json
 import os
@@ -17,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from app_components import article_panel as panel_component
-from app_components import fastmap
+from app_components import fastmap, view
 from app_components import webassets as served_files
 from app_components.panel import first_passage, occurrences, panel_html, selection_span
 from geo.errors import InputError
@@ -28,7 +27,7 @@ from geo.parse.article import read_article
 from geo.parse.model import Article, Document, Mention, Passage, Place
 from geo.store import corrections
 from geo.store import documents as store
-from geo.tools.stress import seeded_cache
+from geo.tools.servers import seeded_cache
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -58,15 +57,6 @@ def cache(tmp_path_factory):
         os.environ.pop("GEO_CACHE_DIR", None)
     else:
         os.environ["GEO_CACHE_DIR"] = old
-
-
-@pytest.fixture(scope="module")
-def app_module():
-    """app.py imported as a module: its handlers without running the page (main() runs only as __main__)."""
-    spec = importlib.util.spec_from_file_location("news_map_app", APP)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def run(query: dict[str, str] | None = None) -> AppTest:
@@ -164,12 +154,12 @@ def test_upload_maps_a_markdown_file():
     assert {"Bergen", "Oslo"} <= {p.name for p in doc.places}
 
 
-def test_upload_handler_refuses_binary_and_other_types(app_module):
-    assert app_module.article_from_upload("a.txt", b"Rain fell on Lisbon.").text == "Rain fell on Lisbon."
+def test_upload_handler_refuses_binary_and_other_types():
+    assert view.article_from_upload("a.txt", b"Rain fell on Lisbon.").text == "Rain fell on Lisbon."
     with pytest.raises(InputError, match="cannot read a .pdf file"):
-        app_module.article_from_upload("a.pdf", b"%PDF-1.4")
+        view.article_from_upload("a.pdf", b"%PDF-1.4")
     with pytest.raises(InputError):
-        app_module.article_from_upload("a.txt", bytes(range(256)) * 64)
+        view.article_from_upload("a.txt", bytes(range(256)) * 64)
 
 
 @pytest.mark.parametrize("text,message", [
@@ -548,13 +538,13 @@ def test_panel_events_are_checked_and_handled_once(value, seen, ok):
     assert (panel_component.panel_event(value, seen) is not None) is ok
 
 
-def test_table_pick_and_map_key(app_module):
+def test_table_pick_and_map_key():
     ids = ["a", "b"]
-    assert app_module.table_pick(ids, {"selection": {"rows": [1]}}) == "b"
-    assert app_module.table_pick(ids, {"selection": {"rows": [5]}}) is None
-    assert app_module.table_pick(ids, None) is None
-    key = app_module.map_key("0" * 16, [{"op": "drop", "place": "a"}], None)
-    assert key != app_module.map_key("0" * 16, [], None) and hash(key) is not None
+    assert view.table_pick(ids, {"selection": {"rows": [1]}}) == "b"
+    assert view.table_pick(ids, {"selection": {"rows": [5]}}) is None
+    assert view.table_pick(ids, None) is None
+    key = view.map_key("0" * 16, [{"op": "drop", "place": "a"}], None)
+    assert key != view.map_key("0" * 16, [], None) and hash(key) is not None
 
 
 def test_map_arguments_are_captured_without_session_callbacks():

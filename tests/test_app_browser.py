@@ -20,7 +20,8 @@ from test_app import HOSTILE
 
 from geo.parse.article import read_article
 from geo.store import documents as store
-from geo.tools.stress import NEW_MAP_DRAWN, seeded_cache, start_server, stop_server
+from geo.tools.servers import seeded_cache, start_server, stop_server
+from geo.tools.stress import NEW_MAP_DRAWN
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.server]
 

@@ -49,8 +49,9 @@ def test_protocol_client_sees_the_app_and_reports_a_wrong_map(tmp_path):
     """The client's checks can fail: a session expecting one place too many is an error, not a time."""
     import asyncio
 
+    from geo.tools.servers import seeded_cache, start_server, stop_server
     from geo.tools.stclient import AppSession, ProtocolError
-    from geo.tools.stress import expected_places, protocol_session, seeded_cache, start_server, stop_server
+    from geo.tools.stress import expected_places, protocol_session
 
     (tmp_path / "cache").mkdir()
     server, url = start_server(seeded_cache(tmp_path / "cache"), tmp_path / "streamlit.log")

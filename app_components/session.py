@@ -1,0 +1,146 @@
+"""One reader's session: mapping and storing an article, the document on show with its corrections, the
+selected place, and the reader's last action in the article panel or the places table.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import streamlit as st
+
+from app_components.article_panel import panel_event
+from app_components.panel import place_by_id, selection_span
+from app_components.resources import border_index, gazetteer
+from app_components.view import PANEL_KEY, TABLE_KEY, plain, table_pick
+from geo.errors import GeoError, InputError, StoreError
+from geo.parse.model import Article, Document
+from geo.settings import Settings
+from geo.store import corrections as fixes
+from geo.store import documents as store
+
+
+def ingest(article: Article, policy: Settings | None = None) -> str:
+    """Geoparse ``article`` (unless already stored from an offline parse) and store it; returns its id.
+    With ``policy.online`` names the gazetteer cannot place go to the online geocoder."""
+    from geo.pipeline import online_unresolved_geocoder, parse_article
+
+    online = bool(policy and policy.online)
+
+    doc_id = article.id
+    if store.has_document(doc_id) and not online:
+        return doc_id
+    with st.status("Mapping the article…", expanded=False) as status:
+        status.update(label="Loading the gazetteer and border data (first time only)…")
+        gaz, _ = gazetteer(), border_index()
+        geocode = None
+        if online:
+            notes: list[str] = []
+            geocode = online_unresolved_geocoder(policy, report=notes.append, gazetteer=gaz)
+        status.update(label="Finding and placing the names…")
+        doc = parse_article(article, gazetteer=gaz, geocode_unresolved=geocode)
+        doc.meta["online"] = online
+        doc_id = store.save_document(doc)
+        if online and notes:
+            st.warning(plain("; ".join(notes)))
+        for note in doc.meta.get("notes", []):  # e.g. a very long text mapped only in part
+            st.warning(plain(note))
+        status.update(label=f"Mapped {len(doc.places)} places in {doc.meta.get('elapsed_ms', 0):.0f} ms",
+                      state="complete")
+    return doc_id
+
+
+def load_current(doc_id: str) -> tuple[Document, list[dict[str, Any]]]:
+    """The stored document with its corrections applied, and the corrections list."""
+    base = store.load_document(doc_id)
+    try:
+        corrs = store.load_corrections(doc_id)
+    except StoreError as err:
+        st.error(plain(err))
+        corrs = []
+    from geo.borders import tag_place
+
+    index = border_index()
+    return fixes.apply_corrections(base, corrs, tagger=lambda place: tag_place(place, index)), corrs
+
+
+# ------------------------------------------------------------------------------------------- UI pieces
+
+
+def select_place(place_id: str | None, *, focus: bool) -> None:
+    """Highlight ``place_id``'s passages; with ``focus`` also fly the map to it (the drawn map is kept)."""
+    ss = st.session_state
+    ss.selected = place_id
+    ss.pending_select = place_id or ""  # the select box follows on its next render
+    if focus:
+        ss.fly_n = ss.get("fly_n", 0) + 1
+        ss.fly = {"place": place_id, "n": ss.fly_n} if place_id else None
+
+
+def open_document(doc_id: str, place_id: str | None = None) -> None:
+    """Show ``doc_id``; its map is drawn with ``place_id``'s popup open."""
+    st.session_state.doc_id = doc_id
+    st.session_state.map_focus = place_id
+    st.session_state.fly = None  # a new map is drawn: it opens on the place by itself
+    select_place(place_id, focus=False)
+
+
+def handle_actions(doc: Document) -> None:
+    """The reader's last action in the article panel or the places table, handled once, before drawing."""
+    ss = st.session_state
+    event = panel_event(ss.get(PANEL_KEY), ss.get("panel_seen"))
+    if event:
+        ss.panel_seen = event["n"]
+        if event["event"] == "place":
+            if place_by_id(doc, event["place"]):
+                select_place(event["place"], focus=False)  # the panel already flew the map there
+        else:
+            try:
+                start, end = selection_span(doc.article.text, event["start"], event["end"])
+            except InputError as err:
+                ss.add_error = str(err)
+                st.toast(plain(err))
+            else:
+                ss.add_text, ss.add_at, ss.add_name = doc.article.text[start:end], str(start), ""
+                st.toast(plain(f"“{ss.add_text}”: choose its place under “Add a place the geoparser missed” below."))
+    picked = table_pick([p.id for p in doc.places], ss.get(TABLE_KEY))
+    rows = json.dumps(((ss.get(TABLE_KEY) or {}).get("selection") or {}).get("rows") or [])
+    if rows != ss.get("table_seen"):
+        ss.table_seen = rows
+        if picked:
+            select_place(picked, focus=True)
+
+
+def start_session() -> None:
+    """First run of a browser session: the shared document from the link, else the built-in sample."""
+    ss = st.session_state
+    ss.doc_id = None
+    doc_id, place_id = st.query_params.get("doc"), st.query_params.get("place")
+    if doc_id:
+        try:
+            doc = store.load_document(doc_id)
+            known = {p.id for p in fixes.apply_corrections(doc, store.load_corrections(doc_id),
+                                                           tagger=lambda _p: None).places}
+            if place_id and place_id not in known:
+                ss.notice = "The place named in the link is not in this document: showing the whole map."
+                place_id = None
+            open_document(doc_id, place_id)
+        except StoreError as err:
+            ss.notice = f"Cannot open the shared link: {err}. Showing the sample article instead."
+    if ss.doc_id is None:
+        from geo.sample import sample_article
+
+        open_document(ingest(sample_article()))
+
+
+def write_corrections(doc_id: str, corrs: list[dict[str, Any]]) -> bool:
+    """Store ``corrs`` as the corrections of ``doc_id``; on failure say why and return False (nothing changes)."""
+    try:
+        store.save_corrections(doc_id, corrs)
+    except GeoError as err:
+        st.error(plain(err))
+        return False
+    except OSError as err:
+        st.error(plain(f"the corrections could not be saved ({err.strerror or err}); nothing changed"))
+        return False
+    return True
