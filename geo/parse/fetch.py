@@ -10,7 +10,7 @@ is checked the same way. Every failure is a :class:`~geo.errors.FetchError` with
 from __future__ import annotations
 
 import http.client
-import ipaddress
+import io
 import socket
 import ssl
 import time
@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
 
 from geo.errors import FetchError, InputError
+from geo.parse.addresses import is_public_address
 from geo.parse.model import Article
 from geo.settings import Settings
 
@@ -60,14 +61,6 @@ def system_resolver(host: str, port: int) -> list[str]:
     return list(dict.fromkeys(info[4][0] for info in infos))
 
 
-def is_public_address(address: str) -> bool:
-    """True for a globally routable unicast address; False for loopback, private, link-local and the like."""
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
-
-
 def check_url(url: str, settings: Settings, resolver: Resolver = system_resolver) -> Target:
     """Validate ``url`` against the fetch policy and resolve it; FetchError says what was refused and why."""
     url = (url or "").strip()
@@ -96,8 +89,9 @@ def check_url(url: str, settings: Settings, resolver: Resolver = system_resolver
         for address in addresses:
             if not is_public_address(address):
                 raise FetchError(
-                    f"refused to fetch {host}: it resolves to {address}, a loopback, private or link-local "
-                    "address (set GEO_ALLOW_PRIVATE_URLS=1 to allow local servers)"
+                    f"refused to fetch {host}: it resolves to {address}, not a public address (loopback, private, "
+                    "link-local or special-purpose, or an IPv6 form of one); set GEO_ALLOW_PRIVATE_URLS=1 to "
+                    "allow local servers"
                 )
     path = parts.path or "/"
     if parts.query:
@@ -105,66 +99,130 @@ def check_url(url: str, settings: Settings, resolver: Resolver = system_resolver
     return Target(url=url, scheme=scheme, host=host, port=port, path=path, address=addresses[0])
 
 
+HEADER_ALLOWANCE = 64 * 1024  # status line, headers, chunk-size lines and trailers on top of the body limit
+
+
+def read_budget(max_bytes: int) -> int:
+    """Most bytes read from the server for one response: the body limit plus room for headers and framing."""
+    return max_bytes + max_bytes // 8 + HEADER_ALLOWANCE
+
+
+class Meter:
+    """The request's deadline and byte budget, checked on every receive; counts what was read."""
+
+    def __init__(self, url: str, settings: Settings):
+        self.url = url
+        self.timeout = settings.fetch_timeout
+        self.deadline = time.monotonic() + settings.fetch_timeout
+        self.budget = read_budget(settings.fetch_max_bytes)
+        self.bytes_read = 0
+        self.receives = 0
+
+    def remaining(self) -> float:
+        """Seconds left before the deadline; FetchError once it has passed."""
+        left = self.deadline - time.monotonic()
+        if left <= 0:
+            raise FetchError(f"fetching {self.url} took longer than {self.timeout:g} s: "
+                             "the server is too slow; try again later, or paste the text")
+        return left
+
+    def count(self, n: int) -> None:
+        self.receives += 1
+        self.bytes_read += n
+        if self.bytes_read > self.budget:
+            raise FetchError(f"the server at {self.url} sent more than {self.budget:,} bytes (headers and "
+                             "framing included): paste the article text instead")
+
+
+class _MeteredSocketIO(io.RawIOBase):
+    """Raw reads from a socket, each one bounded by the request's deadline and counted against its budget.
+
+    http.client reads the status line, headers, chunk sizes, trailers and body through this, so no part
+    of a response can outlast the deadline or exceed the budget, however the server trickles it.
+    """
+
+    def __init__(self, sock: socket.socket, raw: io.RawIOBase, meter: Meter):
+        super().__init__()
+        self._sock, self._raw, self._meter = sock, raw, meter
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int | None:  # noqa: ANN001 - a writable buffer
+        self._sock.settimeout(self._meter.remaining())
+        n = self._raw.readinto(buffer)
+        self._meter.count(n or 0)
+        return n
+
+    def close(self) -> None:
+        self._raw.close()  # the socket's file: closing it releases the socket
+        super().close()
+
+
+class _MeteredResponse(http.client.HTTPResponse):
+    def __init__(self, sock: socket.socket, meter: Meter, **kwargs) -> None:  # noqa: ANN003
+        super().__init__(sock, **kwargs)
+        raw = self.fp.detach()  # http.client's socket file (it keeps the socket open): now read through the meter
+        self.fp = io.BufferedReader(_MeteredSocketIO(sock, raw, meter), 8192)
+
+
 class _PinnedHTTP(http.client.HTTPConnection):
     """HTTP to an address that was already checked, with the URL's host in the Host header."""
 
-    def __init__(self, target: Target, timeout: float):
-        super().__init__(target.host, target.port, timeout=timeout)
-        self._address = target.address
+    def __init__(self, target: Target, meter: Meter):
+        super().__init__(target.host, target.port, timeout=meter.remaining())
+        self._address, self._meter = target.address, meter
+        self.response_class = lambda sock, **kw: _MeteredResponse(sock, meter, **kw)
 
     def connect(self) -> None:
-        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = socket.create_connection((self._address, self.port), self._meter.remaining())
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
 
 
 class _PinnedHTTPS(http.client.HTTPSConnection):
     """HTTPS to a checked address; the certificate is verified for the URL's host name."""
 
-    def __init__(self, target: Target, timeout: float):
-        super().__init__(target.host, target.port, timeout=timeout, context=ssl.create_default_context())
-        self._address = target.address
+    def __init__(self, target: Target, meter: Meter):
+        super().__init__(target.host, target.port, timeout=meter.remaining(), context=ssl.create_default_context())
+        self._address, self._meter = target.address, meter
+        self.response_class = lambda sock, **kw: _MeteredResponse(sock, meter, **kw)
 
     def connect(self) -> None:
-        sock = socket.create_connection((self._address, self.port), self.timeout)
+        sock = socket.create_connection((self._address, self.port), self._meter.remaining())
+        sock.settimeout(self._meter.remaining())  # the handshake as a whole (CPython bounds it by one deadline)
         self.sock = self._context.wrap_socket(sock, server_hostname=self.host)
 
 
-def _remaining(deadline: float, url: str, timeout: float) -> float:
-    left = deadline - time.monotonic()
-    if left <= 0:
-        raise FetchError(f"fetching {url} took longer than {timeout:g} s: try again later, or paste the text")
-    return left
-
-
-def _read_body(response: http.client.HTTPResponse, conn: http.client.HTTPConnection, url: str,
-               settings: Settings, deadline: float) -> bytes:
+def _read_body(response: http.client.HTTPResponse, url: str, settings: Settings) -> bytes:
     limit = settings.fetch_max_bytes
     declared = response.getheader("Content-Length")
     if declared and declared.strip().isdigit() and int(declared) > limit:
         raise FetchError(f"the page at {url} is {int(declared):,} bytes, over the {limit:,}-byte limit: "
                          "paste the article text instead")
-    chunks, size = [], 0
+    body = bytearray()  # one buffer: a million tiny chunks cost their bytes, not a million objects
     while True:
-        if conn.sock is not None:
-            conn.sock.settimeout(_remaining(deadline, url, settings.fetch_timeout))
-        chunk = response.read1(min(CHUNK, limit + 1 - size))  # read1: a slow drip cannot outlast the deadline
+        chunk = response.read1(min(CHUNK, limit + 1 - len(body)))
         if not chunk:
             break
-        chunks.append(chunk)
-        size += len(chunk)
-        if size > limit:
+        body += chunk
+        if len(body) > limit:
             raise FetchError(f"the page at {url} is over the {limit:,}-byte limit: paste the article text instead")
-    return b"".join(chunks)
+    return bytes(body)
 
 
-def fetch_bytes(url: str, settings: Settings, *, resolver: Resolver = system_resolver) -> tuple[str, str, bytes]:
-    """GET ``url`` under the policy, following checked redirects; returns (final url, content type, body)."""
-    deadline = time.monotonic() + settings.fetch_timeout
+def fetch_bytes(url: str, settings: Settings, *, resolver: Resolver = system_resolver,
+                meter: Meter | None = None) -> tuple[str, str, bytes]:
+    """GET ``url`` under the policy, following checked redirects; returns (final url, content type, body).
+
+    ``settings.fetch_timeout`` is a deadline for the whole request, redirects included, and at most
+    :func:`read_budget` bytes are read from the servers; ``meter`` (optional) reports what was read.
+    """
+    meter = meter or Meter(url, settings)
     for _ in range(MAX_REDIRECTS + 1):
         target = check_url(url, settings, resolver)
-        timeout = _remaining(deadline, url, settings.fetch_timeout)
+        meter.url, meter.bytes_read = url, 0  # the budget is per response, the deadline for the whole fetch
         conn_class = _PinnedHTTPS if target.scheme == "https" else _PinnedHTTP
-        conn = conn_class(target, timeout)
+        conn = conn_class(target, meter)
         try:
             conn.request("GET", target.path, headers={
                 "User-Agent": settings.user_agent,
@@ -184,7 +242,7 @@ def fetch_bytes(url: str, settings: Settings, *, resolver: Resolver = system_res
             ctype = (response.getheader("Content-Type") or "text/html").split(";")[0].strip().lower()
             if ctype not in TEXT_TYPES:
                 raise FetchError(f"{url} is {ctype}, not a web page or text: give the address of the article page")
-            return url, ctype, _read_body(response, conn, url, settings, deadline)
+            return url, ctype, _read_body(response, url, settings)
         except FetchError:
             raise
         except TimeoutError:
