@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import re
 import sys
 import warnings
 from collections.abc import Sequence
@@ -44,7 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("parse", help="geoparse an article (a table, --json Document, or --jsonl batch)")
-    p.add_argument("article", nargs="?", help="file (.txt, .md, .html) or - for stdin; default: the built-in sample")
+    p.add_argument("article", nargs="?", help="file (.txt, .md, .html), - for stdin, or an http(s) URL (fetched under the "
+                        "GEO_ALLOW_PRIVATE_URLS / GEO_FETCH_* settings); default: the built-in sample")
     p.add_argument("--json", action="store_true", help="print the Document JSON (see README)")
     p.add_argument("--jsonl", metavar="IN.jsonl", help="batch mode: one {id, text} per line (EVAL.md format)")
     p.add_argument("-o", "--output", metavar="OUT", help="with --jsonl: write here instead of stdout")
@@ -53,7 +55,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_online_flags(p)
 
     m = sub.add_parser("map", help="export a self-contained HTML map (and optionally GeoJSON)")
-    m.add_argument("article", nargs="?", help="file or - for stdin; default: the built-in sample")
+    m.add_argument("article", nargs="?",
+                   help="file, - for stdin, or an http(s) URL; default: the built-in sample")
     m.add_argument("-o", "--output", default="map.html", help="HTML file to write (default map.html)")
     m.add_argument("--geojson", metavar="OUT.geojson", help="also write the places as GeoJSON")
     _add_online_flags(m)
@@ -125,11 +128,31 @@ def main(argv: Sequence[str] | None = None) -> int:
 # ------------------------------------------------------------------------------------------ commands
 
 
+_URL_START = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def is_url(article: str) -> bool:
+    """True when ARTICLE is a URL (``scheme://…``) rather than a file path or ``-``."""
+    return bool(_URL_START.match(article))
+
+
 def _load(path: str | None):
+    """The article named on the command line: the sample, stdin (``-``), a file, or a URL.
+
+    A URL is fetched exactly as the app fetches it: the same policy and the same settings
+    (GEO_ALLOW_PRIVATE_URLS, GEO_FETCH_TIMEOUT, GEO_FETCH_MAX_BYTES).
+    """
     from geo.parse.article import load_article
     from geo.sample import sample_article
 
-    return sample_article() if path is None else load_article(path)
+    if path is None:
+        return sample_article()
+    if is_url(path):
+        from geo.parse.fetch import fetch_article
+        from geo.settings import load_settings
+
+        return fetch_article(path, load_settings())
+    return load_article(path)
 
 
 def _unresolved_geocoder(args: argparse.Namespace):

@@ -88,10 +88,10 @@ def check_url(url: str, settings: Settings, resolver: Resolver = system_resolver
     if not settings.allow_private_urls:
         for address in addresses:
             if not is_public_address(address):
+                where = "it is" if address == host else f"it resolves to {address},"
                 raise FetchError(
-                    f"refused to fetch {host}: it resolves to {address}, not a public address (loopback, private, "
-                    "link-local or special-purpose, or an IPv6 form of one); set GEO_ALLOW_PRIVATE_URLS=1 to "
-                    "allow local servers"
+                    f"refused to fetch {host}: {where} not a public address (loopback, private, link-local or "
+                    "special-purpose, or an IPv6 form of one); set GEO_ALLOW_PRIVATE_URLS=1 to allow local servers"
                 )
     path = parts.path or "/"
     if parts.query:
