@@ -263,6 +263,26 @@ def test_markdown_leaves_unmatched_markers_alone(text):
     assert markdown_inline(text) == text
 
 
+def test_markdown_keeps_private_use_characters_next_to_escapes():
+    from geo.parse.markdown import markdown_to_text
+
+    assert markdown_to_text("Prices \\*rose\\* in Paris \ue03cb\ue03e") == ("", "Prices *rose* in Paris \ue03cb\ue03e")
+    every = "".join(chr(c) for c in range(0xE000, 0xE080))
+    assert markdown_inline(f"\\_x {every} **Oslo** [Bergen](http://b) \\\\") == f"_x {every} Oslo Bergen \\"
+
+
+_PRIVATE_USE = st.characters(min_codepoint=0xE000, max_codepoint=0xE0FF)
+_ESCAPES = st.sampled_from(["\\" + c for c in "\\`*_{}[]()#+-.!>~|"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(_PRIVATE_USE, _ESCAPES, st.sampled_from(list("ab Z9\n"))), max_size=40))
+def test_markdown_escapes_and_private_use_characters_round_trip(pieces):
+    text = "".join(pieces)
+    expected = "".join(p[1:] if len(p) == 2 and p[0] == "\\" else p for p in pieces)
+    assert markdown_inline(text) == expected
+
+
 def test_markdown_setext_title_and_snake_case():
     article = read_article("Kyiv diary\n==========\n\nA snake_case_name stays.", filename="d.md")
     assert article.title == "Kyiv diary"

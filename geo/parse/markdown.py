@@ -29,8 +29,23 @@ _MD_STRIKE = re.compile(r"~~(?=\S)([^~\n]+?)(?<=\S)~~")
 _MD_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>~|])")
 _FIRST_GROUP = operator.itemgetter(1)  # a C-level replacement (string templates are slow in 3.11)
 _SECOND_GROUP = operator.itemgetter(2)
-_ESCAPE_BASE = 0xE000  # escaped ASCII punctuation rides in the Private Use Area while markup is removed
-_MD_UNESCAPE = re.compile("[\ue000-\ue07f]")
+# While markup is removed, an escaped ASCII character rides in the Private Use Area (U+E021-U+E07E), hidden
+# from the markup rules. Private-use characters already in the text are first marked with _KEEP (as a pair
+# _KEEP + character), so the restore step can tell the two apart: the code is prefix-free, and every rule
+# removes or keeps spans that begin and end at ASCII delimiters, so no pair is ever split.
+_ESCAPE_BASE = 0xE000
+_KEEP = "\ue07f"
+_MD_PRIVATE = re.compile("[\ue000-\ue07f]")
+_MD_UNESCAPE = re.compile("\ue07f([\ue000-\ue07f])|([\ue000-\ue07e])")
+
+
+def _hide_escape(match: re.Match[str]) -> str:
+    return chr(_ESCAPE_BASE + ord(match.group(1)))
+
+
+def _restore(match: re.Match[str]) -> str:
+    kept = match.group(1)
+    return kept if kept is not None else chr(ord(match.group(2)) - _ESCAPE_BASE)
 
 
 def markdown_inline(text: str) -> str:
@@ -40,7 +55,7 @@ def markdown_inline(text: str) -> str:
     """
     escaped = "\\" in text
     if escaped:  # hide escaped characters from the markup rules, restore them last
-        text = _MD_ESCAPE.sub(lambda m: chr(_ESCAPE_BASE + ord(m.group(1))), text)
+        text = _MD_ESCAPE.sub(_hide_escape, _MD_PRIVATE.sub(lambda m: _KEEP + m.group(), text))
     text = _MD_IMAGE.sub("", text)
     text = _MD_LINK.sub(_FIRST_GROUP, text)
     text = _MD_AUTOLINK.sub(_FIRST_GROUP, text)
@@ -48,7 +63,7 @@ def markdown_inline(text: str) -> str:
     text = _MD_EMPHASIS.sub(lambda m: m.group(1) or m.group(2), text)
     text = _MD_STRONG.sub(lambda m: m.group(1) or m.group(2), text)
     text = _MD_STRIKE.sub(_FIRST_GROUP, text)
-    return _MD_UNESCAPE.sub(lambda m: chr(ord(m.group()) - _ESCAPE_BASE), text) if escaped else text
+    return _MD_UNESCAPE.sub(_restore, text) if escaped else text
 
 
 def markdown_to_text(text: str) -> tuple[str, str]:
