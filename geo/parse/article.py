@@ -32,6 +32,10 @@ from geo.parse.passages import split_passages
 
 MAX_ARTICLE_BYTES = 20 * 1024 * 1024
 MAX_TITLE_CHARS = 200
+# Room in a stored document for everything besides the title and text: up to 100,000 passages (about 50
+# bytes each), 20,000 mentions and their places (up to about 2 KB each with five alternatives and the
+# border context), notes.
+DOCUMENT_ALLOWANCE = 48 * 1024 * 1024
 
 EMPTY_MESSAGE = "the article is empty: paste some article text (or choose a .txt, .md or .html file)"
 
@@ -40,7 +44,10 @@ MARKDOWN_EXTENSIONS = (".md", ".markdown")
 SNIFF_CHARS = 64 * 1024
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
-_BAD_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+# C0 and C1 control characters (vertical tab and form feed included) other than tab, newline and carriage return.
+_BAD_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+CONTROL_SHARE = 20  # more than one character in 20 a control code: binary, not an article
+CONTROL_SCAN = 1024 * 1024  # the whole text is counted, a slice at a time (bounded memory)
 _BLOCK_TAG = re.compile(
     r"<(?:p|div|article|section|main|body|head|title|h[1-6]|ul|ol|li|table|tr|td|br|hr|blockquote|pre|nav|"
     r"header|footer|aside|figure|span|a|meta|script|style)\b[^<>]*>",
@@ -66,8 +73,9 @@ def read_article(
 ) -> Article:
     """Turn raw article input into an Article; raises InputError (one line) for empty, binary or oversize input."""
     check_size(data, max_bytes)
-    text = decode_bytes(data) if isinstance(data, bytes | bytearray) else data
+    text = decode_bytes(data) if isinstance(data, bytes | bytearray) else refuse_binary(data)
     text = clean_text(text)
+    check_size(text, max_bytes)  # the rule holds for the text as stored too (a legacy encoding may grow it)
     kind = detect_format(text, filename)
     if kind == "html":
         title, body = html_to_text(text, max_bytes=max_bytes)
@@ -77,6 +85,8 @@ def read_article(
         title, body = split_title(text)
     if title and not body.strip():
         title, body = "", title
+    if title:  # an HTML <title> may repeat what the body says: the rule is for what is kept
+        check_size(title + body, max_bytes)
     passages = split_passages(body)
     if not passages:
         raise InputError(EMPTY_MESSAGE)
@@ -230,14 +240,34 @@ def binary_error(reason: str) -> InputError:
 
 
 def refuse_binary(text: str) -> str:
-    """Return ``text`` unless it is mostly control characters (a binary file decoded by force)."""
+    """Return ``text`` unless it looks binary: NUL characters at the start, or more than one character in
+    :data:`CONTROL_SHARE` a control code (C0/C1, vertical tab and form feed included; U+FFFD counts at the
+    start), in its first 64 KB or in the whole text."""
     sample = text[:SNIFF_CHARS]
     if "\x00" in sample:
         raise binary_error("it contains NUL characters")
     controls = len(_BAD_CONTROL.findall(sample)) + sample.count("\ufffd")
-    if sample and controls > max(2, len(sample) // 20):
+    if sample and controls > max(2, len(sample) // CONTROL_SHARE):
         raise binary_error(f"{controls} of its first {len(sample)} characters are control codes")
+    if len(text) > SNIFF_CHARS:
+        allowed, controls = max(2, len(text) // CONTROL_SHARE), 0
+        for at in range(0, len(text), CONTROL_SCAN):
+            controls += _BAD_CONTROL.subn("", text[at:at + CONTROL_SCAN])[1]
+            if controls > allowed:
+                raise binary_error(f"more than {allowed:,} of its {len(text):,} characters are control codes")
     return text
+
+
+def stored_size_limit(max_bytes: int = MAX_ARTICLE_BYTES) -> int:
+    """The most bytes a stored document may take, so that every article accepted under ``max_bytes`` fits.
+
+    An accepted article's title and text are at most ``max_bytes`` of UTF-8 and at most one character in
+    :data:`CONTROL_SHARE` is a control code. In JSON a character takes at most twice its UTF-8 bytes
+    (``"`` -> ``\\"``), except a control code, which takes six (``\\u000b``); the rest of the document
+    (passages, places, mentions, notes) is bounded by the passage and mention caps.
+    """
+    controls = max_bytes // CONTROL_SHARE + 2
+    return 2 * max_bytes + 4 * controls + DOCUMENT_ALLOWANCE
 
 
 def clean_text(text: str) -> str:

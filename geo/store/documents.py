@@ -17,13 +17,15 @@ from pathlib import Path
 from typing import Any
 
 from geo.errors import StoreError
+from geo.parse.article import format_size, stored_size_limit
 from geo.parse.model import Document, content_id
 from geo.paths import atomic_write_text, cache_dir, warn_unwritable
 
 ID_LENGTH = 16
 STORE_SCHEMA = "geo.stored/1"
 CORRECTIONS_SCHEMA = "geo.store.corrections/1"
-MAX_STORED_BYTES = 64 * 1024 * 1024
+# One size rule: every article the reader accepts can be stored, and what is stored can be loaded back.
+MAX_STORED_BYTES = stored_size_limit()
 _ID = re.compile(rf"[0-9a-f]{{{ID_LENGTH}}}")
 
 
@@ -47,6 +49,10 @@ def store_dir() -> Path:
 
 def _write(path: Path, payload: dict[str, Any]) -> None:
     text = json.dumps(payload, ensure_ascii=False, sort_keys=True)
+    if len(text) * 4 > MAX_STORED_BYTES and len(text.encode("utf-8")) > MAX_STORED_BYTES:
+        # Never write what a load would refuse (a dead share link): say so now instead.
+        raise StoreError(f"this document is too large to store ({format_size(len(text.encode('utf-8')))}; "
+                         f"the limit is {format_size(MAX_STORED_BYTES)}): map a shorter excerpt")
     try:
         atomic_write_text(path, text)
     except OSError as exc:
