@@ -1,8 +1,10 @@
 """Fetch an article from a URL under the operator's policy (geo/settings.py), then read it.
 
-Only http and https; a whole-request deadline and a byte limit; no credentials in URLs. Unless
-``allow_private_urls`` is set, a host whose DNS answers include any non-public address (loopback,
-private, link-local, shared, reserved, multicast) is refused, and the connection goes to the very
+Only http and https; no credentials in URLs. ``fetch_timeout`` is one deadline for the whole request:
+every receive (status line, headers, chunk sizes, trailers, body) gets only the time left, and the bytes
+read, framing included, are counted against :func:`read_budget`. Unless ``allow_private_urls`` is set, a
+host whose DNS answers include any non-public address (see :mod:`geo.parse.addresses`: loopback, private,
+special-purpose, and IPv6 forms carrying such an IPv4 address) is refused, and the connection goes to the very
 address that was checked (no second DNS lookup an attacker could answer differently). Each redirect
 is checked the same way. Every failure is a :class:`~geo.errors.FetchError` with a one-line message.
 """
