@@ -42,13 +42,15 @@ def _unknown(doc_id: str) -> StoreError:
 
 def has_document(doc_id: str) -> bool:
     """True when a document with this (valid) id is stored."""
-    return get_store().has_document(validate_id(doc_id))
+    doc_id = validate_id(doc_id)
+    return get_store().has_document(doc_id)
 
 
 def save_document(doc: Document) -> str:
     """Store ``doc`` (the geoparse before corrections) under its content hash; returns the id."""
     doc_id, body = document_record(doc)
-    get_store().put_document(validate_id(doc_id), body)
+    doc_id = validate_id(doc_id)
+    get_store().put_document(doc_id, body)
     return doc_id
 
 

@@ -59,6 +59,10 @@ class PostgresStore:
                              "pip install 'psycopg[binary]' psycopg_pool") from None
         self._psycopg = psycopg
         self.where = describe_url(url)
+        try:  # one direct connection first: a refused or unknown server fails now, with its own reason
+            psycopg.connect(url, connect_timeout=CONNECT_TIMEOUT_S).close()
+        except Exception as exc:  # noqa: BLE001 - a bad address or an unreachable server: one message
+            raise self._failed(exc, "reached") from None
         try:
             self._pool = ConnectionPool(url, min_size=1, max_size=max_size, open=False, timeout=CONNECT_TIMEOUT_S * 2,
                                         check=ConnectionPool.check_connection,
