@@ -10,6 +10,7 @@ from __future__ import annotations
 import glob
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -32,6 +33,20 @@ def missing_message() -> str | None:
             "then run the tests again")
 
 
+def _ppid(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    except (OSError, IndexError):
+        return True
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -51,10 +66,36 @@ class PostgresServer:
             self._prefix = ["runuser", "-u", "postgres", "--"]
         self._run([_bin("initdb"), "-D", str(self.data), "-U", USER, "-A", "trust", "-E", "UTF8", "--no-sync",
                    "--no-instructions"])
+        self._count = 0
+        self.start()
+
+    def start(self) -> None:
+        """Start the server (after a crash: PostgreSQL recovers from its write-ahead log first)."""
         options = f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root} -c max_connections=200"
         self._run([_bin("pg_ctl"), "-D", str(self.data), "-l", str(self.log), "-o", options, "-w", "-t", "60",
                    "start"])
-        self._count = 0
+
+    def crash(self) -> None:
+        """kill -9 the server and every process it started (a crash, not a shutdown)."""
+        try:
+            pid = int((self.data / "postmaster.pid").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            return  # not running
+        children = [int(p) for p in os.listdir("/proc") if p.isdigit() and _ppid(int(p)) == pid]
+        for victim in (pid, *children):
+            try:
+                os.kill(victim, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        deadline = time.monotonic() + 30
+        while any(os.path.exists(f"/proc/{p}") and _ppid(p) not in (None, 0) and not _zombie(p)
+                  for p in (pid, *children)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        # A killed postmaster may linger as a zombie when nothing reaps it, which the next start would take
+        # for a running server: every process is gone, so its lock file goes too.
+        for lock in (self.data / "postmaster.pid", self.root / f".s.PGSQL.{self.port}.lock",
+                     self.root / f".s.PGSQL.{self.port}"):
+            lock.unlink(missing_ok=True)
 
     def _run(self, cmd: list) -> None:
         done = subprocess.run([*self._prefix, *map(str, cmd)], capture_output=True, text=True, timeout=120)
@@ -77,6 +118,8 @@ class PostgresServer:
 
     def stop(self) -> None:
         try:
-            self._run([_bin("pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop"])
+            self._run([_bin("pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "-t", "30", "stop"])
+        except RuntimeError:
+            self.crash()
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
