@@ -313,3 +313,15 @@ def test_a_bad_store_url_is_refused_by_the_settings():
     assert load_settings({"GEO_STORE_URL": " postgresql://h/db "}).store_url == "postgresql://h/db"
     with pytest.raises(InputError, match="GEO_STORE_URL must be"):
         load_settings({"GEO_STORE_URL": "mysql://h/db"})
+
+
+def test_the_memory_fallback_keeps_the_newest_documents_only():
+    from geo.store.base import MemoryStore
+
+    memory = MemoryStore(max_documents=3)
+    ids = [f"{i:016x}" for i in range(5)]
+    for doc_id in ids:
+        memory.put_document(doc_id, "{}")
+        memory.put_corrections(doc_id, "[]", 0)
+    assert list(memory.document_ids()) == ids[2:]
+    assert memory.get_corrections(ids[0]) == (None, 0) and memory.get_corrections(ids[4]) == ("[]", 1)

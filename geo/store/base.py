@@ -79,13 +79,20 @@ def check_size(what: str, doc_id: str, body: str) -> None:
         raise too_large(what, doc_id)
 
 
+MAX_MEMORY_DOCUMENTS = 500
+
+
 class MemoryStore:
-    """A store in this process's memory: the fallback when the configured one cannot be used."""
+    """A store in this process's memory: the fallback when the configured one cannot be used. It keeps
+    the :data:`MAX_MEMORY_DOCUMENTS` most recently saved documents (and their corrections), so a server
+    left in this state for days does not grow without bound."""
 
     name = "memory"
 
-    def __init__(self, where: str = "this server's memory (lost when it restarts)"):
+    def __init__(self, where: str = "this server's memory (lost when it restarts)",
+                 max_documents: int = MAX_MEMORY_DOCUMENTS):
         self.where = where
+        self.max_documents = max_documents
         self._docs: dict[str, str] = {}
         self._corrections: dict[str, tuple[str, int]] = {}
         self._meta: dict[str, str] = {}
@@ -96,7 +103,13 @@ class MemoryStore:
 
     def put_document(self, doc_id: str, body: str) -> None:
         check_size("document", doc_id, body)
-        self._docs[doc_id] = body
+        with self._lock:
+            self._docs.pop(doc_id, None)
+            self._docs[doc_id] = body  # the newest last
+            while len(self._docs) > self.max_documents:
+                oldest = next(iter(self._docs))
+                del self._docs[oldest]
+                self._corrections.pop(oldest, None)
 
     def has_document(self, doc_id: str) -> bool:
         return doc_id in self._docs
