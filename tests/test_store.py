@@ -325,3 +325,25 @@ def test_the_memory_fallback_keeps_the_newest_documents_only():
         memory.put_corrections(doc_id, "[]", 0)
     assert list(memory.document_ids()) == ids[2:]
     assert memory.get_corrections(ids[0]) == (None, 0) and memory.get_corrections(ids[4]) == ("[]", 1)
+
+
+def test_sqlite_connections_do_not_pile_up_when_every_call_comes_from_a_new_thread(tmp_cache):
+    """Streamlit runs each rerun in a new thread: the store must not keep a connection per thread."""
+    import os
+
+    doc_id = store.save_document(make_doc())
+
+    def open_files() -> int:
+        names = []
+        for fd in os.listdir("/proc/self/fd"):
+            try:
+                names.append(os.readlink(f"/proc/self/fd/{fd}"))
+            except OSError:
+                pass
+        return sum(name.endswith("store.sqlite3") for name in names)
+
+    for _ in range(60):
+        t = threading.Thread(target=lambda: store.load_corrections(doc_id) or store.load_document(doc_id))
+        t.start()
+        t.join()
+    assert 1 <= open_files() <= 4

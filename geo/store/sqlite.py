@@ -21,6 +21,7 @@ from geo.store.base import MAX_STORED_BYTES, StoreConflict, check_size, too_larg
 
 SCHEMA_VERSION = 1
 BUSY_TIMEOUT_S = 30.0
+MAX_IDLE = 4
 # Each entry brings the schema from version i to i + 1; applied in one transaction on open.
 MIGRATIONS: tuple[tuple[str, ...], ...] = (
     (
@@ -45,11 +46,9 @@ class SqliteStore:
     def __init__(self, path: Path):
         self.path = Path(path)
         self.where = str(self.path)
-        self._local = threading.local()
-        self._connections: list[sqlite3.Connection] = []
+        self._idle: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
-        with self._errors("opened"):
-            conn = self._conn()
+        with self._errors("opened"), self._connection() as conn:
             row = conn.execute("PRAGMA quick_check").fetchone()
             if not row or row[0] != "ok":
                 raise sqlite3.DatabaseError(f"quick check: {row[0] if row else 'no answer'}")
@@ -68,61 +67,78 @@ class SqliteStore:
         except sqlite3.Error as exc:
             raise self._damaged(exc, doing) from None
 
-    def _conn(self) -> sqlite3.Connection:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None,
-                                   check_same_thread=False)
-            try:
-                conn.execute("PRAGMA journal_mode=WAL")
-                conn.execute("PRAGMA synchronous=FULL")
-                conn.execute("PRAGMA foreign_keys=ON")
-            except sqlite3.Error:
-                conn.close()
-                raise
-            self._local.conn = conn
-            with self._lock:
-                self._connections.append(conn)
+    def _open(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA foreign_keys=ON")
+        except sqlite3.Error:
+            conn.close()
+            raise
         return conn
+
+    @contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        """A connection for one operation: an idle one if there is one, else a new one. At most
+        :data:`MAX_IDLE` are kept afterwards (Streamlit runs each rerun in a new thread, so connections
+        are not tied to threads)."""
+        with self._lock:
+            conn = self._idle.pop() if self._idle else None
+        if conn is None:
+            conn = self._open()
+        try:
+            yield conn
+        except BaseException:
+            if conn.in_transaction:
+                try:
+                    conn.execute("ROLLBACK")
+                except sqlite3.Error:
+                    conn.close()
+                    raise
+            raise
+        finally:
+            with self._lock:
+                keep = len(self._idle) < MAX_IDLE and not conn.in_transaction
+                if keep:
+                    self._idle.append(conn)
+            if not keep:
+                conn.close()
+
+    @contextmanager
+    def _read(self) -> Iterator[sqlite3.Connection]:
+        with self._errors("read"), self._connection() as conn:
+            yield conn
 
     @contextmanager
     def _write(self, doing: str = "written") -> Iterator[sqlite3.Connection]:
         """One write transaction (BEGIN IMMEDIATE: writers queue up instead of failing mid-way)."""
-        with self._errors(doing):
-            conn = self._conn()
+        with self._errors(doing), self._connection() as conn:
             conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
+            yield conn
             conn.execute("COMMIT")
 
     def _migrate(self, conn: sqlite3.Connection) -> None:
         conn.execute("BEGIN IMMEDIATE")
-        try:
-            conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-            row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
-            version = row[0] or 0
-            if version > SCHEMA_VERSION:
-                raise StoreError(f"the store database {self.path} has schema version {version}, newer than this "
-                                 f"program's {SCHEMA_VERSION}: upgrade the program")
-            for step in MIGRATIONS[version:]:
-                for statement in step:
-                    conn.execute(statement)
-            if version < SCHEMA_VERSION:
-                conn.execute("DELETE FROM schema_version")
-                conn.execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+        conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+        row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
+        version = row[0] or 0
+        if version > SCHEMA_VERSION:
+            raise StoreError(f"the store database {self.path} has schema version {version}, newer than this "
+                             f"program's {SCHEMA_VERSION}: upgrade the program")
+        for step in MIGRATIONS[version:]:
+            for statement in step:
+                conn.execute(statement)
+        if version < SCHEMA_VERSION:
+            conn.execute("DELETE FROM schema_version")
+            conn.execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
+        conn.execute("COMMIT")  # on an error the connection rolls back
 
     # ------------------------------------------------------------------------------------ records
 
     def get_document(self, doc_id: str) -> str | None:
-        with self._errors("read"):
-            row = self._conn().execute(
+        with self._read() as conn:
+            row = conn.execute(
                 "SELECT length(CAST(body AS BLOB)), CASE WHEN length(CAST(body AS BLOB)) <= ? THEN body END "
                 "FROM documents WHERE id = ?", (MAX_STORED_BYTES, doc_id)).fetchone()
         if row is None:
@@ -139,12 +155,12 @@ class SqliteStore:
                          (doc_id, body, _now()))
 
     def has_document(self, doc_id: str) -> bool:
-        with self._errors("read"):
-            return self._conn().execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is not None
+        with self._read() as conn:
+            return conn.execute("SELECT 1 FROM documents WHERE id = ?", (doc_id,)).fetchone() is not None
 
     def get_corrections(self, doc_id: str) -> tuple[str | None, int]:
-        with self._errors("read"):
-            row = self._conn().execute(
+        with self._read() as conn:
+            row = conn.execute(
                 "SELECT revision, CASE WHEN length(CAST(body AS BLOB)) <= ? THEN body END "
                 "FROM corrections WHERE doc_id = ?", (MAX_STORED_BYTES, doc_id)).fetchone()
         if row is None:
@@ -168,13 +184,13 @@ class SqliteStore:
             return current + 1
 
     def document_ids(self) -> Iterator[str]:
-        with self._errors("read"):
-            rows = self._conn().execute("SELECT id FROM documents ORDER BY id").fetchall()
+        with self._read() as conn:
+            rows = conn.execute("SELECT id FROM documents ORDER BY id").fetchall()
         return iter([r[0] for r in rows])
 
     def meta(self, key: str) -> str | None:
-        with self._errors("read"):
-            row = self._conn().execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        with self._read() as conn:
+            row = conn.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
         return row[0] if row else None
 
     def set_meta(self, key: str, value: str) -> None:
@@ -183,18 +199,16 @@ class SqliteStore:
                          "ON CONFLICT (key) DO UPDATE SET value = excluded.value", (key, value))
 
     def health(self) -> dict[str, object]:
-        with self._errors("read"):
-            conn = self._conn()
+        with self._read() as conn:
             version = conn.execute("SELECT max(version) FROM schema_version").fetchone()[0]
             count = conn.execute("SELECT count(*) FROM documents").fetchone()[0]
         return {"backend": self.name, "where": self.where, "schema": version, "documents": count}
 
     def close(self) -> None:
         with self._lock:
-            for conn in self._connections:
-                try:
-                    conn.close()
-                except sqlite3.Error:
-                    pass
-            self._connections.clear()
-        self._local = threading.local()
+            idle, self._idle = self._idle, []
+        for conn in idle:
+            try:
+                conn.close()
+            except sqlite3.Error:
+                pass
