@@ -347,3 +347,31 @@ def test_sqlite_connections_do_not_pile_up_when_every_call_comes_from_a_new_thre
         t.start()
         t.join()
     assert 1 <= open_files() <= 4
+
+
+@pytest.mark.slow
+def test_a_postgresql_server_lost_while_running_then_back(tmp_cache, monkeypatch):
+    """The server goes away under a running app: one message, the app carries on in memory, and when the
+    server is back what was kept in memory moves into it."""
+    from pg import PostgresServer
+
+    server = PostgresServer()
+    try:
+        monkeypatch.setenv("GEO_STORE_URL", server.new_database())
+        before = store.save_document(make_doc())
+        server.crash()
+        with pytest.warns(UserWarning, match="kept in this server's memory until it is back"):
+            with pytest.raises(StoreError, match="PostgreSQL store .* cannot be"):
+                store.load_document(before)
+        assert not store.has_document(before)
+        during = store.save_document(make_doc("Talks in Kyiv went on.\n\nKyiv said no, offline."))
+        assert store.save_corrections(during, [corrections.drop(KYIV)], revision=0) == 1
+        assert "PostgreSQL store" in backend.store_problem()
+        server.start()
+        monkeypatch.setattr(backend, "RETRY_S", 0)
+        assert backend.get_store().name == "postgresql" and backend.store_problem() is None
+        assert store.load_document(before).article.id == before
+        assert store.load_corrections_revision(during) == ([corrections.drop(KYIV)], 1)
+        backend.close_stores()
+    finally:
+        server.stop()

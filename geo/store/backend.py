@@ -3,7 +3,7 @@
 
 When the configured store cannot be opened (unreachable server, damaged file, unwritable folder) that
 is said once, as a warning and through :func:`store_problem` for the app, and this process keeps what
-it stores in memory instead; every :data:`RETRY_S` seconds it tries the real store again and, once it
+it stores in memory instead (also when a server is lost later: :func:`degrade`); every :data:`RETRY_S` seconds it tries the real store again and, once it
 opens, moves what was kept in memory into it. On the first open, the JSON files older versions kept
 under ``cache/store/`` are imported (once: the store remembers it).
 """
@@ -137,14 +137,33 @@ def get_store() -> Store:
         return real
 
 
+def degrade(exc: StoreError) -> Store:
+    """The store in use was lost (``exc``): say so once, carry on in memory, try it again later."""
+    key = _key()
+    with _LOCK:
+        current = _STORES.get(key)
+        if isinstance(current, MemoryStore):
+            return current
+        message = f"{exc}. Share links and corrections are kept in this server's memory until it is back."
+        warnings.warn(message, stacklevel=3)
+        memory = MemoryStore()
+        _STORES[key], _PROBLEMS[key] = memory, (message, time.monotonic())
+    if current is not None:
+        current.close()
+    return memory
+
+
+def _key() -> tuple[str, str]:
+    try:
+        return configured_url(), str(cache_dir())
+    except GeoError:
+        return "invalid", str(cache_dir())
+
+
 def store_problem() -> str | None:
     """Why this process keeps its store in memory (for the app to show), or None when all is well."""
-    try:
-        key = (configured_url(), str(cache_dir()))
-    except GeoError:
-        key = ("invalid", str(cache_dir()))
     with _LOCK:
-        problem = _PROBLEMS.get(key)
+        problem = _PROBLEMS.get(_key())
     return problem[0] if problem else None
 
 

@@ -28,6 +28,10 @@ class StoreConflict(StoreError):
         self.doc_id, self.expected, self.current = doc_id, expected, current
 
 
+class StoreUnavailable(StoreError):
+    """The store cannot be reached right now (server down, connection lost): the app may carry on in memory."""
+
+
 def too_large(what: str, doc_id: str) -> StoreError:
     """The error for a record over :data:`MAX_STORED_BYTES` (on save or on load)."""
     return StoreError(f"the {what} for {doc_id} is too large to store (over {MAX_STORED_BYTES // 2**20} MB)")

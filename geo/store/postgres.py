@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from geo.errors import StoreError
-from geo.store.base import MAX_STORED_BYTES, StoreConflict, check_size, too_large
+from geo.store.base import MAX_STORED_BYTES, StoreConflict, StoreUnavailable, check_size, too_large
 
 SCHEMA_VERSION = 1
 CONNECT_TIMEOUT_S = 5
@@ -64,7 +64,7 @@ class PostgresStore:
         except Exception as exc:  # noqa: BLE001 - a bad address or an unreachable server: one message
             raise self._failed(exc, "reached") from None
         try:
-            self._pool = ConnectionPool(url, min_size=1, max_size=max_size, open=False, timeout=CONNECT_TIMEOUT_S * 2,
+            self._pool = ConnectionPool(url, min_size=1, max_size=max_size, open=False, timeout=CONNECT_TIMEOUT_S,
                                         check=ConnectionPool.check_connection,
                                         kwargs={"connect_timeout": CONNECT_TIMEOUT_S, "application_name": "geo"})
             self._pool.open(wait=True, timeout=CONNECT_TIMEOUT_S * 2)
@@ -79,8 +79,11 @@ class PostgresStore:
     # ------------------------------------------------------------------------------------ plumbing
 
     def _failed(self, exc: BaseException, doing: str) -> StoreError:
+        from psycopg_pool import PoolTimeout
+
         reason = " ".join(str(exc).split())[:200] or exc.__class__.__name__
-        return StoreError(f"the PostgreSQL store {self.where} cannot be {doing} ({reason}): check that the "
+        lost = isinstance(exc, PoolTimeout | self._psycopg.OperationalError | self._psycopg.InterfaceError)
+        return (StoreUnavailable if lost or doing == "reached" else StoreError)(f"the PostgreSQL store {self.where} cannot be {doing} ({reason}): check that the "
                           "server is running and GEO_STORE_URL is right")
 
     @contextmanager
