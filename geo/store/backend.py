@@ -115,6 +115,7 @@ def get_store() -> Store:
         problem = _PROBLEMS.get(key)
         if store is not None and (problem is None or bad or time.monotonic() - problem[1] < RETRY_S):
             return store
+        real = None
         try:
             if bad:
                 raise bad
@@ -122,9 +123,11 @@ def get_store() -> Store:
             if store is not None:
                 _move_into(store, real)
         except (GeoError, OSError) as exc:
+            if real is not None:
+                real.close()
             if store is None:
-                message = (f"{exc}. Share links and corrections are kept in this server's memory until "
-                           "it restarts.")
+                message = (f"{exc}. Share links and corrections are kept in this server's memory until the "
+                           f"store can be used again (tried every {RETRY_S:.0f} s).")
                 warnings.warn(message, stacklevel=2)
                 store = MemoryStore()
                 _STORES[key] = store
@@ -144,7 +147,8 @@ def degrade(exc: StoreError) -> Store:
         current = _STORES.get(key)
         if isinstance(current, MemoryStore):
             return current
-        message = f"{exc}. Share links and corrections are kept in this server's memory until it is back."
+        message = (f"{exc}. Share links and corrections are kept in this server's memory until it is back "
+                   f"(tried every {RETRY_S:.0f} s).")
         warnings.warn(message, stacklevel=3)
         memory = MemoryStore()
         _STORES[key], _PROBLEMS[key] = memory, (message, time.monotonic())
