@@ -135,9 +135,19 @@ def get_store() -> Store:
             _PROBLEMS[key] = (problem[0] if problem else message, time.monotonic())
             return store
         _PROBLEMS.pop(key, None)
+        _close_others(key)
         _STORES[key] = real
         import_legacy(real)
         return real
+
+
+def _close_others(key: tuple[str, str]) -> None:
+    """Another address or cache folder is in use now (in tests, each has its own): close the stores opened
+    for the others, so their connections do not pile up; they reopen if used again. Memory stores stay."""
+    for other, store in list(_STORES.items()):
+        if other != key and not isinstance(store, MemoryStore):
+            del _STORES[other]
+            store.close()
 
 
 def degrade(exc: StoreError) -> Store:
