@@ -12,7 +12,7 @@ import streamlit as st
 
 from app_components.panel import occurrences, place_by_id
 from app_components.resources import gazetteer
-from app_components.session import ingest, open_document, select_place, write_corrections
+from app_components.session import ingest, mark_seen, open_document, select_place, write_corrections
 from app_components.view import (
     UPLOAD_TYPES,
     article_from_paste,
@@ -28,6 +28,7 @@ from geo.parse.model import Document
 from geo.places import naturalearth
 from geo.settings import Settings
 from geo.store import corrections as fixes
+from geo.store.backend import store_problem
 
 
 def fetch_policy_text(policy: Settings) -> str:
@@ -87,6 +88,9 @@ def sidebar(current: Document, policy: Settings) -> None:
                        f"{policy.geocoder} (GEO_GEOCODER), cached under cache/.")
         st.caption(plain(f"Border view: {naturalearth.BORDER_VIEW}. Contested and occupied areas are hatched."))
         st.caption(plain(fetch_policy_text(policy)))
+        problem = store_problem()
+        if problem:
+            st.warning(plain(problem))
         meta = current.meta
         st.caption(plain(f"Data: {meta.get('data', {}).get('gazetteer', '')}; borders "
                          f"{meta.get('data', {}).get('borders', '')}."))
@@ -177,6 +181,7 @@ def corrections_panel(doc_id: str, doc: Document, corrs: list[dict[str, Any]]) -
             st.rerun()
         if reset.button("Remove all corrections", key="reset_go") and write_corrections(doc_id, []):
             st.rerun()
+    mark_seen()
 
 
 def share_and_export(doc_id: str, doc: Document) -> None:

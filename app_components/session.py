@@ -54,10 +54,12 @@ def load_current(doc_id: str) -> tuple[Document, list[dict[str, Any]]]:
     """The stored document with its corrections applied, and the corrections list."""
     base = store.load_document(doc_id)
     try:
-        corrs = store.load_corrections(doc_id)
+        corrs, revision = store.load_corrections_revision(doc_id)
     except StoreError as err:
         st.error(plain(err))
-        corrs = []
+        corrs, revision = [], None
+    # The revision read now; the one the reader saw (last run's) is kept by the corrections panel.
+    st.session_state.corr_fresh = (doc_id, revision)
     from geo.borders import tag_place
 
     index = border_index()
@@ -133,14 +135,33 @@ def start_session() -> None:
         open_document(ingest(sample_article()))
 
 
+def opened_revision(doc_id: str) -> int | None:
+    """The revision of ``doc_id``'s corrections as the reader last saw them on the page (None: unknown)."""
+    ss = st.session_state
+    for seen in (ss.get("corr_seen"), ss.get("corr_fresh")):
+        if seen and seen[0] == doc_id:
+            return seen[1]
+    return None
+
+
+def mark_seen() -> None:
+    """The corrections drawn in this run are the ones the reader's next change is based on."""
+    st.session_state.corr_seen = st.session_state.get("corr_fresh")
+
+
 def write_corrections(doc_id: str, corrs: list[dict[str, Any]]) -> bool:
-    """Store ``corrs`` as the corrections of ``doc_id``; on failure say why and return False (nothing changes)."""
+    """Store ``corrs`` as the corrections of ``doc_id``, if nobody saved others since the reader saw them;
+    on failure (a conflict included) say why and return False (nothing changes)."""
     try:
-        store.save_corrections(doc_id, corrs)
+        revision = store.save_corrections(doc_id, corrs, revision=opened_revision(doc_id))
+    except store.StoreConflict as err:
+        st.error(plain(f"{err}. Their corrections are shown below now."))
+        return False
     except GeoError as err:
         st.error(plain(err))
         return False
     except OSError as err:
         st.error(plain(f"the corrections could not be saved ({err.strerror or err}); nothing changed"))
         return False
+    st.session_state.corr_seen = st.session_state.corr_fresh = (doc_id, revision)
     return True

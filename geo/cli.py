@@ -1,4 +1,4 @@
-"""Command line: ``python -m geo parse | map | eval | bench``.
+"""Command line: ``python -m geo parse | map | eval | bench | stress | store``.
 
 Errors print one line on stderr and exit non-zero (2 for bad input or data, 1 for a bug);
 ``--debug`` shows the traceback instead.
@@ -86,6 +86,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="open every session first, then submit one article every S seconds "
                         "(default: each submits as soon as its page is open)")
     s.add_argument("--json", action="store_true", help="also print the report as JSON")
+
+    st = sub.add_parser("store", help="the document store: export | import plain JSON files, check its health")
+    ops = st.add_subparsers(dest="store_command", required=True)
+    ops.add_parser("export", help="write every document and its corrections as JSON files").add_argument("folder")
+    imp = ops.add_parser("import", help="read JSON files written by export (or an old cache/store folder)")
+    imp.add_argument("folder")
+    imp.add_argument("--replace", action="store_true", help="overwrite corrections already stored")
+    ops.add_parser("check", help="health check: the store opens and answers (exit 0), else one error line")
     return parser
 
 
@@ -322,4 +330,19 @@ def cmd_stress(args: argparse.Namespace) -> int:
     return 1 if report["errors"] else 0
 
 
-COMMANDS = {"parse": cmd_parse, "map": cmd_map, "eval": cmd_eval, "bench": cmd_bench, "stress": cmd_stress}
+def cmd_store(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from geo.store import admin
+
+    if args.store_command == "check":
+        print(admin.check())
+    elif args.store_command == "export":
+        print(admin.export_to(Path(args.folder)))
+    else:
+        print(admin.import_from(Path(args.folder), replace=args.replace))
+    return 0
+
+
+COMMANDS = {"parse": cmd_parse, "map": cmd_map, "eval": cmd_eval, "bench": cmd_bench, "stress": cmd_stress,
+            "store": cmd_store}

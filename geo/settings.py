@@ -52,6 +52,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Seconds allowed for fetching an article URL."),
     Setting("fetch_max_bytes", "GEO_FETCH_MAX_BYTES", 5_000_000,
             "Largest article download accepted, in bytes."),
+    Setting("store_url", "GEO_STORE_URL", "",
+            "Where share links and corrections are stored: empty for a SQLite file in the cache folder, "
+            "postgresql://user:password@host:5432/dbname for one database shared by several app servers."),
 )
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -95,6 +98,15 @@ def _number(kind: type) -> Callable[[str, str], Any]:
     return parse
 
 
+def parse_store_url(text: str, env: str = "GEO_STORE_URL") -> str:
+    """'' (SQLite in the cache folder), sqlite:///PATH or postgresql://...; anything else -> InputError."""
+    url = text.strip()
+    if url and not url.startswith(("postgresql://", "postgres://", "sqlite:///")):
+        raise InputError(f"{env} must be empty, sqlite:///PATH or postgresql://user:password@host:port/dbname "
+                         f"(got one starting {url.split(':', 1)[0][:20]!r}).")
+    return url
+
+
 def _text(text: str, env: str) -> str:
     return text.strip()
 
@@ -110,6 +122,7 @@ _PARSERS: dict[str, Callable[[str, str], Any]] = {
     "allow_private_urls": parse_bool,
     "fetch_timeout": _number(float),
     "fetch_max_bytes": _number(int),
+    "store_url": lambda text, env: parse_store_url(text, env),
 }
 
 
@@ -127,6 +140,7 @@ class Settings:
     allow_private_urls: bool = False
     fetch_timeout: float = 15.0
     fetch_max_bytes: int = 5_000_000
+    store_url: str = ""
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:

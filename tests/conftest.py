@@ -109,3 +109,17 @@ def country_contains(iso: str, lat: float, lon: float) -> bool:
     from geo.coords import to_xy
 
     return _country_shape(iso).contains(Point(*to_xy(lat, lon)))
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """A real PostgreSQL server on loopback for this test session (see tests/pg.py); fails, never skips,
+    when PostgreSQL is not installed."""
+    from pg import PostgresServer, missing_message
+
+    message = missing_message()
+    if message:
+        pytest.fail(message)
+    server = PostgresServer()
+    yield server
+    server.stop()

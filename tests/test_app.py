@@ -11,6 +11,7 @@ import itertools
 import json
 import os
 import re
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -295,7 +296,9 @@ def test_damaged_stored_document_shows_an_error(cache):
     at.text_area(key="paste_text").input(TEXT + "\n\nA damaged copy.")
     at.button[[b.label for b in at.button].index("Map this text")].click().run()
     doc_id = current_id(at)
-    (cache / "store" / f"{doc_id}.json").write_text('{"schema": "geo.stored/1", "id": "' + doc_id + '", "docu')
+    with sqlite3.connect(cache / "store.sqlite3") as db:  # damage the stored record itself
+        db.execute("UPDATE documents SET body = ? WHERE id = ?",
+                   ('{"schema": "geo.stored/1", "id": "' + doc_id + '", "docu', doc_id))
     fresh = run({"doc": doc_id})
     ok(fresh)
     assert "damaged" in fresh.error[0].value and markers(fresh) > 0

@@ -1,4 +1,4 @@
-"""Store: documents kept for share links, and the corrections editors make to them."""
+"""Store: documents kept for share links, and the corrections editors make to them (SQLite or PostgreSQL)."""
 
 from geo import lazy_exports
 
@@ -8,6 +8,14 @@ _EXPORTS = {
     "has_document": "documents",
     "save_corrections": "documents",
     "load_corrections": "documents",
+    "load_corrections_revision": "documents",
+    "StoreConflict": "base",
+    "Store": "base",
+    "get_store": "backend",
+    "open_store": "backend",
+    "store_problem": "backend",
+    "import_folder": "transfer",
+    "export_folder": "transfer",
     "validate_correction": "corrections",
     "find_occurrences": "corrections",
     "apply_corrections": "corrections",

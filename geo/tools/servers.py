@@ -19,7 +19,8 @@ def seeded_cache(folder: Path) -> Path:
     """A fresh cache folder whose built indexes are symlinks to the current ones (no rebuild, private store)."""
     source = cache_dir()
     for item in source.iterdir():
-        if item.name in ("store", "web") or item.name.startswith("."):  # web: served files must be real files
+        # store: each test server keeps its own (JSON folder, SQLite file); web: served files must be real files
+        if item.name in ("store", "web") or item.name.startswith((".", "store.sqlite3")):
             continue
         target = folder / item.name
         if item.is_dir():
