@@ -1,4 +1,4 @@
-"""Command line: ``python -m geo parse | map | eval | bench``.
+"""Command line: ``python -m geo parse | map | corpus | eval | bench``.
 
 Errors print one line on stderr and exit non-zero (2 for bad input or data, 1 for a bug);
 ``--debug`` shows the traceback instead.
@@ -66,6 +66,20 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--json", action="store_true", help="print the scores as JSON")
     e.add_argument("--errors", type=int, default=0, metavar="N",
                    help="also list the N most frequent missed, spurious and far-off (>161 km) toponyms")
+
+    c = sub.add_parser("corpus", help="map a corpus of dated articles (JSONL or a folder) on Dask",
+                       description="Geoparse every article of a corpus on Dask and write one map with a time "
+                                   "slider; IN is a JSONL file ({id, text, title, url, published} a line) or a "
+                                   "folder of .txt/.md/.html files. Default: the built-in sample corpus.")
+    c.add_argument("input", nargs="?", metavar="IN", help="JSONL file or folder; default: the sample corpus")
+    c.add_argument("-o", "--output", default="corpus.html", help="HTML map to write (default corpus.html)")
+    c.add_argument("--geojson", metavar="OUT.geojson", help="also write the places as GeoJSON")
+    c.add_argument("--mentions", metavar="OUT.parquet", help="also write one row per mention as Parquet")
+    c.add_argument("--scheduler", metavar="ADDR",
+                   help="tcp://HOST:PORT of a running Dask scheduler (env GEO_DASK_SCHEDULER); "
+                        "default: a local cluster on this machine; 'inline': no Dask, this process only")
+    c.add_argument("--workers", type=int, metavar="N", help="local cluster size (default: one per core)")
+    c.add_argument("--title", default=None, help="the map's title (default: the input's name)")
 
     b = sub.add_parser("bench", help="measure start-up, index build, throughput, memory, borders, export")
     b.add_argument("--corpus", help="JSONL corpus (default: ../shared/eval/gwn.jsonl, else the sample)")
@@ -299,4 +313,10 @@ def cmd_stress(args: argparse.Namespace) -> int:
     return 1 if report["errors"] else 0
 
 
-COMMANDS = {"parse": cmd_parse, "map": cmd_map, "eval": cmd_eval, "bench": cmd_bench, "stress": cmd_stress}
+def cmd_corpus(args: argparse.Namespace) -> int:
+    from geo.corpus.command import run_corpus_command
+
+    return run_corpus_command(args)
+
+
+COMMANDS = {"parse": cmd_parse, "map": cmd_map, "corpus": cmd_corpus, "eval": cmd_eval, "bench": cmd_bench, "stress": cmd_stress}
