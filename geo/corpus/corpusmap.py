@@ -165,6 +165,7 @@ def _build_map(corpus: Corpus) -> tuple[folium.Map, MarkerCluster]:
   }};
   legend.addTo(map);
   window.geoCorpusMap = map;
+  window.geoMap = {{map: map, cluster: {cluster.get_name()}}};
   window.geoCorpusCluster = {cluster.get_name()};
 }})();
 """).add_to(m)

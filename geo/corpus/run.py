@@ -24,7 +24,7 @@ from geo.errors import GeoError
 SCHEDULER_ENV = "GEO_DASK_SCHEDULER"
 INLINE = "inline"
 CHUNK_SIZE = 16
-CONNECT_TIMEOUT_S = 10
+TIMEOUT_ENV = "GEO_DASK_TIMEOUT"
 
 
 class SchedulerError(GeoError):
@@ -34,6 +34,14 @@ class SchedulerError(GeoError):
 def scheduler_address(option: str | None) -> str | None:
     """The scheduler to use: the option, else ``$GEO_DASK_SCHEDULER``, else None (a local cluster)."""
     return option or os.environ.get(SCHEDULER_ENV) or None
+
+
+def connect_timeout() -> float:
+    """Seconds to wait for a scheduler: ``$GEO_DASK_TIMEOUT``, default 10."""
+    try:
+        return max(0.5, float(os.environ.get(TIMEOUT_ENV) or 10))
+    except ValueError:
+        raise SchedulerError(f"{TIMEOUT_ENV} must be a number of seconds") from None
 
 
 @contextlib.contextmanager
@@ -52,7 +60,7 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
     with dask.config.set({"distributed.worker.daemon": False, "logging.distributed": "error"}):
         if scheduler:
             try:
-                client = Client(scheduler, timeout=CONNECT_TIMEOUT_S, set_as_default=False)
+                client = Client(scheduler, timeout=connect_timeout(), set_as_default=False)
             except Exception as exc:  # noqa: BLE001 - OSError, TimeoutError, ValueError for a bad address
                 reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
                 raise SchedulerError(
