@@ -313,6 +313,11 @@ def cmd_stress(args: argparse.Namespace) -> int:
     return 1 if report["errors"] else 0
 
 
+def console_main() -> None:
+    """The ``geo`` command installed by ``pip install .`` (same as ``python -m geo``)."""
+    sys.exit(main())
+
+
 def cmd_corpus(args: argparse.Namespace) -> int:
     from geo.corpus.command import run_corpus_command
 

@@ -265,3 +265,18 @@ def test_cli_inline_writes_the_three_outputs_and_reports_skipped_articles(tmp_pa
     assert f"mapped {len(sample_rows())} articles, 3 skipped" in done.stdout
     for name in ("c.html", "p.geojson", "m.parquet"):
         assert (tmp_path / name).stat().st_size > 0
+
+
+def test_pyproject_installs_geo_with_its_data_and_a_geo_command():
+    """What `pip install .` reads: the package and its data files, the `geo` script, requirements.txt as deps."""
+    import importlib
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    module, _, name = config["project"]["scripts"]["geo"].partition(":")
+    assert callable(getattr(importlib.import_module(module), name))
+    assert config["tool"]["setuptools"]["dynamic"]["dependencies"]["file"] == ["requirements.txt"]
+    data = config["tool"]["setuptools"]["package-data"]["geo"]
+    assert "data/*.jsonl" in data and SAMPLE_CORPUS.parent.name == "data"
+    requirements = (ROOT / "requirements.txt").read_text()
+    assert "dask[distributed]" in requirements and "pyarrow" in requirements
