@@ -28,6 +28,12 @@ def worker_resources() -> Any:
     return gaz
 
 
+def warm() -> int:
+    """Load the data now (``client.run(warm)`` on every worker before timing); returns :func:`load_count`."""
+    worker_resources()
+    return load_count()
+
+
 def load_count() -> int:
     """How many times this process loaded the gazetteer and border layer (1 after any work; for tests)."""
     return _LOADS["count"]
