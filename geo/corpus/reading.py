@@ -19,6 +19,7 @@ from geo.errors import InputError
 FOLDER_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 SAMPLE_CORPUS = Path(__file__).resolve().parent.parent / "data" / "sample_corpus.jsonl"
 MAX_LINE_CHARS = 20 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024  # an uploaded zip may hold this much, all members together
 
 # A date written in a file: Markdown/YAML front matter ("date: 2024-10-08"), a "Published: ..." line, or an
 # HTML meta tag (article:published_time, date, pubdate, ...).
@@ -149,3 +150,55 @@ def count_records(source: str | Path | None) -> int | None:
             return sum(1 for line in handle if line.strip())
     except OSError:
         return None
+
+
+def iter_upload(name: str, data: bytes) -> Iterator[dict[str, Any]]:
+    """Records from an uploaded file: JSONL, or a zip of JSONL files and/or .txt/.md/.html articles (each file's
+    date from the file itself, else its time in the zip). Raises InputError for anything else."""
+    import io
+    import zipfile
+
+    if name.lower().endswith(".zip") or data[:4] == b"PK\x03\x04":
+        try:
+            archive = zipfile.ZipFile(io.BytesIO(data))
+        except zipfile.BadZipFile:
+            raise InputError(f"{name} is not a readable zip file") from None
+        with archive:
+            yield from _iter_zip(archive, name)
+        return
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError(f"{name} is not UTF-8 text (upload a JSONL file, one article a line, or a zip)") from None
+    yield from iter_jsonl(io.StringIO(text))
+
+
+def _iter_zip(archive: Any, name: str) -> Iterator[dict[str, Any]]:
+    import io
+
+    members = sorted((m for m in archive.infolist() if not m.is_dir()), key=lambda m: m.filename)
+    members = [m for m in members if not Path(m.filename).name.startswith((".", "__MACOSX"))
+               and "__MACOSX/" not in m.filename]
+    if sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
+        raise InputError(f"{name} unpacks to more than 200 MB; split the corpus or run it with `python -m geo corpus`")
+    usable = [m for m in members if Path(m.filename).suffix.lower() in (*FOLDER_SUFFIXES, ".jsonl")]
+    if not usable:
+        raise InputError(f"{name} holds no .jsonl, .txt, .md or .html files")
+    for member in usable:
+        data = archive.read(member)
+        if member.filename.lower().endswith(".jsonl"):
+            for record in iter_jsonl(io.StringIO(data.decode("utf-8-sig", errors="replace"))):
+                if record["id"].startswith("line "):
+                    record["id"] = f"{member.filename} {record['id']}"
+                yield record
+            continue
+        from geo.parse.article import decode_bytes
+
+        try:
+            text = decode_bytes(data)
+        except InputError as exc:
+            yield {"id": member.filename, "error": str(exc)}
+            continue
+        date = date_in_text(text) or dt.date(*member.date_time[:3]).isoformat()
+        yield {"id": member.filename, "text": text, "title": "", "url": None, "date": date,
+               "filename": Path(member.filename).name}
