@@ -280,3 +280,11 @@ def test_pyproject_installs_geo_with_its_data_and_a_geo_command():
     assert "data/*.jsonl" in data and SAMPLE_CORPUS.parent.name == "data"
     requirements = (ROOT / "requirements.txt").read_text()
     assert "dask[distributed]" in requirements and "pyarrow" in requirements
+
+
+def test_the_corpus_package_lists_its_public_names():
+    import geo.corpus
+
+    assert geo.corpus.__doc__ and geo.corpus.__all__
+    for name in geo.corpus.__all__:
+        assert getattr(geo.corpus, name) is not None

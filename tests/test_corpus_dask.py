@@ -4,6 +4,7 @@ each article one by one; a bad article in the middle is reported and the rest ar
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -39,10 +40,11 @@ def test_local_cluster_matches_one_by_one_and_loads_the_data_once_per_worker(tmp
     assert [r["seq"] for r in rows] == sorted(r["seq"] for r in rows)
 
 
-def _start(args: list[str], log: Path) -> subprocess.Popen:
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
+def _start(args: list[str], log: Path, with_geo: bool = True) -> subprocess.Popen:
+    env = dict(os.environ, PYTHONPATH=str(ROOT) if with_geo else "")
     handle = open(log, "w")  # noqa: SIM115 - closed with the process
-    return subprocess.Popen(args, cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
+    return subprocess.Popen(args, cwd=ROOT if with_geo else log.parent, env=env, stdout=handle,
+                            stderr=subprocess.STDOUT)
 
 
 def _wait_for_workers(address: str, n: int, timeout: float = 120) -> None:
@@ -52,36 +54,57 @@ def _wait_for_workers(address: str, n: int, timeout: float = 120) -> None:
         client.wait_for_workers(n, timeout=timeout)
 
 
-def test_separately_started_scheduler_and_worker_give_the_same_places(tmp_path):
+@contextlib.contextmanager
+def separate_cluster(folder: Path, workers: int = 2, with_geo: bool = True):
+    """`dask scheduler` and `dask worker` as separate processes on loopback; yields the scheduler address."""
     port = free_port()
     address = f"tcp://127.0.0.1:{port}"
     dask = [sys.executable, "-m", "dask"]  # the `dask` command of this interpreter
     scheduler = _start([*dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
-                       tmp_path / "scheduler.log")
-    workers = []
+                       folder / "scheduler.log")
+    procs = [scheduler]
     try:
         deadline = time.monotonic() + 60
         while scheduler.poll() is None and time.monotonic() < deadline:
-            if "Scheduler at" in (tmp_path / "scheduler.log").read_text():
+            if "Scheduler at" in (folder / "scheduler.log").read_text():
                 break
             time.sleep(0.2)
-        for i in range(2):
-            workers.append(_start([*dask, "worker", address, "--nthreads", "1",
-                                   "--no-dashboard", "--host", "127.0.0.1"], tmp_path / f"worker{i}.log"))
-        _wait_for_workers(address, 2)
-        path = with_bad_articles(tmp_path)
-        done = run_cli("corpus", str(path), "--scheduler", address, "-o", str(tmp_path / "c.html"),
-                       "--geojson", str(tmp_path / "p.geojson"))
-        assert done.returncode == 0, done.stderr
-        assert "article empty-page skipped" in done.stderr
-        features = json.loads((tmp_path / "p.geojson").read_text())["features"]
-        counts = {f["id"]: (f["properties"]["articles"], f["properties"]["mentions"]) for f in features}
-        assert counts == counts_of_documents(one_by_one())
+        for i in range(workers):
+            procs.append(_start([*dask, "worker", address, "--nthreads", "1", "--no-dashboard", "--host",
+                                 "127.0.0.1"], folder / f"worker{i}.log", with_geo=with_geo))
+        _wait_for_workers(address, workers)
+        yield address
     finally:
-        for proc in [*workers, scheduler]:
+        for proc in reversed(procs):
             proc.terminate()
-        for proc in [*workers, scheduler]:
+        for proc in procs:
             try:
                 proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+
+def test_separately_started_scheduler_and_worker_give_the_same_places(tmp_path):
+    with separate_cluster(tmp_path) as address:
+        path = with_bad_articles(tmp_path)
+        done = run_cli("corpus", str(path), "--scheduler", address, "-o", str(tmp_path / "c.html"),
+                       "--geojson", str(tmp_path / "p.geojson"))
+    assert done.returncode == 0, done.stderr
+    assert "article empty-page skipped" in done.stderr
+    features = json.loads((tmp_path / "p.geojson").read_text())["features"]
+    counts = {f["id"]: (f["properties"]["articles"], f["properties"]["mentions"]) for f in features}
+    assert counts == counts_of_documents(one_by_one())
+
+
+def test_workers_without_geo_stop_the_run_with_one_line(tmp_path):
+    """The README's trap: a worker that cannot import geo fails every task; the command says so once."""
+    probe = subprocess.run([sys.executable, "-c", "import geo"], cwd=tmp_path, env=dict(os.environ, PYTHONPATH=""),
+                           capture_output=True, check=False)
+    if probe.returncode == 0:
+        pytest.skip("geo is installed in site-packages here, so every worker can import it")
+    with separate_cluster(tmp_path, workers=1, with_geo=False) as address:
+        done = run_cli("corpus", "--scheduler", address, "-o", str(tmp_path / "c.html"))
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "the Dask workers cannot run the project's code" in lines[0]
+    assert "pip install ." in lines[0]

@@ -132,6 +132,24 @@ def _raise_if_workers_lack_geo(exc: BaseException) -> None:
         ) from None
 
 
+def check_workers(client: Any) -> None:
+    """Fail early, in one line, when the cluster has no worker or its workers cannot import geo (a task whose
+    code a worker cannot unpickle crashes that worker, and the run would wait for ever)."""
+    try:
+        client.wait_for_workers(1, timeout=connect_timeout())
+    except Exception:  # noqa: BLE001 - TimeoutError, or the scheduler went away
+        raise SchedulerError(
+            f"the Dask scheduler has no workers (waited {connect_timeout():.0f} s); start some with "
+            "`dask worker SCHEDULER-ADDRESS`"
+        ) from None
+    try:
+        # exec and the string are builtins: unpickling them needs nothing from the project
+        client.run(exec, "import geo.corpus.work")
+    except Exception as exc:  # noqa: BLE001 - ModuleNotFoundError and friends, raised on the workers
+        _raise_if_workers_lack_geo(exc)
+        raise
+
+
 def run_corpus(
     records: Iterable[dict[str, Any]],
     client: Any = None,
@@ -174,16 +192,23 @@ def run_corpus(
 
     from distributed import as_completed
 
+    check_workers(client)
     window = 2 * threads + 1
     pending: dict[Any, tuple[int, list[tuple[int, str]]]] = {}
     queue = as_completed(loop=client.loop)
+    submitted = {"n": 0}
     source = enumerate(chunks)
 
     def submit_next() -> bool:
+        # Mention rows are handed on in input order: a slow chunk holds the later ones back, so do not run
+        # more than a few windows ahead of it (memory stays bounded behind one very long article).
+        if ordered.sink is not None and submitted["n"] - ordered.next >= 4 * window:
+            return False
         item = next(source, None)
         if item is None:
             return False
         index, chunk = item
+        submitted["n"] = index + 1
         future = client.submit(map_chunk, chunk, borders, mentions is not None, pure=False)
         pending[future] = (index, _ids(chunk))
         queue.add(future)
@@ -203,7 +228,8 @@ def run_corpus(
                        "failures": [{"seq": s, "id": i, "error": f"task failed: {reason}"} for s, i in ids]}
         future.release()
         take(index, ids, summary)
-        submit_next()
+        while len(pending) < window and submit_next():
+            pass
     ordered.flush()
     return corpus
 
