@@ -124,7 +124,8 @@ def _legend_html(corpus: Corpus) -> str:
     note = f"<p>{undated} undated article{'s' if undated != 1 else ''} always shown.</p>" if undated else ""
     return (
         f"<details open><summary>Legend</summary><ul>{items}</ul>"
-        "<p>Pin size and number: articles in the date range.</p>"
+        "<p>Pin size and number: articles in the date range. Round coloured bubbles group nearby places "
+        "(their number counts places); zoom in or click to split them.</p>"
         f'<p>Showing <span id="gc-legend-range">{htmlsafe.text(span)}</span> '
         f"(corpus {htmlsafe.text(span)}).</p>{note}"
         f"<p>Borders: {htmlsafe.text(naturalearth.BORDER_VIEW)}</p></details>"
