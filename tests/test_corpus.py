@@ -288,3 +288,32 @@ def test_the_corpus_package_lists_its_public_names():
     assert geo.corpus.__doc__ and geo.corpus.__all__
     for name in geo.corpus.__all__:
         assert getattr(geo.corpus, name) is not None
+
+
+def test_progress_bar_counts_articles_rate_and_failures():
+    import io
+
+    from geo.corpus.run import Progress
+
+    out = io.StringIO()
+    bar = Progress(10, out=out, enabled=True)
+    bar.update(4, 0)
+    bar.update(6, 1)
+    bar.close()
+    last = out.getvalue().rstrip("\n").split("\r")[-1]
+    assert last.startswith("[" + "#" * 30 + "] 10/10 articles") and last.endswith(", 1 failed")
+    quiet = io.StringIO()
+    Progress(3, out=quiet).update(3, 0)  # not a terminal: nothing written
+    assert quiet.getvalue() == ""
+
+
+def test_cli_maps_a_folder_of_articles(tmp_path):
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    (folder / "one.md").write_text("---\ndate: 2024-10-08\n---\n# Ships at Wonsan\n\nShips were loading at Wonsan.\n")
+    (folder / "two.txt").write_text("Talks in Seoul\n\nDiplomats met in Seoul and Tokyo.\n")
+    done = run_cli("corpus", str(folder), "--scheduler", "inline", "-o", str(tmp_path / "c.html"),
+                   "--geojson", str(tmp_path / "p.geojson"))
+    assert done.returncode == 0, done.stderr
+    names = {f["properties"]["name"] for f in json.loads((tmp_path / "p.geojson").read_text())["features"]}
+    assert {"Seoul", "Tokyo"} <= names and any(n.startswith("W") and n.endswith("nsan") for n in names)

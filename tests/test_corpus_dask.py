@@ -108,3 +108,19 @@ def test_workers_without_geo_stop_the_run_with_one_line(tmp_path):
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "the Dask workers cannot run the project's code" in lines[0]
     assert "pip install ." in lines[0]
+
+
+def test_bench_corpus_reports_both_runs(tmp_path):
+    import io
+
+    from geo.corpus.bench import bench_corpus
+
+    out = io.StringIO()
+    figures = bench_corpus(n=30, workers=1, out=out, source=Path(__file__).resolve().parent.parent / "geo" / "data"
+                           / "sample_corpus.jsonl")
+    text = out.getvalue()
+    assert "one process" in text and "local cluster (1)" in text and "speed-up" in text
+    for mode in ("inline", "cluster"):
+        assert figures[mode]["articles"] == 30 and figures[mode]["articles_per_s"] > 0
+        assert figures[mode]["peak_mb"] > 100
+    assert len(figures["cluster"]["worker_mb"]) == 1

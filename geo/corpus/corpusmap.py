@@ -41,7 +41,8 @@ from geo.paths import atomic_write_text
 from geo.places import naturalearth
 
 LIST_MAX = 60  # articles listed in a popup (the rest are counted)
-STEP_MS = 700  # one day of the story per step when playing
+STEP_MS = 700  # one date of the story per step when playing...
+PLAY_MS = 20_000  # ...but a whole play lasts at most about this long (long corpora step faster)
 KINDS = ("city", "region", "country", "continent", "feature")
 
 
@@ -100,7 +101,8 @@ def corpus_data(corpus: Corpus) -> dict[str, Any]:
                   for seq, q in ((s, place.articles[s]) for s in _by_date(corpus, place.articles))]
         places.append({"id": htmlsafe.attr(row["id"]), "n": htmlsafe.text(row["name"]), "t": row["name"],
                        "k": kind, "m": meta_html, "ll": [round(row["lat"], 5), round(row["lon"], 5)], "a": quotes})
-    return {"days": days, "articles": articles, "places": places, "listMax": LIST_MAX, "stepMs": STEP_MS}
+    return {"days": days, "articles": articles, "places": places, "listMax": LIST_MAX,
+            "stepMs": max(60, min(STEP_MS, PLAY_MS // max(len(days), 1)))}
 
 
 def _by_date(corpus: Corpus, seqs: Any) -> list[int]:
