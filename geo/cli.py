@@ -77,7 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--mentions", metavar="OUT.parquet", help="also write one row per mention as Parquet")
     c.add_argument("--scheduler", metavar="ADDR",
                    help="tcp://HOST:PORT of a running Dask scheduler (env GEO_DASK_SCHEDULER); "
-                        "default: a local cluster on this machine; 'inline': no Dask, this process only")
+                        "default: a local cluster on this machine; 'inline': no Dask, this process only. GEO_DASK_TIMEOUT: seconds to wait "
+                        "for the scheduler (10)")
     c.add_argument("--workers", type=int, metavar="N", help="local cluster size (default: one per core)")
     c.add_argument("--title", default=None, help="the map's title (default: the input's name)")
 
