@@ -32,7 +32,6 @@ TABLE_COLUMNS = ["name", "kind", "country_name", "articles", "mentions", "first_
 @st.cache_data(max_entries=4, show_spinner=False)
 def build_corpus(name: str, data: bytes | None) -> dict[str, Any]:
     """Run the corpus (the sample when ``data`` is None) and render every output once per distinct upload."""
-    from geo.corpus.aggregate import Corpus  # noqa: F401 - the type the run returns
     from geo.corpus.corpusmap import corpus_html
     from geo.corpus.outputs import MentionsWriter, corpus_geojson
     from geo.corpus.reading import iter_records, iter_upload

@@ -10,6 +10,7 @@ import functools
 import traceback
 from typing import Any
 
+from geo.errors import GeoError
 from geo.parse.model import Document, Place
 
 SNIPPET_CHARS = 240  # the quoted passage in a popup: this many characters around the mention
@@ -79,21 +80,22 @@ def summarise(record: dict[str, Any], doc: Document, summary: dict[str, Any], me
     summary["articles"].append({"seq": seq, "id": record["id"], "title": doc.article.title or "",
                                 "url": record.get("url"), "date": record.get("date"),
                                 "places": len(doc.places)})
-    text, passages = doc.article.text, doc.article.passages
+    text = doc.article.text
+    passages = {p.id: p for p in doc.article.passages}
     for place in doc.places:
         entry = summary["places"].get(place.id)
         if entry is None:
             entry = summary["places"][place.id] = {"place": place_fields(place), "articles": {}, "mentions": 0}
         entry["mentions"] += len(place.mentions)
         first = min(place.mentions, key=lambda m: m.start)
-        passage = next((p for p in passages if p.id == first.passage), None)
+        passage = passages.get(first.passage or "")
         lo, hi = (passage.start, passage.end) if passage else (0, len(text))
         entry["articles"][seq] = [first.passage, *snippet(text[lo:hi], first.start - lo, first.end - lo)]
         if not mentions:
             continue
         border = place.border or {}
         for m in place.mentions:
-            p = next((q for q in passages if q.id == m.passage), None)
+            p = passages.get(m.passage or "")
             summary["mentions"].append({
                 "seq": seq, "article_id": record["id"], "date": record.get("date"), "place_id": place.id,
                 "name": place.name, "kind": place.kind, "country": place.country, "lat": place.lat,
@@ -101,6 +103,15 @@ def summarise(record: dict[str, Any], doc: Document, summary: dict[str, Any], me
                 "passage_id": m.passage, "passage": text[p.start:p.end] if p else "",
                 "border_status": border.get("status"),
             })
+
+
+def failure_text(exc: BaseException) -> str:
+    """One line: the error's type and first line, and where it happened when it is a bug rather than bad input."""
+    lines = str(exc).strip().splitlines()
+    text = f"{type(exc).__name__}: {lines[0]}" if lines else type(exc).__name__
+    if not isinstance(exc, GeoError | ValueError | LookupError) and exc.__traceback__:
+        text += f" (in {traceback.extract_tb(exc.__traceback__)[-1].name})"
+    return text
 
 
 def empty_summary() -> dict[str, Any]:
@@ -118,16 +129,7 @@ def map_chunk(records: list[dict[str, Any]], borders: bool = True, mentions: boo
         try:
             doc = parse_record(record, borders=borders)
         except Exception as exc:  # noqa: BLE001 - one bad article must not stop the others
-            message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-            where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
-            detail = f"{type(exc).__name__}: {message}" if message else type(exc).__name__
-            if where and not isinstance(exc, ValueError | LookupError) and "GeoError" not in _bases(exc):
-                detail += f" (in {where.name})"
-            summary["failures"].append({"seq": record["seq"], "id": record["id"], "error": detail})
+            summary["failures"].append({"seq": record["seq"], "id": record["id"], "error": failure_text(exc)})
             continue
         summarise(record, doc, summary, mentions)
     return summary
-
-
-def _bases(exc: BaseException) -> str:
-    return " ".join(c.__name__ for c in type(exc).__mro__)
