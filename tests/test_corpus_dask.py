@@ -27,11 +27,29 @@ def test_local_cluster_matches_one_by_one_and_loads_the_data_once_per_worker(tmp
     path = with_bad_articles(tmp_path)
     failures: list[dict] = []
     rows: list[dict] = []
+    pulled = {"n": 0, "ahead": 0}
+
+    def streamed():  # counts how far the reading runs ahead of the finished articles
+        for record in iter_records(path):
+            pulled["n"] += 1
+            pulled["ahead"] = max(pulled["ahead"], pulled["n"] - progress.done)
+            yield record
+
+    class Counter:
+        done = 0
+
+        def update(self, done: int, failed: int) -> None:
+            self.done += done
+
+    progress = Counter()
     with dask_client(None, workers=2) as client:
         assert all(address.startswith("tcp://127.0.0.1:") for address in client.nthreads())
-        corpus = run_corpus(iter_records(path), client, chunk_size=2, on_failure=failures.append,
-                            mentions=rows.extend)
+        corpus = run_corpus(streamed(), client, chunk_size=2, on_failure=failures.append,
+                            mentions=rows.extend, progress=progress)
         loads = client.run(load_count)
+    # streamed: never more than the in-flight window (2 threads -> 5 chunks of 2) plus the chunk being cut
+    assert progress.done == pulled["n"] == len(sample_rows()) + 3
+    assert pulled["ahead"] <= 5 * 2 + 2
     assert corpus.counts() == counts_of_documents(one_by_one())
     assert sorted(f["id"] for f in failures) == ["bad-date", "empty-page", "line 6"]
     assert len(corpus.articles) == len(sample_rows())
