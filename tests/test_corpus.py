@@ -234,6 +234,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.mark.slow  # a fresh `python -m geo` process
 def test_an_unreachable_scheduler_is_a_one_line_error(tmp_path):
     done = run_cli("corpus", "-o", str(tmp_path / "c.html"), "--scheduler", f"tcp://127.0.0.1:{free_port()}",
                    env={"GEO_DASK_TIMEOUT": "1"})
@@ -243,12 +244,14 @@ def test_an_unreachable_scheduler_is_a_one_line_error(tmp_path):
     assert not (tmp_path / "c.html").exists()
 
 
+@pytest.mark.slow  # a fresh `python -m geo` process
 def test_the_scheduler_address_can_come_from_the_environment(tmp_path):
     done = run_cli("corpus", "-o", str(tmp_path / "c.html"),
                    env={"GEO_DASK_SCHEDULER": f"tcp://127.0.0.1:{free_port()}", "GEO_DASK_TIMEOUT": "1"})
     assert done.returncode == 2 and "cannot reach the Dask scheduler" in done.stderr
 
 
+@pytest.mark.slow  # a fresh `python -m geo` process
 def test_missing_input_and_bad_worker_count_are_one_line_errors(tmp_path):
     done = run_cli("corpus", str(tmp_path / "nope.jsonl"), "-o", str(tmp_path / "c.html"))
     assert done.returncode == 2 and done.stderr.count("\n") == 1 and "no such file" in done.stderr
@@ -256,6 +259,7 @@ def test_missing_input_and_bad_worker_count_are_one_line_errors(tmp_path):
     assert done.returncode == 2 and "--workers" in done.stderr
 
 
+@pytest.mark.slow  # a fresh `python -m geo` process
 def test_cli_inline_writes_the_three_outputs_and_reports_skipped_articles(tmp_path):
     path = with_bad_articles(tmp_path)
     done = run_cli("corpus", str(path), "--scheduler", "inline", "-o", str(tmp_path / "c.html"),
@@ -307,6 +311,7 @@ def test_progress_bar_counts_articles_rate_and_failures():
     assert quiet.getvalue() == ""
 
 
+@pytest.mark.slow  # a fresh `python -m geo` process
 def test_cli_maps_a_folder_of_articles(tmp_path):
     folder = tmp_path / "articles"
     folder.mkdir()

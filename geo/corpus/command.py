@@ -19,14 +19,14 @@ def map_corpus(source: str | Path | None, *, output: str | Path | None = None, g
                mentions: str | Path | None = None, scheduler: str | None = None, workers: int | None = None,
                title: str | None = None, err: TextIO = sys.stderr, progress: bool | None = None) -> Corpus:
     """Run a corpus and write the requested outputs; failed articles are reported on ``err`` by id."""
-    from geo.corpus.corpusmap import write_corpus_map
-    from geo.corpus.outputs import MentionsWriter, write_corpus_geojson
-
     if workers is not None and workers < 1:
         raise InputError("--workers must be at least 1")
     path = Path(source) if source is not None else SAMPLE_CORPUS
     if not path.exists():
         raise InputError(f"{path}: no such file or folder (give a JSONL file or a folder of .txt/.md/.html)")
+    from geo.corpus.corpusmap import write_corpus_map
+    from geo.corpus.outputs import MentionsWriter, write_corpus_geojson
+
     total = count_records(path)
     shown = {"n": 0}
 
