@@ -163,7 +163,7 @@ def _build_map(corpus: Corpus) -> tuple[folium.Map, MarkerCluster]:
     var div = L.DomUtil.create('div', 'gc-legend');
     div.setAttribute('role', 'region'); div.setAttribute('aria-label', 'Map legend');
     div.innerHTML = {htmlsafe.script_json(_legend_html(corpus))};
-    if (map.getSize().y < 500) {{ div.firstChild.open = false; }}
+    if (map.getSize().y < 600) {{ div.firstChild.open = false; }}  // small maps: legend folded
     return div;
   }};
   legend.addTo(map);
