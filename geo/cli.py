@@ -1,4 +1,4 @@
-"""Command line: ``python -m geo parse | map | eval | bench | stress | store``.
+"""Command line: ``python -m geo parse | map | corpus | eval | bench | stress | store``.
 
 Errors print one line on stderr and exit non-zero (2 for bad input or data, 1 for a bug);
 ``--debug`` shows the traceback instead.
@@ -70,8 +70,28 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--errors", type=int, default=0, metavar="N",
                    help="also list the N most frequent missed, spurious and far-off (>161 km) toponyms")
 
+    c = sub.add_parser("corpus", help="map a corpus of dated articles (JSONL or a folder) on Dask",
+                       description="Geoparse every article of a corpus on Dask and write one map with a time "
+                                   "slider; IN is a JSONL file ({id, text, title, url, published} a line) or a "
+                                   "folder of .txt/.md/.html files. Default: the built-in sample corpus.")
+    c.add_argument("input", nargs="?", metavar="IN", help="JSONL file or folder; default: the sample corpus")
+    c.add_argument("-o", "--output", default="corpus.html", help="HTML map to write (default corpus.html)")
+    c.add_argument("--geojson", metavar="OUT.geojson", help="also write the places as GeoJSON")
+    c.add_argument("--mentions", metavar="OUT.parquet", help="also write one row per mention as Parquet")
+    c.add_argument("--scheduler", metavar="ADDR",
+                   help="tcp://HOST:PORT of a running Dask scheduler (env GEO_DASK_SCHEDULER); "
+                        "default: a local cluster on this machine; 'inline': no Dask, this process only. GEO_DASK_TIMEOUT: seconds to wait "
+                        "for the scheduler (10)")
+    c.add_argument("--workers", type=int, metavar="N", help="local cluster size (default: one per core)")
+    c.add_argument("--title", default=None, help="the map's title (default: the input's name)")
+
     b = sub.add_parser("bench", help="measure start-up, index build, throughput, memory, borders, export")
-    b.add_argument("--corpus", help="JSONL corpus (default: ../shared/eval/gwn.jsonl, else the sample)")
+    b.add_argument("--texts", metavar="IN.jsonl",
+                   help="JSONL texts for the throughput run (default: ../shared/eval/gwn.jsonl, else the sample)")
+    b.add_argument("--corpus", action="store_true",
+                   help="corpus mode instead: articles/s and peak memory for 10,000 articles (the texts repeated) "
+                        "on the local Dask cluster against one process")
+    b.add_argument("--articles", type=int, default=10_000, metavar="N", help="with --corpus: how many articles")
     b.add_argument("--quick", action="store_true", help="smaller runs (for tests)")
     b.add_argument("--skip-build", action="store_true", help="do not time a fresh index build")
 
@@ -315,7 +335,12 @@ def format_scores(report: dict[str, Any]) -> str:
 def cmd_bench(args: argparse.Namespace) -> int:
     from geo.tools.bench import run_bench
 
-    run_bench(corpus=args.corpus, quick=args.quick, skip_build=args.skip_build, out=sys.stdout)
+    if args.corpus:
+        from geo.tools.bench import run_corpus_bench
+
+        run_corpus_bench(n=args.articles, texts=args.texts, quick=args.quick, out=sys.stdout)
+        return 0
+    run_bench(corpus=args.texts, quick=args.quick, skip_build=args.skip_build, out=sys.stdout)
     return 0
 
 
@@ -328,6 +353,17 @@ def cmd_stress(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(report, indent=1))
     return 1 if report["errors"] else 0
+
+
+def console_main() -> None:
+    """The ``geo`` command installed by ``pip install .`` (same as ``python -m geo``)."""
+    sys.exit(main())
+
+
+def cmd_corpus(args: argparse.Namespace) -> int:
+    from geo.corpus.command import run_corpus_command
+
+    return run_corpus_command(args)
 
 
 def cmd_store(args: argparse.Namespace) -> int:
@@ -344,5 +380,5 @@ def cmd_store(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"parse": cmd_parse, "map": cmd_map, "eval": cmd_eval, "bench": cmd_bench, "stress": cmd_stress,
-            "store": cmd_store}
+COMMANDS = {"parse": cmd_parse, "map": cmd_map, "corpus": cmd_corpus, "eval": cmd_eval, "bench": cmd_bench,
+            "stress": cmd_stress, "store": cmd_store}

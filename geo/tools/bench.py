@@ -151,3 +151,11 @@ def run_bench(*, corpus: str | None = None, quick: bool = False, skip_build: boo
         f"{export['bytes'] / 1e6:.2f} MB for the sample ({export['places']} places; size target <= 1.5 MB; "
         f"byte-identical twice: {export['byte_identical']})")
     return figures
+
+
+def run_corpus_bench(*, n: int = 10_000, texts: str | None = None, quick: bool = False,
+                     out: TextIO = sys.stdout) -> dict[str, Any]:
+    """``bench --corpus``: corpus mode on the local Dask cluster against one process (geo/corpus/bench.py)."""
+    from geo.corpus.bench import bench_corpus
+
+    return bench_corpus(n=min(n, 300) if quick else n, out=out, source=Path(texts) if texts else None)

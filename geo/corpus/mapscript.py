@@ -1,0 +1,127 @@
+"""The corpus map's own stylesheet and script (trusted constants; the data they read is built and escaped in
+geo/corpus/corpusmap.py). The script draws the pins from ``window.geoCorpusData``, filters them by the date
+range, sizes them by the number of articles in range, plays the story forward and builds each popup."""
+
+CORPUS_CSS = """
+html,body{height:100%;margin:0}
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1b1b1b;background:#fff}
+.gc-layout{display:flex;flex-direction:column;height:100vh}
+.gc-bar{flex:none;display:flex;flex-wrap:wrap;align-items:center;gap:6px 14px;padding:6px 12px;
+ border-bottom:1px solid #ccc;background:#fcfcfa}
+.gc-bar h1{font-size:16px;margin:0}
+.gc-range{display:flex;align-items:center;gap:6px}
+.gc-range input[type=range]{width:180px}
+.gc-range output{font-variant-numeric:tabular-nums;min-width:6.5em;display:inline-block}
+.gc-bar button{font:inherit;padding:2px 10px;cursor:pointer}
+.gc-status{color:#444}
+.gc-map{flex:1 1 auto;min-height:0;position:relative}
+.gc-map .leaflet-container{background:#c9dcea;font:13px/1.4 system-ui,sans-serif}
+.gc-map .leaflet-popup-content{font-size:13px;line-height:1.4}
+.gc-pin-icon{background:none;border:none}
+.gc-pin{display:flex;align-items:center;justify-content:center;box-sizing:border-box;border-radius:50%;
+ color:#fff;font-weight:600;border:2px solid #fff;box-shadow:0 0 0 1px #333,0 1px 3px rgba(0,0,0,.5);
+ width:100%;height:100%;font-size:11px}
+.gc-pin--city{background:#b3202a}.gc-pin--region{background:#c25e00}.gc-pin--country{background:#3451a8}
+.gc-pin--continent{background:#4b6b2f}.gc-pin--feature{background:#6a3d9a}
+.gc-popup h3{margin:0 0 2px;font-size:15px}
+.gc-popup .gc-meta{margin:0 0 4px;color:#444}
+.gc-popup ol{margin:4px 0 0;padding-left:18px;max-height:260px;overflow:auto}
+.gc-popup li{margin:0 0 6px}
+.gc-popup time{color:#555;margin-left:4px;font-size:12px}
+.gc-popup blockquote{margin:2px 0;padding-left:6px;border-left:3px solid #999;color:#333}
+.gc-popup mark{background:#ffe066;color:#000;font-weight:600}
+.gc-legend{background:rgba(255,255,255,.92);padding:6px 8px;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);
+ max-width:240px;font-size:12px}
+.gc-legend summary{font-weight:600;cursor:pointer}
+.gc-legend ul{list-style:none;margin:0;padding:0}
+.gc-legend li{display:flex;align-items:center;gap:6px;margin:2px 0}
+.gc-legend .gc-pin{width:14px;height:14px;flex:none;font-size:0}
+.gc-legend .gc-swatch{width:22px;height:10px;flex:none;box-sizing:border-box}
+.gc-legend p{margin:4px 0 0;color:#444}
+"""
+
+CORPUS_JS = """
+(function(){
+  var D = window.geoCorpusData, map = window.geoCorpusMap, cluster = window.geoCorpusCluster;
+  var days = D.days, lo = 0, hi = Math.max(days.length - 1, 0), timer = null;
+  var from = document.getElementById('gc-from'), to = document.getElementById('gc-to');
+  var fromOut = document.getElementById('gc-from-out'), toOut = document.getElementById('gc-to-out');
+  var play = document.getElementById('gc-play'), status = document.getElementById('gc-status');
+  function inRange(a) { var d = D.articles[a[0]][3]; return d < 0 || (d >= lo && d <= hi); }
+  function size(n) { return Math.min(46, Math.round(18 + 7 * Math.sqrt(n - 1))); }
+  function icon(p, n) {
+    var s = size(n);
+    return L.divIcon({className: 'gc-pin-icon', iconSize: [s, s], iconAnchor: [s / 2, s / 2],
+      html: '<div class="gc-pin gc-pin--' + p.k + '" role="img" aria-label="' + p.n + ': ' + n +
+            (n === 1 ? ' article' : ' articles') + '">' + n + '</div>'});
+  }
+  function popup(i) {
+    var p = D.places[i], rows = p.a.filter(inRange), shown = rows.slice(0, D.listMax);
+    var items = shown.map(function(r) {
+      var a = D.articles[r[0]];
+      var title = a[1] ? '<a href="' + a[1] + '" target="_blank" rel="noopener noreferrer">' + a[0] + '</a>' : a[0];
+      return '<li>' + title + (a[2] ? '<time>' + a[2] + '</time>' : '') + '<blockquote>' + r[1] + '<mark>' +
+             r[2] + '</mark>' + r[3] + '</blockquote></li>';
+    }).join('');
+    var more = rows.length > shown.length ? '<p class="gc-meta">and ' + (rows.length - shown.length) +
+               ' more in this range</p>' : '';
+    return '<div class="gc-popup" data-place-id="' + p.id + '"><h3>' + p.n + '</h3><p class="gc-meta">' + p.m +
+           '</p><p class="gc-meta">' + rows.length + (rows.length === 1 ? ' article' : ' articles') +
+           ' in the date range</p><ol>' + items + '</ol>' + more + '</div>';
+  }
+  var markers = D.places.map(function(p, i) {
+    var mk = L.marker(p.ll, {icon: icon(p, p.a.length), title: p.t, keyboard: true});
+    mk.bindPopup(function() { return popup(i); }, {maxWidth: 380});
+    mk._gcCount = p.a.length;
+    return mk;
+  });
+  function label(i) { return days.length ? days[i] : 'no dates'; }
+  function apply() {
+    var visible = [], articles = {};
+    D.places.forEach(function(p, i) {
+      var n = 0;
+      p.a.forEach(function(r) { if (inRange(r)) { n++; articles[r[0]] = 1; } });
+      if (!n) return;
+      if (markers[i]._gcCount !== n) { markers[i].setIcon(icon(p, n)); markers[i]._gcCount = n; }
+      visible.push(markers[i]);
+    });
+    map.closePopup();
+    cluster.clearLayers();
+    cluster.addLayers(visible);
+    fromOut.textContent = label(lo); toOut.textContent = label(hi);
+    var text = visible.length + (visible.length === 1 ? ' place, ' : ' places, ') +
+      Object.keys(articles).length + ' of ' + D.articles.length + ' articles';
+    status.textContent = text;
+    var legendRange = document.getElementById('gc-legend-range');
+    if (legendRange) legendRange.textContent = days.length ? label(lo) + ' \u2013 ' + label(hi) : 'no dates';
+    api.visible = visible.length;
+  }
+  function stop() { if (timer) { clearInterval(timer); timer = null; } play.textContent = '\u25b6 Play'; }
+  function step() {
+    if (hi >= days.length - 1) { stop(); return; }
+    hi++; to.value = hi; apply();
+  }
+  from.max = to.max = Math.max(days.length - 1, 0);
+  from.value = lo; to.value = hi;
+  from.disabled = to.disabled = play.disabled = days.length < 2;
+  from.addEventListener('input', function() { lo = +from.value; if (lo > hi) { hi = lo; to.value = hi; } apply(); });
+  to.addEventListener('input', function() { hi = +to.value; if (hi < lo) { lo = hi; from.value = lo; } apply(); });
+  play.addEventListener('click', function() {
+    if (timer) { stop(); return; }
+    if (hi >= days.length - 1) { hi = lo; to.value = hi; apply(); }
+    play.textContent = '\u23f8 Pause';
+    timer = setInterval(step, D.stepMs);
+  });
+  var api = window.geoCorpus = {
+    map: map, cluster: cluster, markers: markers, visible: 0,
+    setRange: function(a, b) { stop(); lo = Math.max(0, a); hi = Math.min(days.length - 1, b);
+      from.value = lo; to.value = hi; apply(); },
+    open: function(i) { var mk = markers[i]; cluster.zoomToShowLayer(mk, function() { mk.openPopup(); }); }
+  };
+  apply();
+  if (markers.length) {
+    var bounds = L.latLngBounds(D.places.map(function(p) { return p.ll; }));
+    map.fitBounds(bounds, {padding: [40, 40], maxZoom: 6});
+  }
+})();
+"""

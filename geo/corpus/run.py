@@ -1,0 +1,258 @@
+"""Running a corpus on Dask: records are streamed in chunks to the workers (a bounded number in flight), each
+chunk comes back as a small per-place summary, and the client folds the summaries into a :class:`Corpus`.
+
+Where it runs: ``scheduler=None`` starts a ``distributed.LocalCluster`` sized to the machine (one
+single-threaded worker process per core, on loopback); ``"tcp://HOST:PORT"`` (or ``GEO_DASK_SCHEDULER``) uses an
+existing cluster; ``"inline"`` runs the same chunk function in this process, without Dask (the benchmark's
+one-process baseline).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import os
+import sys
+import time
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TextIO
+
+from geo.corpus.aggregate import Corpus
+from geo.corpus.work import map_chunk
+from geo.errors import GeoError
+
+SCHEDULER_ENV = "GEO_DASK_SCHEDULER"
+INLINE = "inline"
+CHUNK_SIZE = 16
+TIMEOUT_ENV = "GEO_DASK_TIMEOUT"
+
+
+class SchedulerError(GeoError):
+    """The Dask scheduler cannot be reached, or its workers cannot run the project's code."""
+
+
+def scheduler_address(option: str | None) -> str | None:
+    """The scheduler to use: the option, else ``$GEO_DASK_SCHEDULER``, else None (a local cluster)."""
+    return option or os.environ.get(SCHEDULER_ENV) or None
+
+
+def connect_timeout() -> float:
+    """Seconds to wait for a scheduler: ``$GEO_DASK_TIMEOUT``, default 10."""
+    try:
+        return max(0.5, float(os.environ.get(TIMEOUT_ENV) or 10))
+    except ValueError:
+        raise SchedulerError(f"{TIMEOUT_ENV} must be a number of seconds") from None
+
+
+@contextlib.contextmanager
+def dask_client(scheduler: str | None = None, workers: int | None = None) -> Iterator[Any]:
+    """A ``distributed.Client``: connected to ``scheduler``, or to a new local cluster of ``workers`` processes
+    (default: one per core). Yields None for ``scheduler="inline"``. Unreachable -> SchedulerError (one line)."""
+    if scheduler == INLINE:
+        yield None
+        return
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise SchedulerError("Dask is not installed: pip install 'dask[distributed]' (see requirements.txt)") from None
+    import dask
+
+    with dask.config.set({"distributed.worker.daemon": False, "logging.distributed": "error"}):
+        if scheduler:
+            try:
+                client = Client(scheduler, timeout=connect_timeout(), set_as_default=False)
+            except Exception as exc:  # noqa: BLE001 - OSError, TimeoutError, ValueError for a bad address
+                reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                raise SchedulerError(
+                    f"cannot reach the Dask scheduler at {scheduler} ({reason}); start one with "
+                    f"`dask scheduler` and `dask worker ADDRESS`, or leave out --scheduler/{SCHEDULER_ENV} "
+                    "to run on a local cluster"
+                ) from None
+            with client:
+                yield client
+            return
+        n = workers or os.cpu_count() or 1
+        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
+                               dashboard_address=None, silence_logs=40)
+        with cluster, Client(cluster, set_as_default=False) as client:
+            yield client
+
+
+def numbered(records: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Give each record its position in the input (``seq``), which orders everything downstream."""
+    for seq, record in enumerate(records):
+        yield {**record, "seq": seq}
+
+
+def chunked(records: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    it = iter(records)
+    while chunk := list(itertools.islice(it, size)):
+        yield chunk
+
+
+class Progress:
+    """A one-line progress bar on stderr (articles done / total, rate, failures); quiet when not a terminal."""
+
+    def __init__(self, total: int | None, out: TextIO | None = None, enabled: bool | None = None):
+        self.total, self.done, self.failed, self.started = total, 0, 0, time.perf_counter()
+        self.out = out or sys.stderr
+        self.enabled = self.out.isatty() if enabled is None else enabled
+        self._last = 0.0
+
+    def update(self, done: int, failed: int) -> None:
+        self.done += done
+        self.failed += failed
+        now = time.perf_counter()
+        if self.enabled and (now - self._last > 0.2 or self.done == self.total):
+            self._last = now
+            self.out.write("\r" + self.line())
+            self.out.flush()
+
+    def line(self) -> str:
+        rate = self.done / max(time.perf_counter() - self.started, 1e-9)
+        failed = f", {self.failed} failed" if self.failed else ""
+        if self.total:
+            width, share = 30, min(1.0, self.done / self.total)
+            bar = "#" * round(width * share) + "." * (width - round(width * share))
+            return f"[{bar}] {self.done}/{self.total} articles, {rate:.1f}/s{failed}"
+        return f"{self.done} articles, {rate:.1f}/s{failed}"
+
+    def close(self) -> None:
+        if self.enabled:
+            self.out.write("\r" + self.line() + "\n")
+            self.out.flush()
+
+
+def _raise_if_workers_lack_geo(exc: BaseException) -> None:
+    text = f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, ImportError) or "deserializ" in text.lower() or "No module named 'geo" in text:
+        raise SchedulerError(
+            "the Dask workers cannot run the project's code (" + text.splitlines()[0][:200] + "); install it on "
+            "every worker and the scheduler (`pip install .` from the checkout) and start them again"
+        ) from None
+
+
+def check_workers(client: Any) -> None:
+    """Fail early, in one line, when the cluster has no worker or its workers cannot import geo (a task whose
+    code a worker cannot unpickle crashes that worker, and the run would wait for ever)."""
+    try:
+        client.wait_for_workers(1, timeout=connect_timeout())
+    except Exception:  # noqa: BLE001 - TimeoutError, or the scheduler went away
+        raise SchedulerError(
+            f"the Dask scheduler has no workers (waited {connect_timeout():.0f} s); start some with "
+            "`dask worker SCHEDULER-ADDRESS`"
+        ) from None
+    try:
+        # exec and the string are builtins: unpickling them needs nothing from the project
+        client.run(exec, "import geo.corpus.work")
+    except Exception as exc:  # noqa: BLE001 - ModuleNotFoundError and friends, raised on the workers
+        _raise_if_workers_lack_geo(exc)
+        raise
+
+
+def run_corpus(
+    records: Iterable[dict[str, Any]],
+    client: Any = None,
+    *,
+    chunk_size: int | None = None,
+    total: int | None = None,
+    borders: bool = True,
+    mentions: Callable[[list[dict[str, Any]]], None] | None = None,
+    on_failure: Callable[[dict[str, Any]], None] | None = None,
+    progress: Progress | None = None,
+) -> Corpus:
+    """Geoparse every record on ``client`` (None: in this process) and aggregate the places.
+
+    At most a few chunks per worker thread are in flight, so memory stays bounded whatever the input size.
+    ``mentions`` receives each chunk's mention rows in input order (for a streaming Parquet writer);
+    ``on_failure`` each failed article ``{seq, id, error}`` as soon as it is known. ``total`` (the number of
+    records, when known) lets a small corpus go in smaller chunks so that every worker gets some.
+    """
+    corpus = Corpus()
+    threads = 1 if client is None else max(1, sum(client.nthreads().values()))
+    if chunk_size is None:  # small corpora still spread over every worker; big ones go in chunks of 16
+        chunk_size = CHUNK_SIZE if not total else max(1, min(CHUNK_SIZE, total // (4 * threads)))
+    chunks = chunked(numbered(records), chunk_size)
+    ordered = _InOrder(mentions)
+
+    def take(index: int, chunk_ids: list[tuple[int, str]], summary: dict[str, Any]) -> None:
+        corpus.add(summary)
+        for failure in sorted(summary["failures"], key=lambda f: f["seq"]):
+            if on_failure:
+                on_failure(failure)
+        ordered.put(index, summary["mentions"])
+        if progress:
+            progress.update(len(chunk_ids), len(summary["failures"]))
+
+    if client is None:
+        for index, chunk in enumerate(chunks):
+            take(index, _ids(chunk), map_chunk(chunk, borders, mentions is not None))
+        ordered.flush()
+        return corpus
+
+    from distributed import as_completed
+
+    check_workers(client)
+    window = 2 * threads + 1
+    pending: dict[Any, tuple[int, list[tuple[int, str]]]] = {}
+    queue = as_completed(loop=client.loop)
+    submitted = {"n": 0}
+    source = enumerate(chunks)
+
+    def submit_next() -> bool:
+        # Mention rows are handed on in input order: a slow chunk holds the later ones back, so do not run
+        # more than a few windows ahead of it (memory stays bounded behind one very long article).
+        if ordered.sink is not None and submitted["n"] - ordered.next >= 4 * window:
+            return False
+        item = next(source, None)
+        if item is None:
+            return False
+        index, chunk = item
+        submitted["n"] = index + 1
+        future = client.submit(map_chunk, chunk, borders, mentions is not None, pure=False)
+        pending[future] = (index, _ids(chunk))
+        queue.add(future)
+        return True
+
+    for _ in range(window):
+        if not submit_next():
+            break
+    for future in queue:
+        index, ids = pending.pop(future)
+        try:
+            summary = future.result()
+        except Exception as exc:  # noqa: BLE001 - a lost worker or a failed task: report its articles
+            _raise_if_workers_lack_geo(exc)
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            summary = {"articles": [], "places": {}, "mentions": [],
+                       "failures": [{"seq": s, "id": i, "error": f"task failed: {reason}"} for s, i in ids]}
+        future.release()
+        take(index, ids, summary)
+        while len(pending) < window and submit_next():
+            pass
+    ordered.flush()
+    return corpus
+
+
+def _ids(chunk: list[dict[str, Any]]) -> list[tuple[int, str]]:
+    return [(r["seq"], r["id"]) for r in chunk]
+
+
+class _InOrder:
+    """Hands chunks' rows to ``sink`` in input order although chunks finish in any order (a few held back)."""
+
+    def __init__(self, sink: Callable[[list[dict[str, Any]]], None] | None):
+        self.sink, self.next, self.held = sink, 0, {}
+
+    def put(self, index: int, rows: list[dict[str, Any]]) -> None:
+        if self.sink is None:
+            return
+        self.held[index] = rows
+        while self.next in self.held:
+            self.sink(self.held.pop(self.next))
+            self.next += 1
+
+    def flush(self) -> None:
+        if self.sink is not None:
+            for index in sorted(self.held):
+                self.sink(self.held.pop(index))

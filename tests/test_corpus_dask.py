@@ -1,0 +1,144 @@
+"""Corpus mode on real Dask: a distributed.LocalCluster (worker processes on loopback) and a scheduler and worker
+started as separate processes (`dask scheduler`, `dask worker`) give exactly the places and counts of parsing
+each article one by one; a bad article in the middle is reported and the rest are mapped."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from test_corpus import ROOT, free_port, one_by_one, run_cli, sample_rows, with_bad_articles
+
+from geo.corpus.aggregate import counts_of_documents
+from geo.corpus.reading import iter_records
+from geo.corpus.run import dask_client, run_corpus
+from geo.corpus.work import load_count
+
+pytestmark = [pytest.mark.slow, pytest.mark.server]
+
+
+def test_local_cluster_matches_one_by_one_and_loads_the_data_once_per_worker(tmp_path):
+    path = with_bad_articles(tmp_path)
+    failures: list[dict] = []
+    rows: list[dict] = []
+    pulled = {"n": 0, "ahead": 0}
+
+    def streamed():  # counts how far the reading runs ahead of the finished articles
+        for record in iter_records(path):
+            pulled["n"] += 1
+            pulled["ahead"] = max(pulled["ahead"], pulled["n"] - progress.done)
+            yield record
+
+    class Counter:
+        done = 0
+
+        def update(self, done: int, failed: int) -> None:
+            self.done += done
+
+    progress = Counter()
+    with dask_client(None, workers=2) as client:
+        assert all(address.startswith("tcp://127.0.0.1:") for address in client.nthreads())
+        corpus = run_corpus(streamed(), client, chunk_size=2, on_failure=failures.append,
+                            mentions=rows.extend, progress=progress)
+        loads = client.run(load_count)
+    # streamed: never more than the in-flight window (2 threads -> 5 chunks of 2) plus the chunk being cut
+    assert progress.done == pulled["n"] == len(sample_rows()) + 3
+    assert pulled["ahead"] <= 5 * 2 + 2
+    assert corpus.counts() == counts_of_documents(one_by_one())
+    assert sorted(f["id"] for f in failures) == ["bad-date", "empty-page", "line 6"]
+    assert len(corpus.articles) == len(sample_rows())
+    # several chunks per worker, yet each worker process loaded the gazetteer and borders once
+    assert len(loads) == 2 and set(loads.values()) <= {0, 1} and sum(loads.values()) >= 1
+    assert [r["seq"] for r in rows] == sorted(r["seq"] for r in rows)
+
+
+def _start(args: list[str], log: Path, with_geo: bool = True) -> subprocess.Popen:
+    env = dict(os.environ, PYTHONPATH=str(ROOT) if with_geo else "")
+    handle = open(log, "w")  # noqa: SIM115 - closed with the process
+    return subprocess.Popen(args, cwd=ROOT if with_geo else log.parent, env=env, stdout=handle,
+                            stderr=subprocess.STDOUT)
+
+
+def _wait_for_workers(address: str, n: int, timeout: float = 120) -> None:
+    from distributed import Client
+
+    with Client(address, timeout=30, set_as_default=False) as client:
+        client.wait_for_workers(n, timeout=timeout)
+
+
+@contextlib.contextmanager
+def separate_cluster(folder: Path, workers: int = 2, with_geo: bool = True):
+    """`dask scheduler` and `dask worker` as separate processes on loopback; yields the scheduler address."""
+    port = free_port()
+    address = f"tcp://127.0.0.1:{port}"
+    dask = [sys.executable, "-m", "dask"]  # the `dask` command of this interpreter
+    scheduler = _start([*dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+                       folder / "scheduler.log")
+    procs = [scheduler]
+    try:
+        deadline = time.monotonic() + 60
+        while scheduler.poll() is None and time.monotonic() < deadline:
+            if "Scheduler at" in (folder / "scheduler.log").read_text():
+                break
+            time.sleep(0.2)
+        for i in range(workers):
+            procs.append(_start([*dask, "worker", address, "--nthreads", "1", "--no-dashboard", "--host",
+                                 "127.0.0.1"], folder / f"worker{i}.log", with_geo=with_geo))
+        _wait_for_workers(address, workers)
+        yield address
+    finally:
+        for proc in reversed(procs):
+            proc.terminate()
+        for proc in procs:
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+
+
+def test_separately_started_scheduler_and_worker_give_the_same_places(tmp_path):
+    with separate_cluster(tmp_path) as address:
+        path = with_bad_articles(tmp_path)
+        done = run_cli("corpus", str(path), "--scheduler", address, "-o", str(tmp_path / "c.html"),
+                       "--geojson", str(tmp_path / "p.geojson"))
+    assert done.returncode == 0, done.stderr
+    assert "article empty-page skipped" in done.stderr
+    features = json.loads((tmp_path / "p.geojson").read_text())["features"]
+    counts = {f["id"]: (f["properties"]["articles"], f["properties"]["mentions"]) for f in features}
+    assert counts == counts_of_documents(one_by_one())
+
+
+def test_workers_without_geo_stop_the_run_with_one_line(tmp_path):
+    """The README's trap: a worker that cannot import geo fails every task; the command says so once."""
+    probe = subprocess.run([sys.executable, "-c", "import geo"], cwd=tmp_path, env=dict(os.environ, PYTHONPATH=""),
+                           capture_output=True, check=False)
+    if probe.returncode == 0:
+        pytest.skip("geo is installed in site-packages here, so every worker can import it")
+    with separate_cluster(tmp_path, workers=1, with_geo=False) as address:
+        done = run_cli("corpus", "--scheduler", address, "-o", str(tmp_path / "c.html"))
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "the Dask workers cannot run the project's code" in lines[0]
+    assert "pip install ." in lines[0]
+
+
+def test_bench_corpus_reports_both_runs(tmp_path):
+    import io
+
+    from geo.corpus.bench import bench_corpus
+
+    out = io.StringIO()
+    figures = bench_corpus(n=30, workers=1, out=out, source=Path(__file__).resolve().parent.parent / "geo" / "data"
+                           / "sample_corpus.jsonl")
+    text = out.getvalue()
+    assert "one process" in text and "local cluster (1)" in text and "speed-up" in text
+    for mode in ("inline", "cluster"):
+        assert figures[mode]["articles"] == 30 and figures[mode]["articles_per_s"] > 0
+        assert figures[mode]["peak_mb"] > 100
+    assert len(figures["cluster"]["worker_mb"]) == 1
