@@ -121,7 +121,7 @@ def main() -> None:
         st.caption("Pick a row to show the place on the map.")
     with text_col:
         chosen = place_by_id(doc, ss.get("selected"))
-        st.caption(plain(f"{chosen.name}: {border_sentence(chosen)}") if chosen else
+        st.caption(plain(border_sentence(chosen) or chosen.name) if chosen else
                    "Click a highlighted name to show it on the map; select other words to add a missed place.")
         article_panel(panel_html(doc, ss.get("selected")), selected=ss.get("selected"),
                       scroll_to=first_passage(chosen), fly=fly, height=MAP_HEIGHT, key=PANEL_KEY)

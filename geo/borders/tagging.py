@@ -285,7 +285,11 @@ def _tag_country(code: str, index: BorderIndex) -> dict[str, Any]:
         result["summary"] = summarise(result)
         return result
     key = index.unit_key[units[0]]
-    neighbours = [index.unit_code[index.key_unit[k]] or k for k in index.neighbours.get(key, [])]
+    neighbours: list[str] = []
+    for k in index.neighbours.get(key, []):  # each neighbour once (two units can share a code), never itself
+        nb = index.unit_code[index.key_unit[k]] or k
+        if nb != code and nb not in neighbours:
+            neighbours.append(nb)
     coastal = bool(np.isin(index.arrays["coast_unit"], units).any())
     result = {
         "country": code,
