@@ -123,7 +123,7 @@ def _parts(border: dict[str, Any], subject: str = "") -> tuple[str, str]:
         km = region.get("border_km")
         nb = region.get("nearest_neighbour")
         if km is not None and nb:
-            return the(name), f"; the region reaches to {km:.0f} km of the border with {the(_name(nb))}"
+            return the(name), f"; the region comes within {km:.0f} km of the border with {the(_name(nb))}"
         return the(name), ", inside its internationally recognised borders"
     nearest = border.get("nearest_border")
     if nearest:
