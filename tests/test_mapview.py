@@ -310,6 +310,7 @@ def test_map_opens_on_the_story_not_the_world():
     doc.places.append(_place("United States", "country", 38.0, -97.0, "US"))
     html = rendered(mapview.build_map(doc))
     match = re.search(r"\.fitBounds\(\s*(\[\[.*?\]\])", html, flags=re.S)
+    assert '"paddingTopLeft": [50, 110]' in html and '"autoPanPaddingTopLeft": [130, 110]' in html
     assert match, "the map must open on fitted bounds"
     (south, west), (north, east) = json.loads(match.group(1))
     lons = [p.lon for p in doc.places if p.kind == "city"]

@@ -190,6 +190,9 @@ def _apply_assets(m: folium.Map, mode: str, urls: dict[str, str] | None = None) 
 FRAME_KINDS = ("city", "region")  # the places that drive the opening frame
 FRAME_LIGHT_MARGIN_DEG = 12.0  # a country, continent or macro-region counts only this close to them
 FRAME_MAX_ZOOM = 7
+POPUP_CLEAR_TOP_LEFT = (130, 110)  # px kept free at the top left, where the zoom buttons and the scale bar sit
+FRAME_PADDING_BOTTOM_RIGHT = (40, 60)  # the folded legend and the attribution sit at the bottom right
+FRAME_PADDING_TOP_LEFT = (50, 110)  # no pin opens under the zoom buttons or the scale bar
 
 
 def story_bounds(places: list[Any]) -> list[list[float]] | None:
@@ -295,14 +298,16 @@ def build_map(doc: Document, *, selected_place: str | None = None, assets: str =
                 class_name="geo-pin-icon",
             ),
             tooltip=folium.Tooltip(htmlsafe.text(place.name), sticky=False),
-            popup=folium.Popup(folium.Html(popup_html(doc, place), script=True), max_width=380),
+            popup=folium.Popup(folium.Html(popup_html(doc, place), script=True), max_width=380,
+                               auto_pan_padding_top_left=POPUP_CLEAR_TOP_LEFT),
         )
         marker.add_to(cluster)
         markers[str(index)] = marker.get_name()
 
     frame = story_bounds(places)
     if frame is not None:
-        m.fit_bounds(frame, padding=(40, 40), max_zoom=FRAME_MAX_ZOOM)
+        m.fit_bounds(frame, padding_top_left=FRAME_PADDING_TOP_LEFT,
+                     padding_bottom_right=FRAME_PADDING_BOTTOM_RIGHT, max_zoom=FRAME_MAX_ZOOM)
 
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
 
@@ -330,7 +335,8 @@ def build_map(doc: Document, *, selected_place: str | None = None, assets: str =
     var div = L.DomUtil.create('div', 'geo-legend');
     div.setAttribute('role', 'region'); div.setAttribute('aria-label', 'Map legend');
     div.innerHTML = {htmlsafe.script_json(_legend_html())};
-    if (map.getSize().y < 600) {{ div.firstChild.open = false; }}  // small maps: legend folded
+    var size = map.getSize();  // small maps: legend folded, so that it covers no pin
+    if (size.y < 700 || size.x < 900) {{ div.firstChild.open = false; }}
     return div;
   }};
   legend.addTo(map);
