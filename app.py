@@ -47,7 +47,7 @@ from geo.errors import StoreError
 from geo.maps.mapview import build_map
 from geo.maps.popups import KIND_LABEL
 
-MAP_HEIGHT = 640
+MAP_HEIGHT = 560  # taller maps (600, 640) lost the pin click in tests/test_app_browser.py at 1400x1000: see report
 TABLE_MAX_HEIGHT = 320  # about eight rows, then it scrolls: the map stays the biggest thing on the page
 MAP_TEXT_COLUMNS = [2, 1]
 NOTHING_FOUND = (
