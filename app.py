@@ -47,14 +47,23 @@ from geo.errors import StoreError
 from geo.maps.mapview import build_map
 from geo.maps.popups import KIND_LABEL
 
-MAP_HEIGHT = 560
+MAP_HEIGHT = 560  # taller maps (600, 640) lost the pin click in tests/test_app_browser.py at 1400x1000: see report
+TABLE_MAX_HEIGHT = 320  # about eight rows, then it scrolls: the map stays the biggest thing on the page
+MAP_TEXT_COLUMNS = [2, 1]
+NOTHING_FOUND = (
+    "No places found in this article. The map looks for the names of countries, first-level regions "
+    "(\"Kursk region\"), cities and towns, continents and well-known areas such as \"the Middle East\", "
+    "and for adjectives like \"Ukrainian\". If a place was missed, select its words in the article and "
+    "press \"Add … as a place\", or add it under Corrections."
+)
 # Only clicks on objects reach Python: panning and zooming never rerun the app.
 RETURNED_OBJECTS = ["last_object_clicked", "last_object_clicked_tooltip"]
 # ------------------------------------------------------------------------------------------- page
 
 
 def main() -> None:
-    st.set_page_config(page_title="News map", page_icon="🗺️", layout="wide")
+    # Sidebar folded at first: the map and the article get the screen (settings are one click away).
+    st.set_page_config(page_title="News map", page_icon="🗺️", layout="wide", initial_sidebar_state="collapsed")
     ss = st.session_state
     st.title("News map")
     st.caption("Places mentioned in an article, on a map with their border context. Offline by default.")
@@ -91,7 +100,7 @@ def main() -> None:
             ss.pop(key, None)
     sidebar(doc, policy)
 
-    map_col, text_col = st.columns([3, 2], gap="medium")
+    map_col, text_col = st.columns(MAP_TEXT_COLUMNS, gap="medium")  # the map is the biggest thing on the page
     with map_col:
         chooser = st.container()
         focus = ss.map_focus
@@ -116,15 +125,20 @@ def main() -> None:
                          (lambda p: f"{p.name} ({KIND_LABEL.get(p.kind, 'Place').lower()}, {p.country or '?'})")(
                              doc.places[ids.index(pid)]),
                          on_change=lambda: select_place(ss.place_select or None, focus=True))
-        st.dataframe(places_rows(doc), hide_index=True, width="stretch", key=TABLE_KEY, on_select="rerun",
-                     selection_mode="single-row")
-        st.caption("Pick a row to show the place on the map.")
     with text_col:
         chosen = place_by_id(doc, ss.get("selected"))
-        st.caption(plain(f"{chosen.name}: {border_sentence(chosen)}") if chosen else
+        st.caption(plain(border_sentence(chosen) or chosen.name) if chosen else
                    "Click a highlighted name to show it on the map; select other words to add a missed place.")
         article_panel(panel_html(doc, ss.get("selected")), selected=ss.get("selected"),
                       scroll_to=first_passage(chosen), fly=fly, height=MAP_HEIGHT, key=PANEL_KEY)
+
+    # The places table below map and text, the page's full width.
+    if doc.places:
+        st.dataframe(places_rows(doc), hide_index=True, width="stretch", key=TABLE_KEY, on_select="rerun",
+                     selection_mode="single-row", height=min(TABLE_MAX_HEIGHT, 38 + 35 * len(doc.places)))
+        st.caption("Pick a row to show the place on the map.")
+    else:
+        st.info(NOTHING_FOUND)
 
     corrections_panel(ss.doc_id, doc, corrs)
     share_and_export(ss.doc_id, doc)

@@ -13,13 +13,18 @@ import re
 import sys
 import warnings
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
-from geo.errors import GeoError
+from geo.errors import GeoError, InputError
 from geo.parse.model import Document
 
 EXIT_USER_ERROR = 2
 EXIT_BUG = 1
+CACHE_DIR_HELP = (
+    f"{'GEO_CACHE_DIR':<26}Folder for the derived data (gazetteer index, border layer, basemap), the stored\n"
+    f"{'':<26}articles and corrections, and the geocoder cache. (default: the project's cache/)"
+)
 
 
 def _add_online_flags(p: argparse.ArgumentParser) -> None:
@@ -38,7 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m geo",
         description="Find the places a news article mentions, geocode them, tag their border context, map them.",
-        epilog="Settings (environment variables):\n" + describe_settings(),
+        epilog="Settings (environment variables):\n" + describe_settings() + "\n" + CACHE_DIR_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
@@ -59,6 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="file, - for stdin, or an http(s) URL; default: the built-in sample")
     m.add_argument("-o", "--output", default="map.html", help="HTML file to write (default map.html)")
     m.add_argument("--geojson", metavar="OUT.geojson", help="also write the places as GeoJSON")
+    m.add_argument("--mkdir", action="store_true", help="create the output folder when it does not exist")
     _add_online_flags(m)
 
     e = sub.add_parser("eval", help="score the geoparser on a gold JSONL file")
@@ -180,7 +186,12 @@ def _load(path: str | None):
         from geo.settings import load_settings
 
         return fetch_article(path, load_settings())
-    return load_article(path)
+    try:
+        return load_article(path)
+    except InputError as exc:
+        if path == "-" and "empty" in str(exc):  # the app's wording does not fit a pipe
+            raise InputError("no text on stdin: pipe an article in, e.g. `python -m geo parse - < article.txt`") from None
+        raise
 
 
 def _unresolved_geocoder(args: argparse.Namespace):
@@ -233,7 +244,10 @@ def format_table(doc: Document) -> str:
                      str(len(p.mentions)), border_sentence(p) if p.border else ""))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
     lines = [doc.article.title or "(untitled)", ""]
-    for r in rows:
+    if not doc.places:
+        lines.append("No places found. The parser looks for names of countries, first-level regions, cities and "
+                     "towns, continents and areas such as the Middle East, and adjectives such as Ukrainian.")
+    for r in rows if doc.places else []:
         lines.append("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=False)) + "  " + r[-1])
     if doc.unresolved:
         lines.append("")
@@ -286,9 +300,27 @@ class _Progress:
             print(f"\r{self.count} articles", file=sys.stderr)
 
 
+def _output_path(given: str, mkdir: bool) -> Path:
+    """The file the user named, checked before any work: not a folder, and its folder exists (or --mkdir)."""
+    path = Path(given)
+    if path.is_dir():
+        raise InputError(f"{given} is a folder: name the file to write, e.g. {path / 'map.html'}")
+    folder = path.parent
+    if not folder.exists():
+        if not mkdir:
+            raise InputError(f"the folder of {given} does not exist ({folder}): create it or add --mkdir")
+        folder.mkdir(parents=True, exist_ok=True)
+    elif not folder.is_dir():
+        raise InputError(f"{folder} is not a folder, so {given} cannot be written")
+    return path
+
+
 def cmd_map(args: argparse.Namespace) -> int:
     from geo.maps.export import write_export, write_geojson
 
+    _output_path(args.output, args.mkdir)
+    if args.geojson:
+        _output_path(args.geojson, args.mkdir)
     doc = _parse_document(args)
     path = write_export(doc, args.output)
     print(f"wrote {path} ({len(doc.places)} places)")

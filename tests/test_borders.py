@@ -50,7 +50,7 @@ def test_kursk_is_russia_about_100_km_from_ukraine(index, gazetteer):
     assert 70 <= border["nearest_border"]["km"] <= 130
     sentence = borders.describe("Kursk", border)
     assert re.fullmatch(
-        r"Kursk — Russia, \d+ km from the border with Ukraine, inside Russia's internationally recognised borders",
+        r"Kursk — Russia, \d+ km from the border with Ukraine, inside its internationally recognised borders",
         sentence,
     )
 
@@ -389,7 +389,8 @@ def test_every_stored_summary_is_what_summarise_says(index, gazetteer):
     for place in doc.places:
         assert place.border["summary"] == borders.summarise(place.border), place.name
         assert borders.border_sentence(place) == borders.describe(place.name, place.border)
-        assert borders.border_sentence(place) == f"{place.name} — {place.border['summary']}"
+        if place.kind != "country":  # a country's sentence leaves out its own name ("Mongolia — the whole …")
+            assert borders.border_sentence(place) == f"{place.name} — {place.border['summary']}"
     assert borders.tag_place(places[-1], index=index)["summary"] == places[-1].border["summary"]
 
 

@@ -281,3 +281,74 @@ def test_shared_borders_are_found_only_between_neighbours():
     assert geom["type"] == "MultiLineString"
     lons = [x for line in geom["coordinates"] for x, _ in line]
     assert 30 < min(lons) and max(lons) < 41  # the line lies between Ukraine and Russia (lon first)
+
+
+# --- the opening frame and areas drawn on land (issue 16) ---------------------------------------
+
+
+def _place(name: str, kind: str, lat: float, lon: float, country: str = "XX") -> Place:
+    return Place(id=f"t:{name}", name=name, kind=kind, lat=lat, lon=lon, country=country)
+
+
+def test_frame_is_driven_by_cities_and_regions_with_countries_counted_lightly():
+    places = [
+        _place("Kyiv", "city", 50.45, 30.52, "UA"),
+        _place("Kursk", "region", 51.73, 36.19, "RU"),
+        _place("Ukraine", "country", 49.0, 32.0, "UA"),
+        _place("United States", "country", 38.0, -97.0, "US"),  # a lone mention across the ocean
+        _place("Russia", "country", 60.0, 100.0, "RU"),  # its label point is far in Siberia
+    ]
+    (south, west), (north, east) = mapview.story_bounds(places)
+    assert west >= 30.0 and east <= 36.5 and south >= 49.0 and north <= 51.8
+    # a country near the story widens the frame a little; with no city or region, countries frame it
+    assert mapview.story_bounds(places[2:4]) == [[38.0, -97.0], [49.0, 32.0]]
+    assert mapview.story_bounds([]) is None
+
+
+def test_map_opens_on_the_story_not_the_world():
+    doc = make_doc()
+    doc.places.append(_place("United States", "country", 38.0, -97.0, "US"))
+    html = rendered(mapview.build_map(doc))
+    match = re.search(r"\.fitBounds\(\s*(\[\[.*?\]\])", html, flags=re.S)
+    assert '"paddingTopLeft": [50, 110]' in html and '"autoPanPaddingTopLeft": [130, 110]' in html
+    assert match, "the map must open on fitted bounds"
+    (south, west), (north, east) = json.loads(match.group(1))
+    lons = [p.lon for p in doc.places if p.kind == "city"]
+    assert west == min(lons) and east == max(lons) and west > -20  # the US mention did not pull the frame
+
+
+def _drawn_contested(place: Place) -> list:
+    from geo.maps import areas
+
+    m = folium.Map()
+    areas.add_areas(m, [place])
+    groups = [c for c in m._children.values() if getattr(c, "layer_name", "") == "Contested or occupied areas"]
+    assert groups, "no contested layer drawn"
+    return [shapely_shape(g.data) for g in groups[0]._children.values() if hasattr(g, "data")]
+
+
+def shapely_shape(data: dict):
+    """One geometry from folium's GeoJson data (a Feature or a FeatureCollection)."""
+    import shapely
+    import shapely.geometry
+
+    features = data.get("features") or [data]
+    return shapely.union_all([shapely.geometry.shape(f["geometry"]) for f in features])
+
+
+@pytest.mark.parametrize("name,lat,lon,code", [("Crimea", 45.3, 34.4, "UA-43"), ("Sevastopol", 44.6, 33.52, "UA-40")])
+def test_occupied_areas_are_drawn_on_land_only(name, lat, lon, code):
+    from geo import borders
+
+    index = borders.load_border_index()
+    place = Place(id=f"t:{name}", name=name, kind="region", lat=lat, lon=lon, country="UA", admin1=code)
+    place.border = borders.tag_place(place, index=index)
+    assert place.border["status"] == "occupied"
+    shapes = _drawn_contested(place)
+    assert len(shapes) == 1
+    drawn, land = shapes[0], index.land("UA")
+    assert drawn.area > 0.01  # deg²: a real area, not a dot
+    assert drawn.within(land.buffer(0.003))  # on land, to the drawing's rounding and simplification
+    assert drawn.difference(land).area < 0.005 * drawn.area
+    # the old drawing reached about 150 km into the Black Sea: no part of it is far out at sea now
+    assert drawn.difference(land.buffer(0.05)).is_empty

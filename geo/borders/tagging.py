@@ -93,7 +93,7 @@ def tag_points(
         found = index.nearest_border(k, lat[sel], lon[sel])
         if found is not None:
             border_km[sel], border_nb[sel] = found
-    terr = index.territories_at(lat, lon, codes)
+    terr = index.territories_at(lat, lon, codes, snapped)
 
     out = []
     for i in range(n):
@@ -241,7 +241,7 @@ def tag_place(place: Any, index: BorderIndex | None = None) -> dict[str, Any]:
         return area
     border = tag_point(place.lat, place.lon, region_code=_region_of(place), index=index)
     if place.kind == "region":
-        _add_region_notes(border)
+        _add_region_area(place, border, index)
     return border
 
 
@@ -260,12 +260,67 @@ def _area_border(place: Any, index: BorderIndex) -> dict[str, Any] | None:
     return None
 
 
-def _add_region_notes(border: dict[str, Any]) -> None:
-    """Regions are areas: say that the tag is for their centre, and when they straddle a front line."""
-    border["notes"].append("Tagged at the region's centre point; its area may reach further.")
+AREA_FROM_TOWNS = "geonames_towns"  # border["area_source"]: the region's own GeoNames towns (nearest-town cells)
+AREA_FROM_TABLE = "contested_table"  # the contested table's area of the territory (itself from GeoNames towns)
+_OBLAST_STYLE = {"UA", "RU", "BY", "KZ", "KG", "UZ", "TJ"}  # regions named after their main town ("Kursk region")
+_REGION_SUFFIX = re.compile(r"\s+(?:oblast'?|oblys|region|krai|kray)$", re.IGNORECASE)
+
+
+def region_display_name(name: str, country: str | None, towns: list[str]) -> str:
+    """The English name a reader knows for a first-level region: 'Kharkivska' -> 'Kharkiv region',
+    'Kursk' -> 'Kursk region' where regions are named after their main town; other names unchanged."""
+    base = _REGION_SUFFIX.sub("", name).strip()
+    stripped = base != name.strip()
+    if country in _OBLAST_STYLE:
+        low = base.lower()
+        for town in towns:
+            t = town.lower()
+            common = next((i for i, (x, y) in enumerate(zip(low, t, strict=False)) if x != y), min(len(low), len(t)))
+            if common >= 4 and common >= len(t) - 2:
+                return f"{town} region"
+    return f"{base} region" if stripped and base else name
+
+
+def _add_region_area(place: Any, border: dict[str, Any], index: BorderIndex) -> None:
+    """Regions are areas: their border context is measured from their area, not from their centre point."""
     territory = border.get("territory")
+    code = border.get("country") or place.country
+    key = index.region_key_near(code, place.lat, place.lon) if code else None
+    area, source = None, AREA_FROM_TOWNS
+    if territory and territory["id"] in index.territory_geoms:
+        area, source = index.territory_geoms[territory["id"]], AREA_FROM_TABLE
+    elif key:
+        area = index.region_area(key)
+    if area is None or area.is_empty or not code:
+        border["notes"].append("Tagged at the region's centre point; its area may reach further.")
+    else:
+        touching, nearest = index.area_context(code, area)
+        info: dict[str, Any] = {
+            "name": region_display_name(place.name, code, index.region_towns.get(key or "", [])),
+            "geonames_admin1": key,
+            "area_source": source,
+            "neighbours": touching,
+        }
+        if touching:
+            border["nearest_border"] = {
+                "neighbour": touching[0],
+                "neighbour_name": index.country_name(touching[0]),
+                "km": 0.0,
+            }
+        elif nearest is not None:
+            info.update(nearest_neighbour=nearest[0], border_km=round(nearest[1], 1))
+            border["nearest_border"] = {
+                "neighbour": nearest[0],
+                "neighbour_name": index.country_name(nearest[0]),
+                "km": round(nearest[1], 1),
+            }
+        border["region_area"] = info
+        border["area_source"] = source
+        how = "its own GeoNames towns" if source == AREA_FROM_TOWNS else "the contested-territory table"
+        border["notes"].append(f"Measured from the region's area (from {how}), not from its centre point.")
     if territory and territory["status"] == "annexation_claimed":
         border["notes"].append("This region straddles the front line: part of it is occupied.")
+    border["summary"] = summarise(border)
 
 
 def _tag_country(code: str, index: BorderIndex) -> dict[str, Any]:
@@ -285,7 +340,11 @@ def _tag_country(code: str, index: BorderIndex) -> dict[str, Any]:
         result["summary"] = summarise(result)
         return result
     key = index.unit_key[units[0]]
-    neighbours = [index.unit_code[index.key_unit[k]] or k for k in index.neighbours.get(key, [])]
+    neighbours: list[str] = []
+    for k in index.neighbours.get(key, []):  # each neighbour once (two units can share a code), never itself
+        nb = index.unit_code[index.key_unit[k]] or k
+        if nb != code and nb not in neighbours:
+            neighbours.append(nb)
     coastal = bool(np.isin(index.arrays["coast_unit"], units).any())
     result = {
         "country": code,
@@ -358,4 +417,4 @@ def tag_document(doc: Any, index: BorderIndex | None = None) -> None:
         for place, border in zip(point_places, borders, strict=True):
             place.border = border
             if place.kind == "region":
-                _add_region_notes(border)
+                _add_region_area(place, border, index)

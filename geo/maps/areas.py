@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import folium
+import shapely
 
 from geo.borders import (
     load_border_index,
@@ -33,15 +34,57 @@ def _country_codes(places: list[Place]) -> tuple[list[str], list[str]]:
     return named, holding
 
 
-def _territory_outline(territory_id: str) -> dict[str, Any] | None:
-    """Simplified area of a contested territory from the border index (None when it cannot be loaded)."""
-    try:
-        geom = load_border_index().territory_geoms.get(territory_id)
-    except Exception:  # noqa: BLE001 - no hatched area beats no map
-        return None
+AREA_DECIMALS = 3  # coordinates of drawn territory and region areas: about 100 m
+
+
+def on_land(geom: Any, countries: list[str]) -> Any:
+    """``geom`` simplified for drawing and clipped to the Natural Earth land of ``countries`` (after the
+    simplification, so no simplified edge cuts across the sea); None when nothing is left or no data."""
     if geom is None or geom.is_empty:
         return None
-    return basemap.rounded_geojson(geom.simplify(0.01, preserve_topology=True), basemap.OUTLINE_DECIMALS)
+    index = load_border_index()
+    lands = [index.land(c) for c in countries if c]
+    lands = [g for g in lands if g is not None]
+    simple = shapely.simplify(geom, 0.01, preserve_topology=True)
+    if lands:
+        land = shapely.union_all(lands)
+        simple = shapely.intersection(simple, shapely.clip_by_rect(land, *shapely.buffer(simple, 0.1).bounds))
+    simple = shapely.make_valid(shapely.simplify(simple, 0.002, preserve_topology=True))
+    polys = [g for g in shapely.get_parts(simple) if g.geom_type in ("Polygon", "MultiPolygon")]
+    return shapely.union_all(polys) if polys else None
+
+
+def territory_shape(territory_id: str) -> Any:
+    """The drawn area of a contested territory: the border index's area, on land only (None if unknown)."""
+    from geo.borders import contested
+    from geo.borders.index import entry_countries
+
+    try:
+        index = load_border_index()
+        geom = index.territory_geoms.get(territory_id)
+        entry = contested.by_id(territory_id)
+    except Exception:  # noqa: BLE001 - no hatched area beats no map
+        return None
+    countries = sorted(entry_countries(entry) | ({entry["de_jure"]} if entry["de_jure"] else set()))
+    return on_land(geom, countries)
+
+
+def _territory_outline(territory_id: str) -> dict[str, Any] | None:
+    """GeoJSON of :func:`territory_shape` (None when it cannot be loaded)."""
+    shape = territory_shape(territory_id)
+    return None if shape is None else basemap.rounded_geojson(shape, AREA_DECIMALS)
+
+
+def region_shape(place: Place) -> Any:
+    """The drawn area of a region: its nearest-town area from the border index, on land (None if unknown)."""
+    info = (place.border or {}).get("region_area") or {}
+    key = info.get("geonames_admin1")
+    if not key or info.get("area_source") != "geonames_towns":
+        return None
+    try:
+        return on_land(load_border_index().region_area(key), [key.split(".")[0]])
+    except Exception:  # noqa: BLE001 - a circle beats no map
+        return None
 
 
 def add_areas(m: folium.Map, places: list[Place]) -> None:
@@ -77,7 +120,18 @@ def add_areas(m: folium.Map, places: list[Place]) -> None:
                         control=False,
                     ).add_to(areas)
     for p in places:
-        if p.kind == "region":
+        if p.kind != "region":
+            continue
+        shape = region_shape(p)
+        if shape is not None:
+            folium.GeoJson(
+                {"type": "Feature", "properties": {}, "geometry": basemap.rounded_geojson(shape, AREA_DECIMALS)},
+                style_function=lambda _f: {"color": "#c25e00", "weight": 1, "dashArray": "6 4",
+                                           "fillColor": "#c25e00", "fillOpacity": 0.1},
+                tooltip=htmlsafe.text((p.border or {}).get("region_area", {}).get("name") or p.name),
+                control=False,
+            ).add_to(areas)
+        else:
             folium.Circle(
                 location=to_latlon(p.lon, p.lat),
                 radius=REGION_RADIUS_M,

@@ -102,7 +102,7 @@ def _legend_html() -> str:
     rows.append(
         (
             '<span class="geo-swatch" style="border:2px solid #3451a8;background:rgba(52,81,168,.15)"></span>',
-            "Country mentioned (region: approximate circle)",
+            "Country mentioned (region: its approximate area)",
         )
     )
     rows.append(
@@ -187,6 +187,35 @@ def _apply_assets(m: folium.Map, mode: str, urls: dict[str, str] | None = None) 
             raise InputError(f"{type(element).__name__} needs assets that are not available offline")
 
 
+FRAME_KINDS = ("city", "region")  # the places that drive the opening frame
+FRAME_LIGHT_MARGIN_DEG = 12.0  # a country, continent or macro-region counts only this close to them
+FRAME_MAX_ZOOM = 7
+POPUP_CLEAR_TOP_LEFT = (130, 110)  # px kept free at the top left, where the zoom buttons and the scale bar sit
+FRAME_PADDING_BOTTOM_RIGHT = (40, 60)  # the folded legend and the attribution sit at the bottom right
+FRAME_PADDING_TOP_LEFT = (50, 110)  # no pin opens under the zoom buttons or the scale bar
+
+
+def story_bounds(places: list[Any]) -> list[list[float]] | None:
+    """The opening frame [[south, west], [north, east]]: the story's cities and regions, with countries
+    (and continents, macro-regions) counted lightly: one only widens the frame when its point lies within
+    FRAME_LIGHT_MARGIN_DEG of the cities and regions, so a lone "United States" does not pull the frame
+    across an ocean. With no city or region, the countries frame the story. None without places."""
+    if not places:
+        return None
+    core = [p for p in places if p.kind in FRAME_KINDS] or list(places)
+    lats = [p.lat for p in core]
+    lons = [p.lon for p in core]
+    south, north, west, east = min(lats), max(lats), min(lons), max(lons)
+    for p in places:
+        if p.kind in FRAME_KINDS or len(core) == len(places):
+            continue
+        m = FRAME_LIGHT_MARGIN_DEG
+        if south - m <= p.lat <= north + m and west - m <= p.lon <= east + m:
+            lats.append(p.lat)
+            lons.append(p.lon)
+    return [[min(lats), min(lons)], [max(lats), max(lons)]]
+
+
 def walk_elements(element: Any) -> list[Any]:
     """Every branca element under ``element`` (children and Element-valued attributes), depth first."""
     from branca.element import Element
@@ -240,6 +269,7 @@ def build_map(doc: Document, *, selected_place: str | None = None, assets: str =
     places = mappable_places(doc)
     m = folium.Map(location=[30, 20], zoom_start=2, tiles=None, control_scale=False, world_copy_jump=False)
     m.options.update(minZoom=1, maxZoom=14)  # MarkerCluster needs a maxZoom; there is no tile layer to set it
+    m.options.update(zoomSnap=0.25)  # quarter zooms: a story spanning two continents still opens closer than the world
     if assets == "linked":
         _LinkedGeoJson(asset_urls["basemap"], BASEMAP_STYLE, name=BASEMAP_NAME).add_to(m)
     else:
@@ -268,15 +298,16 @@ def build_map(doc: Document, *, selected_place: str | None = None, assets: str =
                 class_name="geo-pin-icon",
             ),
             tooltip=folium.Tooltip(htmlsafe.text(place.name), sticky=False),
-            popup=folium.Popup(folium.Html(popup_html(doc, place), script=True), max_width=380),
+            popup=folium.Popup(folium.Html(popup_html(doc, place), script=True), max_width=380,
+                               auto_pan_padding_top_left=POPUP_CLEAR_TOP_LEFT),
         )
         marker.add_to(cluster)
         markers[str(index)] = marker.get_name()
 
-    if places:
-        lats = [p.lat for p in places]
-        lons = [p.lon for p in places]
-        m.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(40, 40), max_zoom=6)
+    frame = story_bounds(places)
+    if frame is not None:
+        m.fit_bounds(frame, padding_top_left=FRAME_PADDING_TOP_LEFT,
+                     padding_bottom_right=FRAME_PADDING_BOTTOM_RIGHT, max_zoom=FRAME_MAX_ZOOM)
 
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
 
@@ -304,7 +335,8 @@ def build_map(doc: Document, *, selected_place: str | None = None, assets: str =
     var div = L.DomUtil.create('div', 'geo-legend');
     div.setAttribute('role', 'region'); div.setAttribute('aria-label', 'Map legend');
     div.innerHTML = {htmlsafe.script_json(_legend_html())};
-    if (map.getSize().y < 600) {{ div.firstChild.open = false; }}  // small maps: legend folded
+    var size = map.getSize();  // small maps: legend folded, so that it covers no pin
+    if (size.y < 700 || size.x < 900) {{ div.firstChild.open = false; }}
     return div;
   }};
   legend.addTo(map);
