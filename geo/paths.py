@@ -11,8 +11,16 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+def default_cache_dir() -> Path:
+    """The checkout's ``cache/`` when running from a checkout; for an installed package (``pip install .``, a
+    Dask worker) the user's cache folder, never a folder inside site-packages."""
+    if (PROJECT_ROOT / "app.py").is_file():
+        return PROJECT_ROOT / "cache"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "geo-news-map"
+
+
 def _configured_cache_dir() -> Path:
-    return Path(os.environ.get("GEO_CACHE_DIR") or PROJECT_ROOT / "cache")
+    return Path(os.environ.get("GEO_CACHE_DIR") or default_cache_dir())
 
 
 def cache_dir() -> Path:

@@ -55,6 +55,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("store_url", "GEO_STORE_URL", "",
             "Where share links and corrections are stored: empty for a SQLite file in the cache folder, "
             "postgresql://user:password@host:5432/dbname for one database shared by several app servers."),
+    Setting("dask_scheduler", "GEO_DASK_SCHEDULER", "",
+            "Corpus mode: tcp://HOST:PORT of a running Dask scheduler; empty for a local cluster on this machine, "
+            "'inline' for this process only."),
+    Setting("dask_timeout", "GEO_DASK_TIMEOUT", 10.0,
+            "Corpus mode: seconds to wait for the Dask scheduler before giving up."),
 )
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -123,6 +128,8 @@ _PARSERS: dict[str, Callable[[str, str], Any]] = {
     "fetch_timeout": _number(float),
     "fetch_max_bytes": _number(int),
     "store_url": lambda text, env: parse_store_url(text, env),
+    "dask_scheduler": _text,
+    "dask_timeout": _number(float),
 }
 
 
@@ -141,6 +148,8 @@ class Settings:
     fetch_timeout: float = 15.0
     fetch_max_bytes: int = 5_000_000
     store_url: str = ""
+    dask_scheduler: str = ""
+    dask_timeout: float = 10.0
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:

@@ -6,6 +6,8 @@ import os
 import time
 from pathlib import Path
 
+import pytest
+
 from geo import paths
 
 
@@ -28,3 +30,25 @@ def test_stale_temporary_files_are_swept_fresh_ones_kept(tmp_path: Path):
     os.utime(old, (hours_ago, hours_ago))
     assert paths.sweep_stale_temp_files(tmp_path) == 1
     assert not old.exists() and fresh.exists()
+
+
+def test_an_installed_package_caches_in_the_users_cache_folder(tmp_path, monkeypatch):
+    """Outside a checkout (pip install ., a Dask worker) the cache is never inside site-packages."""
+    from geo import paths
+
+    monkeypatch.setattr(paths, "PROJECT_ROOT", tmp_path / "site-packages")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert paths.default_cache_dir() == tmp_path / "xdg" / "geo-news-map"
+    (tmp_path / "site-packages").mkdir()
+    (tmp_path / "site-packages" / "app.py").write_text("")
+    assert paths.default_cache_dir() == tmp_path / "site-packages" / "cache"
+
+
+def test_corpus_settings_are_in_the_settings_table():
+    from geo.errors import InputError
+    from geo.settings import load_settings
+
+    got = load_settings({"GEO_DASK_SCHEDULER": " tcp://127.0.0.1:8786 ", "GEO_DASK_TIMEOUT": "3"})
+    assert (got.dask_scheduler, got.dask_timeout) == ("tcp://127.0.0.1:8786", 3.0)
+    with pytest.raises(InputError, match="GEO_DASK_TIMEOUT"):
+        load_settings({"GEO_DASK_TIMEOUT": "soon"})

@@ -23,7 +23,7 @@ from geo.corpus.aggregate import Corpus
 from geo.corpus.mapscript import CORPUS_CSS, CORPUS_JS
 from geo.maps import htmlsafe
 from geo.maps.areas import add_areas
-from geo.maps.export import _stable_ids
+from geo.maps.export import stable_ids
 from geo.maps.mapview import (
     ATTRIBUTION,
     BASEMAP_NAME,
@@ -31,8 +31,8 @@ from geo.maps.mapview import (
     CARTO_ATTR,
     CARTO_URL,
     HATCH_SVG,
-    _apply_assets,
-    _Script,
+    ScriptElement,
+    apply_assets,
     walk_elements,
 )
 from geo.maps.popups import KIND_LABEL
@@ -150,7 +150,7 @@ def _build_map(corpus: Corpus) -> tuple[folium.Map, MarkerCluster]:
                             options={"maxClusterRadius": 40, "showCoverageOnHover": False,
                                      "spiderfyOnMaxZoom": True}).add_to(m)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
-    _Script(f"""
+    ScriptElement(f"""
 (function(){{
   var map = {m.get_name()};
   L.control.scale({{position: 'topleft'}}).addTo(map);
@@ -172,7 +172,7 @@ def _build_map(corpus: Corpus) -> tuple[folium.Map, MarkerCluster]:
   window.geoCorpusCluster = {cluster.get_name()};
 }})();
 """).add_to(m)
-    _apply_assets(m, "inline")
+    apply_assets(m, "inline")
     return m, cluster
 
 
@@ -208,7 +208,7 @@ def corpus_html(corpus: Corpus, title: str = "Corpus map") -> str:
     )
     known = {el._id for el in walk_elements(figure)}
     seed = content_id(htmlsafe.script_json(data))[:8]
-    return _stable_ids(page, known, seed)
+    return stable_ids(page, known, seed)
 
 
 def write_corpus_map(corpus: Corpus, path: str | Path, title: str = "Corpus map") -> Path:

@@ -33,15 +33,16 @@ class SchedulerError(GeoError):
 
 def scheduler_address(option: str | None) -> str | None:
     """The scheduler to use: the option, else ``$GEO_DASK_SCHEDULER``, else None (a local cluster)."""
-    return option or os.environ.get(SCHEDULER_ENV) or None
+    from geo.settings import load_settings
+
+    return option or load_settings().dask_scheduler or None
 
 
 def connect_timeout() -> float:
     """Seconds to wait for a scheduler: ``$GEO_DASK_TIMEOUT``, default 10."""
-    try:
-        return max(0.5, float(os.environ.get(TIMEOUT_ENV) or 10))
-    except ValueError:
-        raise SchedulerError(f"{TIMEOUT_ENV} must be a number of seconds") from None
+    from geo.settings import load_settings
+
+    return max(0.5, load_settings().dask_timeout)
 
 
 @contextlib.contextmanager

@@ -84,7 +84,7 @@ PAGE_JS = """
 """
 
 
-def _stable_ids(page: str, known: set[str], seed: str) -> str:
+def stable_ids(page: str, known: set[str], seed: str) -> str:
     """Replace folium's random 32-hex element ids with ids numbered in order of first appearance."""
     mapping: dict[str, str] = {}
 
@@ -163,7 +163,7 @@ def export_html(doc: Document) -> str:
         f"<script>\n{script}\n</script>\n<script>{PAGE_JS}</script>\n</body>\n</html>\n"
     )
     known = {el._id for el in walk_elements(figure)}
-    return _stable_ids(page, known, _id_seed(doc.article.id))
+    return stable_ids(page, known, _id_seed(doc.article.id))
 
 
 def _id_seed(article_id: str) -> str:

@@ -125,7 +125,7 @@ def _legend_html() -> str:
     )
 
 
-class _Script(folium.MacroElement):
+class ScriptElement(folium.MacroElement):
     """A piece of trusted JavaScript added to the map's script (never built from article text directly)."""
 
     _template = Template("{% macro script(this, kwargs) %}{{ this.js }}{% endmacro %}")
@@ -162,7 +162,7 @@ fetch({{ this.url|tojson }}).then(function(r) {
 
 
 
-def _apply_assets(m: folium.Map, mode: str, urls: dict[str, str] | None = None) -> None:
+def apply_assets(m: folium.Map, mode: str, urls: dict[str, str] | None = None) -> None:
     """Point every element's JS/CSS at inlined copies, at ``urls`` (``linked``) or at folium's CDNs
     (``cdn``), per instance."""
     if mode == "linked":
@@ -315,7 +315,7 @@ def build_map(doc: Document, *, selected_place: str | None = None, assets: str =
     ids = htmlsafe.script_json({str(i): p.id for i, p in enumerate(places)})
     selected_index = next((str(i) for i, p in enumerate(places) if p.id == selected_place), None)
     map_name = m.get_name()
-    _Script(
+    ScriptElement(
         f"""
 (function(){{
   var map = {map_name};
@@ -365,5 +365,5 @@ def build_map(doc: Document, *, selected_place: str | None = None, assets: str =
 """
         + (_PARENT_LINKS_JS if passage_links == "parent" else "")
     ).add_to(m)
-    _apply_assets(m, assets, asset_urls)
+    apply_assets(m, assets, asset_urls)
     return m
