@@ -115,3 +115,71 @@ def test_every_territory_in_the_border_table_is_a_place_unless_it_is_a_country_o
         if entry["geometry"]["method"] in ("ne_unit", "border_buffer"):
             continue
         assert gazetteer.search(entry["name"]), entry["id"]
+
+
+# ------------------------------------------------------------------------------ 3. the article's own geography
+
+
+def test_a_qualifier_picks_the_region_that_contains_the_city():
+    found = places("Atlanta, Georgia, will host the regional trade fair next spring.")
+    assert found["Georgia"].kind == "region" and found["Georgia"].country == "US"
+    assert found["Atlanta"].country == "US"
+
+
+def test_a_state_named_apart_from_its_city_is_read_through_the_city():
+    found = places("Officials in Georgia said Atlanta would host the summit in June.")
+    assert found["Georgia"].kind == "region" and found["Georgia"].country == "US"
+    assert found["Georgia"].admin1 == "US-GA"
+
+
+def test_the_country_georgia_stays_the_country_beside_its_capital():
+    found = places("Georgia's parliament met in Tbilisi as protests went on outside.")
+    assert found["Georgia"].kind == "country" and found["Georgia"].country == "GE"
+
+
+def test_proximity_picks_the_donetsk_beside_bakhmut():
+    found = places("Moscow says its troops advanced near Bakhmut and Donetsk overnight.")
+    assert found["Bakhmut"].country == "UA"
+    assert found["Donetsk"].country == "UA"
+    assert km(found["Donetsk"], found["Bakhmut"].lat, found["Bakhmut"].lon) < 120
+
+
+def test_a_state_in_the_article_lifts_its_towns_over_a_bigger_namesake():
+    found = places("Paris police in Lamar County, Texas, closed the highway after the storm.")
+    assert found["Paris"].country == "US"
+    assert found["Texas"].admin1 == "US-TX"
+
+
+def test_london_in_a_southwestern_ontario_story_is_london_ontario():
+    found = places("The fair in London drew farmers from across southwestern Ontario, from Sarnia to "
+                   "Woodstock, and the roads were busy all weekend.")
+    assert found["London"].country == "CA"
+    assert found["London"].admin1 == "CA.08"  # GeoNames' admin1 key for Ontario
+
+
+def test_edmonton_in_an_alberta_story_is_the_alberta_capital():
+    found = places("Edmonton city council met as Alberta announced new money for its transit plans.")
+    assert found["Edmonton"].country == "CA"
+
+
+def test_ohio_towns_stay_in_ohio():
+    found = places("Dublin, Westerville and Columbus, three Ohio suburbs and their city, grew fastest.")
+    assert {found[name].country for name in ("Dublin", "Westerville", "Columbus")} == {"US"}
+
+
+def test_a_close_call_says_so_and_keeps_the_runner_up():
+    doc = parse_text("Louisville fans travelled north for the final.", borders=False)
+    place = next(p for p in doc.places if p.name == "Louisville")
+    assert place.confidence < 0.95
+    assert place.alternatives, "the runner-up is kept"
+    assert all(a["name"] == "Louisville" for a in place.alternatives[:2])
+
+
+def test_a_name_does_not_lift_itself():
+    """One mention of a big city must not make its own country the article's context (no self-support)."""
+    from geo.parse.resolve import geoparse
+    from geo.places.gazetteer import load_gazetteer
+
+    only = geoparse("Paris police closed the road.", load_gazetteer())[0]
+    assert only.chosen.country == "FR"
+    assert only.confidence < 0.99  # Paris, Texas and the others stay as alternatives

@@ -1,0 +1,177 @@
+"""The article's own geography: evidence one mention gives about the reading of another.
+
+Three principles, each a pure function over the candidates of every mention of one document:
+- qualifiers, both ways: in "Atlanta, Georgia" (or a dateline "CHARLESTON, W.Va. —") the second name is a
+  place that contains the first, so the pair is read together: the city inside the region, the region
+  that holds the city;
+- the administrative hierarchy: a region or country gains from the other names of the article that lie
+  in it ("Officials in Georgia said Atlanta ..." -> the US state), and a region the article names without
+  doubt lifts the towns and counties inside it;
+- spatial coherence: a reading whose places lie close to the other places of the article is preferred
+  ("Donetsk" beside "Bakhmut"; "Paris" beside "Lamar County").
+
+Evidence is weighted by how plausible the supporting reading is (``exp(score - best score)`` of its
+mention), so a weak namesake lends little. Work is bounded: at most ``MAX_SUPPORT_POINTS`` supporting
+readings are compared with each candidate, with numpy.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+
+from geo.places.gazetteer import Candidate
+
+# How far a supporting reading must be to lend nothing; up to NEAR_KM it lends all of its weight.
+NEAR_KM = 25.0
+FAR_KM = 400.0
+PROXIMITY_BONUS = 2.5
+CONTAINMENT_BONUS = 3.0
+QUALIFIER_BONUS = 6.0
+# A mention's readings that lend support: those within this many points of its best reading.
+SUPPORT_MARGIN = 3.0
+MAX_SUPPORT_POINTS = 400
+MAX_SUPPORT = 1  # only the best supporting name counts: proximity breaks ties, it does not outvote
+
+
+def region_code(cand: Candidate) -> str | None:
+    """ISO 3166-2 code of a candidate's first-level region when the data allows it."""
+    if cand.kind == "region":
+        return cand.admin1
+    if cand.kind == "city" and cand.country == "US" and cand.admin1:
+        return f"US-{cand.admin1}"
+    return None
+
+
+def is_county(cand: Candidate) -> bool:
+    return cand.id.startswith("us-county:")
+
+
+def contains(outer: Candidate, inner: Candidate) -> bool:
+    """Does ``outer`` (a country or a first-level region) contain ``inner``?"""
+    if outer.id == inner.id or not outer.country or outer.country != inner.country:
+        return False
+    if outer.kind == "country":
+        return inner.kind != "country"
+    if outer.kind == "region" and not is_county(outer) and not outer.id.startswith("territory:"):
+        return inner.kind in ("city", "region") and region_code(inner) == outer.admin1 and (
+            inner.kind == "city" or is_county(inner))
+    return False
+
+
+def qualifier_pairs(text: str, starts: Sequence[int], ends: Sequence[int]) -> dict[int, int]:
+    """Index of a mention -> index of the mention qualifying it ("Moscow, Idaho"; "CHARLESTON, W.Va. —")."""
+    pairs = {}
+    for i in range(len(starts) - 1):
+        if text[ends[i] : starts[i + 1]] in (", ", ","):
+            pairs[i] = i + 1
+    return pairs
+
+
+def qualifier_bonus(first: list[Candidate], second: list[Candidate]) -> tuple[dict[str, float], dict[str, float]]:
+    """Bonuses for the readings of a qualified name and of its qualifier that fit each other."""
+    bonus_first: dict[str, float] = {}
+    bonus_second: dict[str, float] = {}
+    for outer in second:
+        if outer.kind not in ("country", "region"):
+            continue
+        for inner in first:
+            if contains(outer, inner):
+                bonus_first[inner.id] = QUALIFIER_BONUS
+                bonus_second[outer.id] = QUALIFIER_BONUS
+    return bonus_first, bonus_second
+
+
+def _closeness(km: np.ndarray) -> np.ndarray:
+    """1 up to NEAR_KM, falling with the log of the distance to 0 at FAR_KM."""
+    ratio = np.log(np.maximum(km, NEAR_KM) / NEAR_KM) / math.log(FAR_KM / NEAR_KM)
+    return np.clip(1.0 - ratio, 0.0, 1.0)
+
+
+def _km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    lat1, lon1 = math.radians(lat), math.radians(lon)
+    dlat = lats - lat1
+    dlon = lons - lon1
+    a = np.sin(dlat / 2) ** 2 + math.cos(lat1) * np.cos(lats) * np.sin(dlon / 2) ** 2
+    return 6371.0 * 2 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+
+
+def coherence(groups: list[list[tuple[Candidate, float, bool]]], keys: list[str]) -> list[dict[str, float]]:
+    """For every mention, a bonus per candidate id from the other names of the document.
+
+    ``groups[i]`` holds the (candidate, score, lends) readings of mention ``i`` (only readings that pass
+    the resolver's own rules lend support); ``keys[i]`` its name key (repeats of one name do not support
+    each other). A candidate gains from every other name that has a
+    plausible reading close to it or inside it (proximity), and a country or region from every other name
+    with a plausible reading inside it (containment). Each name lends at most its best such reading."""
+    support: list[tuple[int, Candidate, float]] = []  # (key id, reading, weight)
+    key_ids: dict[str, int] = {}
+    seen: set[tuple[int, str]] = set()
+    for readings, key in zip(groups, keys, strict=True):
+        kid = key_ids.setdefault(key, len(key_ids))
+        lenders = [(cand, score) for cand, score, lends in readings if lends]
+        if not lenders:
+            continue
+        best = max(score for _, score in lenders)
+        for cand, score in lenders:
+            if score >= best - SUPPORT_MARGIN and (kid, cand.id) not in seen and len(support) < MAX_SUPPORT_POINTS:
+                seen.add((kid, cand.id))
+                support.append((kid, cand, math.exp(score - best)))
+    out: list[dict[str, float]] = [{} for _ in groups]
+    if len(key_ids) < 2:
+        return out
+    table = _SupportTable(support)
+    out_cache: dict[tuple[int, str], float] = {}
+    n_keys = len(key_ids)
+    for index, (readings, key) in enumerate(zip(groups, keys, strict=True)):
+        if len(readings) < 2:
+            continue
+        kid = key_ids[key]
+        for cand, _, _ in readings:
+            hit = out_cache.get((kid, cand.id))
+            if hit is None:
+                hit = out_cache[(kid, cand.id)] = table.support_for(cand, kid, n_keys)
+            if hit:
+                out[index][cand.id] = hit
+    return out
+
+
+class _SupportTable:
+    """The plausible readings of a document as arrays, for vectorised support sums."""
+
+    def __init__(self, support: list[tuple[int, Candidate, float]]) -> None:
+        self.kid = np.array([k for k, _, _ in support])
+        self.weight = np.array([w for _, _, w in support])
+        cands = [c for _, c, _ in support]
+        self.country = np.array([c.country or "" for c in cands])
+        self.code = np.array([region_code(c) or "" for c in cands])
+        self.kind = np.array([c.kind for c in cands])
+        self.county = np.array([is_county(c) for c in cands])
+        self.spatial = (self.kind == "city") | self.county
+        self.admin1 = np.array([c.admin1 or "" for c in cands])
+        self.lats = np.radians([c.lat for c in cands])
+        self.lons = np.radians([c.lon for c in cands])
+
+    def support_for(self, cand: Candidate, kid: int, n_keys: int) -> float:
+        """The support one candidate draws from the other names' plausible readings (see :func:`coherence`)."""
+        others = self.kid != kid
+        lent = np.zeros(len(self.kid))
+        if cand.country and cand.kind == "country":
+            inside = (self.country == cand.country) & (self.kind != "country") & (self.kind != "continent")
+            lent = np.where(inside & others, CONTAINMENT_BONUS * self.weight, lent)
+        elif cand.country and cand.kind == "region" and not is_county(cand) and not cand.id.startswith("territory:"):
+            inside = (self.country == cand.country) & (self.code == cand.admin1) & self.spatial
+            lent = np.where(inside & others, CONTAINMENT_BONUS * self.weight, lent)
+        if cand.kind == "city" or is_county(cand):
+            # Close to the towns and counties the article names (the regions it names without doubt
+            # already lift their towns in the resolver).
+            near = _closeness(_km(cand.lat, cand.lon, self.lats, self.lons))
+            lent = np.maximum(lent, np.where(self.spatial & others, PROXIMITY_BONUS * self.weight * near, 0.0))
+        if not lent.any():
+            return 0.0
+        best_per_key = np.zeros(n_keys)
+        np.maximum.at(best_per_key, self.kid, lent)
+        top = np.sort(best_per_key)[::-1][: int(MAX_SUPPORT)]
+        return float(top.sum())
