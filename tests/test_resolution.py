@@ -183,3 +183,28 @@ def test_a_name_does_not_lift_itself():
     only = geoparse("Paris police closed the road.", load_gazetteer())[0]
     assert only.chosen.country == "FR"
     assert only.confidence < 0.99  # Paris, Texas and the others stay as alternatives
+
+
+@pytest.mark.parametrize(("text", "city", "state"), [
+    ("CHARLESTON, W.Va. — Lawmakers passed the road budget late on Friday.", "CHARLESTON", "US-WV"),
+    ("LEXINGTON, Ky. — A spring storm knocked out power across the city.", "LEXINGTON", "US-KY"),
+    ("Crews in Springfield, Ill., cleared the fallen trees by noon.", "Springfield", "US-IL"),
+    ("The rally in Portland, Ore., drew a small crowd.", "Portland", "US-OR"),
+])
+def test_datelines_and_ap_state_abbreviations(text, city, state):
+    doc = parse_text(text, borders=False)
+    by_text = {m.text: p for p in doc.places for m in p.mentions}
+    assert by_text[city].country == "US"
+    assert by_text[city].admin1 == state
+    assert any(p.kind == "region" and p.admin1 == state for p in doc.places)
+
+
+def test_ap_abbreviations_need_their_full_stop_and_word_like_ones_a_place_before_them():
+    found = places("Miss Lee said the Mass in Boston was moving; Pa was there too.")
+    assert "Miss" not in found and "Mass" not in found and "Pa" not in found
+    assert "Boston" in found
+
+
+def test_washington_dc_is_the_capital():
+    found = places("Protesters marched in Washington, D.C., on Saturday.")
+    assert km(found["Washington"], 38.895, -77.036) < 20

@@ -22,7 +22,9 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from geo.places.gazetteer import Candidate
+from geo.parse.toponyms import RawMention
+from geo.places.gazetteer import ABBREVIATION, Candidate
+from geo.places.names import DOTTED_REGION_ABBREVIATIONS, QUALIFIER_ONLY_ABBREVIATIONS
 
 # How far a supporting reading must be to lend nothing; up to NEAR_KM it lends all of its weight.
 NEAR_KM = 25.0
@@ -59,6 +61,23 @@ def contains(outer: Candidate, inner: Candidate) -> bool:
         return inner.kind in ("city", "region") and region_code(inner) == outer.admin1 and (
             inner.kind == "city" or is_county(inner))
     return False
+
+
+def written_abbreviations(text: str, mentions: list[RawMention]) -> list[RawMention]:
+    """Drop AP-style short forms not written as such: "Ky." needs its full stop, and a short form that is
+    also a word or a name ("Ill.", "Miss.", "Pa.") must follow a place and a comma ("LEXINGTON, Ky. —").
+    Such a word is then no place at all (a village named "Pa" is not worth "Pa was there")."""
+    kept = []
+    previous_end = -10
+    for mention in mentions:
+        if mention.key in DOTTED_REGION_ABBREVIATIONS and any(h.via == ABBREVIATION for h in mention.hits):
+            dotted = text[mention.end : mention.end + 1] == "."
+            after_place = text[max(0, mention.start - 2) : mention.start] == ", " and previous_end == mention.start - 2
+            if not dotted or (mention.key in QUALIFIER_ONLY_ABBREVIATIONS and not after_place):
+                continue
+        kept.append(mention)
+        previous_end = mention.end
+    return kept
 
 
 def qualifier_pairs(text: str, starts: Sequence[int], ends: Sequence[int]) -> dict[int, int]:

