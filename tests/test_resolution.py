@@ -230,3 +230,41 @@ def test_a_county_lifts_the_town_it_holds():
 def test_the_county_names_its_place_rather_than_a_town_inside_it(gazetteer):
     first = gazetteer.search("Laurel County")[0]
     assert first.kind == "region" and first.id.startswith("us-county:")
+
+
+@pytest.mark.parametrize("text", [
+    "Shoppers crowded the Wal-Mart on the edge of town before the storm.",
+    "The Green-Karol design team showed four floor plans.",
+])
+def test_a_part_of_a_hyphenated_name_is_not_a_place(text):
+    doc = parse_text(text, borders=False)
+    mentioned = {m.text for p in doc.places for m in p.mentions} | {m.text for m in doc.unresolved}
+    assert not mentioned & {"Wal", "Mart", "Karol", "Green"}, mentioned
+
+
+def test_hyphenated_pairs_of_real_places_stay():
+    found = places("US-China trade talks resumed while Kyiv-based analysts watched the Russian-Ukrainian border.")
+    assert {"US", "China", "Kyiv"} <= set(found)
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Aides at the White House declined to comment on the report.", "White House"),
+    ("Hamas fighters fired rockets overnight, officials said.", "Hamas"),
+])
+def test_organisations_and_buildings_named_like_places_stay_off_the_map(text, name):
+    doc = parse_text(text, borders=False)
+    assert name not in {m.text for p in doc.places for m in p.mentions}
+
+
+def test_a_surname_stays_a_person_after_the_full_name_but_the_place_stays_a_place():
+    text = ("Abraham Lincoln grew up on the frontier. Lincoln later read law by candlelight. "
+            "Today the museum in Lincoln draws visitors.")
+    doc = parse_text(text, borders=False)
+    lincolns = [m for p in doc.places for m in p.mentions if m.text == "Lincoln"]
+    assert [text[m.start - 3 : m.start] for m in lincolns] == ["in "]
+
+
+def test_a_name_followed_by_says_is_a_person_unless_a_capital_speaks():
+    found = places("Councillor Dewly Nelson says heating costs fell. Moscow says the talks failed.")
+    assert "Nelson" not in found
+    assert found["Moscow"].country == "RU"

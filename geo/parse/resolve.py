@@ -160,6 +160,9 @@ def _score_readings(mention: RawMention, opts: dict[str, Option], anchors: Ancho
         sure = bonus > 0 or not (
             (cand.kind == "city" and cand.population < SMALL_TOWN and not in_country)
             or (cand.kind == "city" and cand.population < TINY_TOWN and not mention.locative)
+            # A name the place is not usually called in English ("White House" for Casablanca, "Hamas"
+            # for Hamm) needs its country in the article or a locative word before it.
+            or (via == ALTERNATE and not in_country and not mention.locative)
         )
         out.append((cand, score, sure))
     return out

@@ -137,7 +137,22 @@ PERSON_TITLES = frozenset(
     ambassador spokesman spokeswoman spokesperson leader chairman chairwoman ceo saint st father
     brother sister rev reverend rabbi imam sheikh emir sultan marshal admiral commander detective
     professor author actor actress singer rapper striker midfielder defender goalkeeper archbishop
-    bishop cardinal""".split()
+    bishop cardinal councillor councilor councilman councilwoman alderman trustee commissioner sheriff
+    deputy pastor priest economist analyst researcher reporter correspondent""".split()
+)
+
+# Last words that make a name a building or an institution, not the town that shares its name
+# ("White House", "Town Hall"), unless a place of that name is a major one.
+BUILDING_WORDS = frozenset(
+    """house palace hall tower church cathedral mosque temple stadium arena museum gallery library
+    theatre theater hospital school college university embassy consulate headquarters office""".split()
+)
+
+# Verbs of speech right after a one-word name make it a person ("Nelson says"), unless the name is a
+# major place speaking for its government ("Moscow says").
+SPEECH_VERBS = frozenset(
+    """said says told added explained concedes conceded recalled wrote argued noted insisted admitted
+    agreed asked replied warned claimed thinks believes""".split()
 )
 
 # Words after a place name that make the whole phrase an organisation or event in which the place is
