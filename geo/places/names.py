@@ -124,9 +124,15 @@ EXTRA_DEMONYMS = {
     "GB": ("British",),
     "US": ("American",),
     "KP": ("North Korean",),
-    "KR": ("South Korean",),
+    "KR": ("South Korean", "Korean"),
     "NL": ("Dutch",),
     "PH": ("Philippine", "Filipino"),
+}
+
+# Demonyms of first-level regions that news uses like a country's ("English", "Scottish"), by ISO 3166-2 code.
+REGION_DEMONYMS = {
+    "GB-ENG": ("English",), "GB-SCT": ("Scottish",), "GB-WLS": ("Welsh",), "GB-NIR": ("Northern Irish",),
+    "ES-CT": ("Catalan",), "CA-QC": ("Quebecois", "Québécois"), "US-TX": ("Texan",), "US-CA": ("Californian",),
 }
 
 # Words before a capitalised name that make it a person, not a place ("President Jordan ...").
