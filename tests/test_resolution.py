@@ -286,3 +286,19 @@ def test_region_demonyms_count_like_country_demonyms():
     adjectival = {m.text: p for p in doc.places for m in p.mentions if m.adjectival}
     assert adjectival["English"].admin1 == "GB-ENG"
     assert adjectival["Welsh"].admin1 == "GB-WLS"
+
+
+def test_a_demonym_used_as_a_noun_names_a_language_not_a_place():
+    doc = parse_text("The guide spoke in English. An English city council and Ukrainian forces met.", borders=False)
+    adjectival = [m.text for p in doc.places for m in p.mentions if m.adjectival]
+    assert adjectival == ["English", "Ukrainian"] or sorted(adjectival) == ["English", "Ukrainian"]
+    assert all(not doc.article.text[m.end:].startswith(".") for p in doc.places for m in p.mentions)
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Forecasters expect a weak La Niña this winter.", "Niña"),
+    ("Call the lawyers at Dimond Kaplan & Rothstein for advice.", "Kaplan"),
+])
+def test_a_part_of_a_longer_name_is_not_a_place(text, name):
+    doc = parse_text(text, borders=False)
+    assert name not in {m.text for p in doc.places for m in p.mentions} | {m.text for m in doc.unresolved}

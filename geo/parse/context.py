@@ -18,12 +18,13 @@ readings are compared with each candidate, with numpy.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 
 import numpy as np
 
-from geo.parse.toponyms import RawMention
-from geo.places.gazetteer import ABBREVIATION, Candidate, Gazetteer
+from geo.parse.toponyms import FUNCTION_WORDS, RawMention
+from geo.places.gazetteer import ABBREVIATION, ADJECTIVE, Candidate, Gazetteer
 from geo.places.names import DOTTED_REGION_ABBREVIATIONS, QUALIFIER_ONLY_ABBREVIATIONS, name_key
 
 # How far a supporting reading must be to lend nothing; up to NEAR_KM it lends all of its weight.
@@ -64,8 +65,8 @@ def contains(outer: Candidate, inner: Candidate) -> bool:
 
 
 def written_forms(text: str, mentions: list[RawMention], gaz: Gazetteer) -> list[RawMention]:
-    """Names as they are written: "Washington, D.C." is one name when the gazetteer knows it whole, and
-    AP-style short forms not written as such are dropped (see :func:`_written_abbreviations`)."""
+    """Names as they are written: "Washington, D.C." is one name when the gazetteer knows it whole;
+    AP-style short forms not written as such and demonyms used as nouns (languages) are dropped."""
     merged: list[RawMention] = []
     for mention in mentions:
         last = merged[-1] if merged else None
@@ -76,7 +77,47 @@ def written_forms(text: str, mentions: list[RawMention], gaz: Gazetteer) -> list
                                         locative=last.locative)
                 continue
         merged.append(mention)
-    return _written_abbreviations(text, merged)
+    return inside_other_names(text, demonyms_as_nouns(text, _written_abbreviations(text, merged)), gaz)
+
+
+_AUXILIARIES = frozenset("is are was were will would has have had can could may might must should do does did".split())
+_NOUN_END = frozenset(".,;:!?)]}'\"’”")
+
+
+def demonyms_as_nouns(text: str, mentions: list[RawMention]) -> list[RawMention]:
+    """Drop a one-word demonym used as a noun, which names a language or a people, not a place:
+    "in English.", "English is spoken", "Arabic and English" (an adjective before its noun stays:
+    "an English city", "Ukrainian forces")."""
+    kept = []
+    for mention in mentions:
+        if mention.adjectival and " " not in mention.key and all(h.via == ADJECTIVE for h in mention.hits):
+            after = text[mention.end : mention.end + 40]
+            word = after[1:].split(" ", 1)[0].lower().strip(".,;:!?\"'’”)")
+            if not after or after[0] in _NOUN_END or after[0] == "\n" or (
+                    after[0] == " " and (word in FUNCTION_WORDS or word in _AUXILIARIES)):
+                continue
+        kept.append(mention)
+    return kept
+
+
+_ARTICLE_BEFORE_RE = re.compile(r"(?:^|[\s(“\"'])(?:El|La|Le|Los|Las) $")
+_FIRM_AFTER_RE = re.compile(r" ?& ?[A-Z]")
+_FIRM_BEFORE_RE = re.compile(r"[A-Za-z] ?& ?$")
+
+
+def inside_other_names(text: str, mentions: list[RawMention], gaz: Gazetteer) -> list[RawMention]:
+    """Drop a name that is only a part of a longer name the gazetteer does not know: after a Romance
+    article that belongs to it ("La Niña", "El Niño") or joined to another name by "&" (a firm:
+    "Dimond Kaplan & Rothstein"). Major places stay ("Texas A&M" keeps nothing away from Texas)."""
+    kept = []
+    for mention in mentions:
+        if mention.key not in gaz.major_names and not mention.proposed and (
+                _ARTICLE_BEFORE_RE.search(text, max(0, mention.start - 5), mention.start)
+                or _FIRM_AFTER_RE.match(text, mention.end)
+                or _FIRM_BEFORE_RE.search(text, max(0, mention.start - 4), mention.start)):
+            continue
+        kept.append(mention)
+    return kept
 
 
 def _written_abbreviations(text: str, mentions: list[RawMention]) -> list[RawMention]:

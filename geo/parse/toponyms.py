@@ -418,7 +418,7 @@ def _keep(text: str, tokens: list[Token], i: int, length: int, key: str, hits: l
         and _capitalised(prev.text)
         and prev.key in gaz.first_names
         and prev.key not in PLACE_MODIFIERS
-        and not (prev.key in FUNCTION_WORDS and _sentence_initial(text, prev))
+        and prev.key not in FUNCTION_WORDS  # "The Washington Post": "The" is no given name
         and not _is_area_name(prev.key, gaz)
         and not (i >= 2 and tokens[i - 2].key in LOCATIVE_WORDS)
     ):
