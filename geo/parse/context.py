@@ -37,6 +37,7 @@ QUALIFIER_BONUS = 6.0
 SUPPORT_MARGIN = 3.0
 MAX_SUPPORT_POINTS = 400
 MAX_SUPPORT = 1  # only the best supporting name counts: proximity breaks ties, it does not outvote
+MAX_BONUS = MAX_SUPPORT * max(PROXIMITY_BONUS, CONTAINMENT_BONUS)
 
 
 def region_code(cand: Candidate) -> str | None:
@@ -163,16 +164,14 @@ def qualifier_bonus(first: list[Candidate], second: list[Candidate]) -> tuple[di
 
 def _closeness(km: np.ndarray) -> np.ndarray:
     """1 up to NEAR_KM, falling with the log of the distance to 0 at FAR_KM."""
-    ratio = np.log(np.maximum(km, NEAR_KM) / NEAR_KM) / math.log(FAR_KM / NEAR_KM)
-    return np.clip(1.0 - ratio, 0.0, 1.0)
+    ratio = np.log(np.maximum(km, NEAR_KM) * (1.0 / NEAR_KM)) * (1.0 / math.log(FAR_KM / NEAR_KM))
+    return np.maximum(1.0 - ratio, 0.0)
 
 
-def _km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+def _km(lat: float, lon: float, lats: np.ndarray, coslats: np.ndarray, lons: np.ndarray) -> np.ndarray:
     lat1, lon1 = math.radians(lat), math.radians(lon)
-    dlat = lats - lat1
-    dlon = lons - lon1
-    a = np.sin(dlat / 2) ** 2 + math.cos(lat1) * np.cos(lats) * np.sin(dlon / 2) ** 2
-    return 6371.0 * 2 * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
+    a = np.sin((lats - lat1) * 0.5) ** 2 + math.cos(lat1) * coslats * np.sin((lons - lon1) * 0.5) ** 2
+    return 12742.0 * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
 
 
 def coherence(groups: list[list[tuple[Candidate, float, bool]]], keys: list[str]) -> list[dict[str, float]]:
@@ -206,7 +205,12 @@ def coherence(groups: list[list[tuple[Candidate, float, bool]]], keys: list[str]
         if len(readings) < 2:
             continue
         kid = key_ids[key]
-        for cand, _, _ in readings:
+        best = max((score for _, score, lends in readings if lends), default=-math.inf)
+        # Only readings that some support could make win; none to compare when a single one is left.
+        contenders = [cand for cand, score, _ in readings if score + MAX_BONUS >= best]
+        if len(contenders) < 2:
+            continue
+        for cand in contenders:
             hit = out_cache.get((kid, cand.id))
             if hit is None:
                 hit = out_cache[(kid, cand.id)] = table.support_for(cand, kid, n_keys)
@@ -230,6 +234,7 @@ class _SupportTable:
         self.admin1 = np.array([c.admin1 or "" for c in cands])
         self.lats = np.radians([c.lat for c in cands])
         self.lons = np.radians([c.lon for c in cands])
+        self.coslats = np.cos(self.lats)
 
     def support_for(self, cand: Candidate, kid: int, n_keys: int) -> float:
         """The support one candidate draws from the other names' plausible readings (see :func:`coherence`)."""
@@ -244,7 +249,7 @@ class _SupportTable:
         if cand.kind == "city" or is_county(cand):
             # Close to the towns and counties the article names (the regions it names without doubt
             # already lift their towns in the resolver).
-            near = _closeness(_km(cand.lat, cand.lon, self.lats, self.lons))
+            near = _closeness(_km(cand.lat, cand.lon, self.lats, self.coslats, self.lons))
             lent = np.maximum(lent, np.where(self.spatial & others, PROXIMITY_BONUS * self.weight * near, 0.0))
         if not lent.any():
             return 0.0
