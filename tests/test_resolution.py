@@ -302,3 +302,10 @@ def test_a_demonym_used_as_a_noun_names_a_language_not_a_place():
 def test_a_part_of_a_longer_name_is_not_a_place(text, name):
     doc = parse_text(text, borders=False)
     assert name not in {m.text for p in doc.places for m in p.mentions} | {m.text for m in doc.unresolved}
+
+
+def test_lists_and_compounds_of_demonyms_stay_adjectives():
+    doc = parse_text("German, Irish and other settlers arrived; the Russian-backed push and Japanese and British "
+                     "officials followed.", borders=False)
+    adjectival = {m.text for p in doc.places for m in p.mentions if m.adjectival}
+    assert {"German", "Irish", "Russian", "Japanese", "British"} <= adjectival

@@ -82,23 +82,40 @@ def written_forms(text: str, mentions: list[RawMention], gaz: Gazetteer) -> list
 
 
 _AUXILIARIES = frozenset("is are was were will would has have had can could may might must should do does did".split())
-_NOUN_END = frozenset(".,;:!?)]}'\"’”")
 
 
 def demonyms_as_nouns(text: str, mentions: list[RawMention]) -> list[RawMention]:
     """Drop a one-word demonym used as a noun, which names a language or a people, not a place:
-    "in English.", "English is spoken", "Arabic and English" (an adjective before its noun stays:
-    "an English city", "Ukrainian forces")."""
+    "in English.", "English is spoken", "plus English and another language". An adjective before its
+    noun stays ("an English city"), and so do lists of adjectives ("German, Irish and other migrants",
+    "Russian and Venezuelan delegations")."""
     kept = []
     for mention in mentions:
-        if mention.adjectival and " " not in mention.key and all(h.via == ADJECTIVE for h in mention.hits):
-            after = text[mention.end : mention.end + 40]
-            word = after[1:].split(" ", 1)[0].lower().strip(".,;:!?\"'’”)")
-            if not after or after[0] in _NOUN_END or after[0] == "\n" or (
-                    after[0] == " " and (word in FUNCTION_WORDS or word in _AUXILIARIES)):
-                continue
+        if mention.adjectival and " " not in mention.key and all(h.via == ADJECTIVE for h in mention.hits) \
+                and _used_as_noun(text, mention.end):
+            continue
         kept.append(mention)
     return kept
+
+
+_NEXT_WORDS_RE = re.compile(r"(,?)[ \t]+([\w’'-]+)(?:[ \t]+([\w’'-]+))?")
+
+
+def _used_as_noun(text: str, end: int) -> bool:
+    """Does the word ending at ``end`` stand alone (a noun) rather than before the noun it qualifies?"""
+    if text.startswith("-", end):
+        return False  # "Russian-backed", "Irish-born"
+    match = _NEXT_WORDS_RE.match(text, end)
+    if match is None:
+        return True  # followed by a full stop, a bracket, a line end or nothing
+    comma, word, after = match.group(1), match.group(2), match.group(3) or ""
+    if comma:
+        return not word[:1].isupper()  # "German, Irish and ..." is a list of adjectives
+    lower = word.lower()
+    if lower in ("and", "or"):
+        return not after or (not after[:1].isupper() and (after.lower() in FUNCTION_WORDS
+                                                           or after.lower() in _AUXILIARIES))
+    return lower in FUNCTION_WORDS or lower in _AUXILIARIES
 
 
 _ARTICLE_BEFORE_RE = re.compile(r"(?:^|[\s(“\"'])(?:El|La|Le|Los|Las) $")
