@@ -44,7 +44,7 @@ KIND_PRIOR = {"continent": 11.0, "country": 12.0, "region": 9.0, "feature": 10.5
 CITY_NAMESAKE_PENALTY = 2.5
 VIA_BONUS = {ALTERNATE: -3.0, REGION_PHRASE: 3.0, ABBREVIATION: 0.0, ADJECTIVE: 0.0}
 COUNTRY_CONTEXT_BONUS = 2.5
-REGION_CONTEXT_BONUS = 2.0
+REGION_CONTEXT_BONUS = 1.5
 ANCHOR_MARGIN = 2.0
 SUPPORT_FOR_SMALL_TOWN = 1.5  # the support of the article's other places that lets a small town stand
 
