@@ -309,3 +309,13 @@ def test_lists_and_compounds_of_demonyms_stay_adjectives():
                      "officials followed.", borders=False)
     adjectival = {m.text for p in doc.places for m in p.mentions if m.adjectival}
     assert {"German", "Irish", "Russian", "Japanese", "British"} <= adjectival
+
+
+@pytest.mark.parametrize(("text", "name", "state"), [
+    ("Richmond police and Henrico County deputies searched the river banks.", "Richmond", "US-VA"),
+    ("Officials in Alexandria and Arlington said the Virginia plan was ready.", "Alexandria", "US-VA"),
+    ("Columbus city council met as Franklin County commissioners and Ohio lawmakers agreed.", "Columbus", "US-OH"),
+])
+def test_us_local_news_keeps_its_towns_in_their_state(text, name, state):
+    found = places(text)
+    assert found[name].country == "US" and found[name].admin1 == state
