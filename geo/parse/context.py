@@ -12,7 +12,7 @@ Three principles, each a pure function over the candidates of every mention of o
 
 Evidence is weighted by how plausible the supporting reading is (``exp(score - best score)`` of its
 mention), so a weak namesake lends little. Work is bounded: at most ``MAX_SUPPORT_POINTS`` supporting
-readings are compared with each candidate, with numpy.
+readings are compared with each candidate, and only candidates that support could make win.
 """
 
 from __future__ import annotations
@@ -20,8 +20,6 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-
-import numpy as np
 
 from geo.parse.toponyms import FUNCTION_WORDS, RawMention
 from geo.places.gazetteer import ABBREVIATION, ADJECTIVE, Candidate, Gazetteer
@@ -179,16 +177,20 @@ def qualifier_bonus(first: list[Candidate], second: list[Candidate]) -> tuple[di
     return bonus_first, bonus_second
 
 
-def _closeness(km: np.ndarray) -> np.ndarray:
+def _closeness(km: float) -> float:
     """1 up to NEAR_KM, falling with the log of the distance to 0 at FAR_KM."""
-    ratio = np.log(np.maximum(km, NEAR_KM) * (1.0 / NEAR_KM)) * (1.0 / math.log(FAR_KM / NEAR_KM))
-    return np.maximum(1.0 - ratio, 0.0)
+    if km <= NEAR_KM:
+        return 1.0
+    return max(0.0, 1.0 - math.log(km / NEAR_KM) / _LOG_SPAN)
 
 
-def _km(lat: float, lon: float, lats: np.ndarray, coslats: np.ndarray, lons: np.ndarray) -> np.ndarray:
-    lat1, lon1 = math.radians(lat), math.radians(lon)
-    a = np.sin((lats - lat1) * 0.5) ** 2 + math.cos(lat1) * coslats * np.sin((lons - lon1) * 0.5) ** 2
-    return 12742.0 * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
+_LOG_SPAN = math.log(FAR_KM / NEAR_KM)
+
+
+def _km(lat1: float, coslat1: float, lon1: float, lat2: float, coslat2: float, lon2: float) -> float:
+    """Great-circle distance in km between two points given in radians (with their latitudes' cosines)."""
+    a = math.sin((lat2 - lat1) * 0.5) ** 2 + coslat1 * coslat2 * math.sin((lon2 - lon1) * 0.5) ** 2
+    return 12742.0 * math.asin(math.sqrt(min(a, 1.0)))
 
 
 def coherence(groups: list[list[tuple[Candidate, float, bool]]], keys: list[str]) -> list[dict[str, float]]:
@@ -217,7 +219,6 @@ def coherence(groups: list[list[tuple[Candidate, float, bool]]], keys: list[str]
         return out
     table = _SupportTable(support)
     out_cache: dict[tuple[int, str], float] = {}
-    n_keys = len(key_ids)
     for index, (readings, key) in enumerate(zip(groups, keys, strict=True)):
         if len(readings) < 2:
             continue
@@ -230,47 +231,48 @@ def coherence(groups: list[list[tuple[Candidate, float, bool]]], keys: list[str]
         for cand in contenders:
             hit = out_cache.get((kid, cand.id))
             if hit is None:
-                hit = out_cache[(kid, cand.id)] = table.support_for(cand, kid, n_keys)
+                hit = out_cache[(kid, cand.id)] = table.support_for(cand, kid)
             if hit:
                 out[index][cand.id] = hit
     return out
 
 
 class _SupportTable:
-    """The plausible readings of a document as arrays, for vectorised support sums."""
+    """The plausible readings of a document, with what the support sums need precomputed."""
 
     def __init__(self, support: list[tuple[int, Candidate, float]]) -> None:
-        self.kid = np.array([k for k, _, _ in support])
-        self.weight = np.array([w for _, _, w in support])
-        cands = [c for _, c, _ in support]
-        self.country = np.array([c.country or "" for c in cands])
-        self.code = np.array([region_code(c) or "" for c in cands])
-        self.kind = np.array([c.kind for c in cands])
-        self.county = np.array([is_county(c) for c in cands])
-        self.spatial = (self.kind == "city") | self.county
-        self.admin1 = np.array([c.admin1 or "" for c in cands])
-        self.lats = np.radians([c.lat for c in cands])
-        self.lons = np.radians([c.lon for c in cands])
-        self.coslats = np.cos(self.lats)
+        self.rows = []
+        for kid, cand, weight in support:
+            lat, lon = math.radians(cand.lat), math.radians(cand.lon)
+            county = is_county(cand)
+            self.rows.append((kid, weight, cand.country or "", region_code(cand) or "", cand.kind,
+                              cand.kind == "city" or county, lat, math.cos(lat), lon))
 
-    def support_for(self, cand: Candidate, kid: int, n_keys: int) -> float:
-        """The support one candidate draws from the other names' plausible readings (see :func:`coherence`)."""
-        others = self.kid != kid
-        lent = np.zeros(len(self.kid))
-        if cand.country and cand.kind == "country":
-            inside = (self.country == cand.country) & (self.kind != "country") & (self.kind != "continent")
-            lent = np.where(inside & others, CONTAINMENT_BONUS * self.weight, lent)
-        elif cand.country and cand.kind == "region" and not is_county(cand) and not cand.id.startswith("territory:"):
-            inside = (self.country == cand.country) & (self.code == cand.admin1) & self.spatial
-            lent = np.where(inside & others, CONTAINMENT_BONUS * self.weight, lent)
-        if cand.kind == "city" or is_county(cand):
-            # Close to the towns and counties the article names (the regions it names without doubt
-            # already lift their towns in the resolver).
-            near = _closeness(_km(cand.lat, cand.lon, self.lats, self.coslats, self.lons))
-            lent = np.maximum(lent, np.where(self.spatial & others, PROXIMITY_BONUS * self.weight * near, 0.0))
-        if not lent.any():
+    def support_for(self, cand: Candidate, kid: int) -> float:
+        """The support one candidate draws from the other names' plausible readings (see :func:`coherence`):
+        the best that any single other name lends (``MAX_SUPPORT`` names at most)."""
+        country = cand.country
+        as_country = bool(country) and cand.kind == "country"
+        as_region = (bool(country) and cand.kind == "region" and not is_county(cand)
+                     and not cand.id.startswith("territory:"))
+        spatial = cand.kind == "city" or is_county(cand)
+        if spatial:
+            lat = math.radians(cand.lat)
+            coslat, lon = math.cos(lat), math.radians(cand.lon)
+        best: dict[int, float] = {}
+        for other, weight, o_country, o_code, o_kind, o_spatial, o_lat, o_coslat, o_lon in self.rows:
+            if other == kid:
+                continue
+            lent = 0.0
+            if as_country and o_country == country and o_kind not in ("country", "continent"):
+                lent = CONTAINMENT_BONUS * weight
+            elif as_region and o_spatial and o_country == country and o_code == cand.admin1:
+                lent = CONTAINMENT_BONUS * weight
+            if spatial and o_spatial:
+                near = _closeness(_km(lat, coslat, lon, o_lat, o_coslat, o_lon))
+                lent = max(lent, PROXIMITY_BONUS * weight * near)
+            if lent > best.get(other, 0.0):
+                best[other] = lent
+        if not best:
             return 0.0
-        best_per_key = np.zeros(n_keys)
-        np.maximum.at(best_per_key, self.kid, lent)
-        top = np.sort(best_per_key)[::-1][: int(MAX_SUPPORT)]
-        return float(top.sum())
+        return sum(sorted(best.values(), reverse=True)[:MAX_SUPPORT])
