@@ -177,20 +177,7 @@ def qualifier_bonus(first: list[Candidate], second: list[Candidate]) -> tuple[di
     return bonus_first, bonus_second
 
 
-def _closeness(km: float) -> float:
-    """1 up to NEAR_KM, falling with the log of the distance to 0 at FAR_KM."""
-    if km <= NEAR_KM:
-        return 1.0
-    return max(0.0, 1.0 - math.log(km / NEAR_KM) / _LOG_SPAN)
-
-
-_LOG_SPAN = math.log(FAR_KM / NEAR_KM)
-
-
-def _km(lat1: float, coslat1: float, lon1: float, lat2: float, coslat2: float, lon2: float) -> float:
-    """Great-circle distance in km between two points given in radians (with their latitudes' cosines)."""
-    a = math.sin((lat2 - lat1) * 0.5) ** 2 + coslat1 * coslat2 * math.sin((lon2 - lon1) * 0.5) ** 2
-    return 12742.0 * math.asin(math.sqrt(min(a, 1.0)))
+_LOG_SPAN = math.log(FAR_KM / NEAR_KM)  # closeness is 1 up to NEAR_KM, falling with log(km) to 0 at FAR_KM
 
 
 def coherence(groups: list[list[tuple[Candidate, float, bool]]], keys: list[str]) -> list[dict[str, float]]:
@@ -269,8 +256,12 @@ class _SupportTable:
             elif as_region and o_spatial and o_country == country and o_code == cand.admin1:
                 lent = CONTAINMENT_BONUS * weight
             if spatial and o_spatial:
-                near = _closeness(_km(lat, coslat, lon, o_lat, o_coslat, o_lon))
-                lent = max(lent, PROXIMITY_BONUS * weight * near)
+                # Great-circle km, then closeness: this loop is the hot path of the article's geography.
+                a = math.sin((o_lat - lat) * 0.5) ** 2 + coslat * o_coslat * math.sin((o_lon - lon) * 0.5) ** 2
+                km = 12742.0 * math.asin(math.sqrt(min(a, 1.0)))
+                near = 1.0 if km <= NEAR_KM else 1.0 - math.log(km / NEAR_KM) / _LOG_SPAN
+                if near > 0.0:
+                    lent = max(lent, PROXIMITY_BONUS * weight * near)
             if lent > best.get(other, 0.0):
                 best[other] = lent
         if not best:
