@@ -83,6 +83,7 @@ def parse_article(
         "data": {
             # the versions the loaded index was built from (read once with it, not per parse)
             "gazetteer": ", ".join(f"{k}=={v}" for k, v in gaz.meta.get("versions", {}).items()),
+            "points": gaz.point_sources(),
             "borders": naturalearth.data_version(),
             "border_view": naturalearth.BORDER_VIEW,
         },

