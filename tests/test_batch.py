@@ -1,0 +1,214 @@
+"""The batch engine (geo.batch) and ``parse --jsonl`` on several workers: same bytes, same order, bounded
+reading, errors in order, a progress bar only on a terminal."""
+
+from __future__ import annotations
+
+import functools
+import io
+import json
+import os
+import pty
+import subprocess
+import sys
+
+import pytest
+from conftest import EVAL_DIR, PROJECT_ROOT
+
+from geo.batch import Progress, jsonl_map, map_ordered
+
+GOLD = EVAL_DIR / "gwn.jsonl"
+
+
+def _square(x: int) -> int:
+    return x * x
+
+
+def _fail_at(x: int, bad: int) -> int:
+    if x == bad:
+        raise ValueError(f"item {x} is bad")
+    return x
+
+
+def _text_length(record: dict) -> dict:
+    return {"id": record.get("id"), "n": len(record["text"])}
+
+
+def _gwn_lines(count: int) -> list[str]:
+    if not GOLD.exists():
+        pytest.skip("no dev set in ../shared/eval/")
+    with open(GOLD, encoding="utf-8") as handle:
+        return [line for _, line in zip(range(count), handle, strict=False)]
+
+
+def run_parse(*args: str, **kwargs) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GEO_") or k == "GEO_CACHE_DIR"}
+    return subprocess.run([sys.executable, "-m", "geo", "parse", *args], cwd=PROJECT_ROOT, env=env,
+                          timeout=300, **kwargs)
+
+
+# ------------------------------------------------------------------------------ the engine
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_results_come_back_in_input_order(workers):
+    out = list(map_ordered(_square, range(100), workers=workers, chunk_size=3, window=2))
+    assert out == [x * x for x in range(100)]
+
+
+def test_reading_is_lazy_and_bounded_by_the_window():
+    """The engine never holds more than window x chunk_size items it has not handed back."""
+    pulled = 0
+
+    def items():
+        nonlocal pulled
+        for x in range(200):
+            pulled += 1
+            yield x
+
+    ahead = []
+    for consumed, _ in enumerate(map_ordered(_square, items(), workers=2, chunk_size=4, window=3), start=1):
+        ahead.append(pulled - consumed)
+    assert consumed == 200
+    assert max(ahead) <= 3 * 4
+    assert max(ahead) > 4  # it did read ahead: more than one chunk was in flight
+
+
+def test_one_worker_reads_one_item_at_a_time():
+    pulled = 0
+
+    def items():
+        nonlocal pulled
+        for x in range(50):
+            pulled += 1
+            yield x
+
+    for consumed, _ in enumerate(map_ordered(_square, items(), workers=1), start=1):
+        assert pulled == consumed
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_failing_item_comes_after_every_result_before_it(workers):
+    got = []
+    with pytest.raises(ValueError, match="item 37 is bad"):
+        for value in map_ordered(functools.partial(_fail_at, bad=37), range(100), workers=workers, chunk_size=5):
+            got.append(value)
+    assert got == list(range(37))
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_reading_error_comes_after_the_results_of_what_was_read(workers):
+    def items():
+        yield from range(23)
+        raise UnicodeDecodeError("utf-8", b"\xff", 0, 1, "invalid start byte")
+
+    got = []
+    with pytest.raises(UnicodeDecodeError):
+        for value in map_ordered(_square, items(), workers=workers, chunk_size=4):
+            got.append(value)
+    assert got == [x * x for x in range(23)]
+
+
+def test_workers_must_be_positive():
+    with pytest.raises(ValueError):
+        list(map_ordered(_square, [1], workers=0))
+
+
+# ------------------------------------------------------------------------------ JSONL
+
+
+def test_jsonl_skips_blank_lines_and_names_the_bad_line_after_earlier_output():
+    lines = [json.dumps({"id": "a", "text": "xy"}), "", "  ", json.dumps({"id": "b", "text": "xyz"}), "[1]",
+             json.dumps({"id": "c", "text": "z"})]
+    got = []
+    with pytest.raises(ValueError, match="line 5 is not a JSON object"):
+        for line in jsonl_map(lines, _text_length, workers=2, chunk_size=2):
+            got.append(json.loads(line))
+    assert got == [{"id": "a", "n": 2}, {"id": "b", "n": 3}]
+
+
+def test_jsonl_on_gwn_lines_is_identical_on_two_workers_with_tiny_chunks(gazetteer):
+    from geo.cli import _predict_record
+
+    lines = _gwn_lines(40)
+    fn = functools.partial(_predict_record, adjectives=False)
+    one = list(jsonl_map(lines, fn, workers=1))
+    many = list(jsonl_map(lines, fn, workers=2, chunk_size=3, window=2))
+    assert one == many
+    assert [json.loads(x)["id"] for x in many] == [json.loads(x)["id"] for x in lines]
+    assert sum(len(json.loads(x)["mentions"]) for x in one) > 100  # real predictions, not empty lines
+
+
+@pytest.mark.slow
+def test_parse_jsonl_is_byte_identical_on_one_and_three_workers(tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(_gwn_lines(36)), encoding="utf-8")
+    outputs = {}
+    for workers in ("1", "3"):
+        out = tmp_path / f"out{workers}.jsonl"
+        done = run_parse("--jsonl", str(source), "-o", str(out), "--workers", workers, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        assert done.stderr == ""  # not a terminal: no progress
+        outputs[workers] = out.read_bytes()
+    assert outputs["1"] == outputs["3"]
+    ids = [json.loads(line)["id"] for line in outputs["3"].decode().splitlines()]
+    assert ids == [json.loads(line)["id"] for line in _gwn_lines(36)]
+
+
+def test_a_bad_worker_count_is_one_line():
+    done = run_parse("--jsonl", "-", "--workers", "0", capture_output=True, text=True, input="")
+    assert done.returncode == 2
+    assert "workers" in done.stderr and "Traceback" not in done.stderr
+
+
+# ------------------------------------------------------------------------------ progress
+
+
+def _parse_with_terminal_stderr(tmp_path, *flags: str) -> str:
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps({"id": i, "text": "Troops left Kyiv for Kharkiv."}) + "\n"
+                              for i in range(30)), encoding="utf-8")
+    master, slave = pty.openpty()
+    try:
+        done = run_parse("--jsonl", str(source), "-o", str(tmp_path / "out.jsonl"), "--workers", "2", *flags,
+                         stderr=slave, stdout=subprocess.DEVNULL)
+        os.close(slave)
+        slave = -1
+        chunks = []
+        while True:
+            try:
+                data = os.read(master, 4096)
+            except OSError:  # EIO: the terminal's other end is closed
+                break
+            if not data:
+                break
+            chunks.append(data)
+    finally:
+        if slave >= 0:
+            os.close(slave)
+        os.close(master)
+    assert done.returncode == 0
+    assert len((tmp_path / "out.jsonl").read_text().splitlines()) == 30
+    return b"".join(chunks).decode()
+
+
+@pytest.mark.slow
+def test_progress_shows_on_a_terminal_and_not_with_quiet(tmp_path):
+    shown = _parse_with_terminal_stderr(tmp_path)
+    assert "30 articles" in shown and "articles/s" in shown
+    assert _parse_with_terminal_stderr(tmp_path, "--quiet") == ""
+
+
+def test_progress_line_and_silence():
+    stream = io.StringIO()
+    bar = Progress(stream, enabled=True, total_chars=1000)
+    bar.read(500)
+    for _ in range(3):
+        bar.tick()
+    assert "3 articles" in bar.line() and "50%" in bar.line() and "left" in bar.line()
+    bar.done()
+    assert stream.getvalue().endswith("\n") and "articles/s" in stream.getvalue()
+    quiet = io.StringIO()
+    silent = Progress(quiet, enabled=False)
+    silent.tick()
+    silent.done()
+    assert quiet.getvalue() == ""
