@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
 import json
 import os
 import sys
@@ -206,7 +207,6 @@ def format_table(doc: Document) -> str:
 
 def _parse_jsonl(args: argparse.Namespace) -> int:
     """``parse --jsonl``: every line through the batch engine (geo.batch) on ``--workers`` processes."""
-    import functools
     import io
 
     from geo.batch import Progress, default_workers, jsonl_map, load_shared_indexes
@@ -249,10 +249,17 @@ def _parse_jsonl(args: argparse.Namespace) -> int:
 
 def _predict_record(record: dict[str, Any], adjectives: bool) -> dict[str, Any]:
     """One ``parse --jsonl`` output object (EVAL.md format); runs in the batch workers."""
-    from geo.places.gazetteer import load_gazetteer
     from geo.tools.evaluate import predict_record
 
-    return predict_record(record, load_gazetteer(), adjectives=adjectives)
+    return predict_record(record, _batch_gazetteer(os.environ.get("GEO_CACHE_DIR", "")), adjectives=adjectives)
+
+
+@functools.lru_cache(maxsize=2)
+def _batch_gazetteer(_cache_setting: str) -> Any:
+    """The gazetteer, looked up once per process and cache setting rather than once per article."""
+    from geo.places.gazetteer import load_gazetteer
+
+    return load_gazetteer()
 
 
 def cmd_map(args: argparse.Namespace) -> int:

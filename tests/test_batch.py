@@ -212,3 +212,64 @@ def test_progress_line_and_silence():
     silent.tick()
     silent.done()
     assert quiet.getvalue() == ""
+
+
+# ------------------------------------------------------------------------------ batch tagging in the pipeline
+
+
+def _documents_without_timing(docs) -> list[str]:
+    out = []
+    for doc in docs:
+        data = doc.to_dict()
+        data["meta"].pop("elapsed_ms")
+        out.append(json.dumps(data, sort_keys=True))
+    return out
+
+
+def test_parse_articles_in_batches_gives_the_documents_of_parse_article_one_by_one(gazetteer):
+    from geo.parse.article import read_article
+    from geo.pipeline import parse_article, parse_articles
+
+    texts = [json.loads(line)["text"] for line in _gwn_lines(30)]
+    texts.append("Shelling near Donetsk and Sevastopol; talks in Geneva, Switzerland, and in the Middle East.")
+    articles = [read_article(text) for text in texts]
+    one_by_one = [parse_article(a, gazetteer=gazetteer) for a in articles]
+    batched = list(parse_articles(articles, gazetteer=gazetteer, batch_size=7))
+    assert _documents_without_timing(batched) == _documents_without_timing(one_by_one)
+    assert all(p.border for doc in batched for p in doc.places)
+    assert {p.border["status"] for doc in batched for p in doc.places} >= {"recognised", "occupied"}
+    assert all(doc.meta["elapsed_ms"] >= 0 for doc in batched)
+
+
+def test_parse_articles_reads_lazily_one_batch_at_a_time(gazetteer):
+    from geo.parse.article import read_article
+    from geo.pipeline import parse_articles
+
+    pulled = 0
+
+    def articles():
+        nonlocal pulled
+        for i in range(20):
+            pulled += 1
+            yield read_article(f"Report {i} from Kyiv and Lviv.")
+
+    for consumed, doc in enumerate(parse_articles(articles(), gazetteer=gazetteer, batch_size=4), start=1):
+        assert pulled - consumed < 4
+        assert {p.name for p in doc.places} == {"Kyiv", "Lviv"}
+
+
+def test_tag_documents_matches_tag_document(gazetteer):
+    from geo.borders.tagging import tag_document, tag_documents
+    from geo.parse.article import read_article
+    from geo.pipeline import parse_article
+
+    texts = ["Crimea and Kherson, then Odesa.", "Kathmandu in Nepal, Bolivia and Kenya, Europe.", "No place."]
+    alone = [parse_article(read_article(t), gazetteer=gazetteer, borders=False) for t in texts]
+    together = [parse_article(read_article(t), gazetteer=gazetteer, borders=False) for t in texts]
+    for doc in alone:
+        tag_document(doc)
+    tag_documents(together)
+    assert [[p.border for p in d.places] for d in alone] == [[p.border for p in d.places] for d in together]
+    countries = {p.name: p.border for d in together for p in d.places if p.kind == "country"}
+    assert "Landlocked." in countries["Nepal"]["notes"] and "Landlocked." in countries["Bolivia"]["notes"]
+    assert countries["Kenya"]["coast_km"] == 0.0 and "Landlocked." not in countries["Kenya"]["notes"]
