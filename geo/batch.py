@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import gc
+import itertools
 import json
 import os
 import pickle
@@ -26,6 +27,7 @@ import traceback
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TextIO, TypeVar
 
 T = TypeVar("T")
@@ -141,7 +143,8 @@ def map_ordered(
     ``func`` must be picklable (a module-level function or a ``functools.partial`` of one). At most
     ``window`` chunks (default ``4 × workers``) of at most ``chunk_size`` items are read ahead of the
     results handed out. If ``func`` raises for an item, or reading ``items`` raises, the results before
-    it are yielded first and then the exception is raised, as a plain loop would.
+    it are yielded first and then the exception is raised, as a plain loop would. An input of a single
+    chunk is done in this process: no pool is started for a handful of items.
     """
     if workers < 1:
         raise ValueError("workers must be at least 1")
@@ -160,17 +163,43 @@ def _map_pool(func: Callable[[T], R], items: Iterable[T], *, workers: int, chunk
               weight: Callable[[T], int] | None, initializer: Callable[..., Any] | None,
               initargs: tuple) -> Iterator[R]:
     source = chunks(items, size=chunk_size, weight=weight)
+    ahead: list[list[T]] = []  # read before deciding whether a pool is worth starting
+    read_error: BaseException | None = None
+    try:
+        while len(ahead) < 2:
+            ahead.append(next(source))
+    except StopIteration:
+        pass
+    except Exception as exc:  # raised after the results of everything read before it
+        read_error = exc
+    if len(ahead) < 2:  # a single chunk: done here, without paying for a pool
+        if initializer is not None:
+            initializer(*initargs)
+        for chunk in ahead:
+            for item in chunk:
+                yield func(item)
+        if read_error is not None:
+            raise read_error
+        return
+    yield from _run_pool(func, itertools.chain(ahead, source), workers=workers, window=window,
+                         initializer=initializer, initargs=initargs)
+
+
+def _run_pool(func: Callable[[T], R], source: Iterator[list[T]], *, workers: int, window: int,
+              initializer: Callable[..., Any] | None, initargs: tuple) -> Iterator[R]:
     pending: deque[Future] = deque()
     read_error: BaseException | None = None
+    exhausted = False
     executor = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(),
                                    initializer=_worker_start, initargs=(initializer, initargs))
     finished = False
     try:
         while True:
-            while read_error is None and len(pending) < window:
+            while not exhausted and read_error is None and len(pending) < window:
                 try:
                     chunk = next(source)
                 except StopIteration:
+                    exhausted = True
                     break
                 except Exception as exc:  # raised after the results of everything read before it
                     read_error = exc
@@ -178,7 +207,11 @@ def _map_pool(func: Callable[[T], R], items: Iterable[T], *, workers: int, chunk
                 pending.append(executor.submit(_run_chunk, func, chunk))
             if not pending:
                 break
-            results, error, tb = pending.popleft().result()
+            try:
+                results, error, tb = pending.popleft().result()
+            except BrokenProcessPool as exc:
+                raise RuntimeError("a batch worker process died (killed, or out of memory?): "
+                                   "try fewer --workers") from exc
             yield from results
             if error is not None:
                 raise error from WorkerError(tb.rstrip())

@@ -108,6 +108,27 @@ def test_a_reading_error_comes_after_the_results_of_what_was_read(workers):
     assert got == [x * x for x in range(23)]
 
 
+def _pid(_: int) -> int:
+    return os.getpid()
+
+
+def _die(x: int) -> int:
+    if x == 40:
+        os._exit(3)  # a worker killed mid-batch (say, by the OOM killer)
+    return x
+
+
+def test_work_runs_in_worker_processes_and_a_tiny_input_stays_here():
+    pids = set(map_ordered(_pid, range(64), workers=2, chunk_size=4))
+    assert os.getpid() not in pids and 1 <= len(pids) <= 2
+    assert set(map_ordered(_pid, range(3), workers=2, chunk_size=4)) == {os.getpid()}
+
+
+def test_a_dead_worker_is_a_clear_error_not_a_hang():
+    with pytest.raises(RuntimeError, match="worker process died"):
+        list(map_ordered(_die, range(100), workers=2, chunk_size=4))
+
+
 def test_workers_must_be_positive():
     with pytest.raises(ValueError):
         list(map_ordered(_square, [1], workers=0))
