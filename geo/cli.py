@@ -228,15 +228,17 @@ def _parse_jsonl(args: argparse.Namespace) -> int:
     progress = Progress(sys.stderr, enabled=show, total_chars=size)
     workers = args.workers or default_workers()
     name = "standard input" if args.jsonl == "-" else args.jsonl
+    results = jsonl_map(source, functools.partial(_predict_record, adjectives=args.adjectives),
+                        workers=workers, progress=progress)
     try:
-        for line in jsonl_map(source, functools.partial(_predict_record, adjectives=args.adjectives),
-                              workers=workers, progress=progress):
+        for line in results:
             out.write(line + "\n")
     except UnicodeDecodeError:  # before ValueError, of which it is a kind
         raise InputError(f"{name} is not UTF-8 text") from None
     except ValueError as exc:
         raise InputError(f"{name}: {exc}") from None
     finally:
+        results.close()  # stops the workers now, whatever happened
         progress.done()
         if args.jsonl == "-":
             source.detach()

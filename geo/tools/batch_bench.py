@@ -208,15 +208,15 @@ def bench_batch(corpus: Path, *, quick: bool = False, say: Callable[[str], None]
         peer.pop("stdout")
         peer["articles_per_s"] = articles / peer["seconds"]
         figures["geotext"] = peer
-        say(f"  geotext (peer)              {peer['seconds']:6.1f} s  {peer['articles_per_s']:7,.0f} articles/s  "
+        say(f"  {'geotext (peer)':<28}{peer['seconds']:6.1f} s  {peer['articles_per_s']:7,.0f} articles/s  "
             f"CPU {peer['cpu_seconds']:5.1f} s  peak {peer['peak_mb']:4.0f} MB")
         for key, target in (("workers_1", 1.2), ("workers_default", 2.0)):
             ours = figures[key]
             ratio = peer["seconds"] / ours["seconds"]
             cpu_ratio = peer["cpu_seconds"] / max(ours["cpu_seconds"], 1e-9)
             figures[f"ratio_{key}"] = ratio
-            label = "--workers 1" if key == "workers_1" else "default"
-            say(f"  ratio geotext/ours, {label:<12}{ratio:5.2f} by wall time (target >= {target}; "
+            label = "ratio, --workers 1" if key == "workers_1" else "ratio, default"
+            say(f"  {label:<28}{ratio:6.2f} geotext/ours by wall time (target >= {target}; "
                 f"{'met' if ratio >= target else 'not met'}), {cpu_ratio:.2f} by CPU time")
     peak = max(figures[k]["peak_mb"] for k in runs)
     say(f"  peak memory                 {peak:.0f} MB (target <= 800 MB; {'met' if peak <= 800 else 'not met'})")
