@@ -266,19 +266,23 @@ def jsonl_map(
     """One output JSON line (no newline) per non-blank input line, in input order.
 
     ``record_fn`` maps a decoded JSON object to a JSON-serialisable result; it runs in the workers and
-    must be picklable. ``progress`` (if given) counts the input characters read and the articles done.
+    must be picklable. ``progress`` (if given) counts the articles done and the input characters they span.
     """
     import functools
 
+    sizes: deque[int] = deque()  # the length of each line read and not yet answered, in order
+
     def numbered() -> Iterator[tuple[int, str]]:
         for number, line in enumerate(lines, start=1):
-            if progress is not None:
-                progress.read(len(line))
+            sizes.append(len(line))
             yield number, line
 
     results = map_ordered(functools.partial(_jsonl_item, record_fn=record_fn), numbered(), workers=workers,
                           chunk_size=chunk_size, window=window, weight=_item_chars, initializer=initializer)
     for result in results:
+        done = sizes.popleft()
+        if progress is not None:
+            progress.read(done)
         if result is None:
             continue
         if progress is not None:
