@@ -106,7 +106,7 @@ def _run_chunk(func: Callable[[T], R], chunk: list[T]) -> tuple[list[R], BaseExc
         except Exception as exc:  # handed to the parent in order, after the results before it
             tb = traceback.format_exc()
             try:
-                pickle.dumps(exc)
+                pickle.loads(pickle.dumps(exc))
             except Exception:
                 exc = RuntimeError(f"{exc.__class__.__name__}: {exc}")
             return results, exc, tb

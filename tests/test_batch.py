@@ -294,3 +294,17 @@ def test_tag_documents_matches_tag_document(gazetteer):
     countries = {p.name: p.border for d in together for p in d.places if p.kind == "country"}
     assert "Landlocked." in countries["Nepal"]["notes"] and "Landlocked." in countries["Bolivia"]["notes"]
     assert countries["Kenya"]["coast_km"] == 0.0 and "Landlocked." not in countries["Kenya"]["notes"]
+
+
+@pytest.mark.slow
+def test_spawned_workers_load_the_index_themselves(monkeypatch, gazetteer):
+    """Where fork is missing (macOS, Windows default to spawn), workers start empty and load the index."""
+    import multiprocessing
+
+    from geo import batch
+    from geo.cli import _predict_record
+
+    monkeypatch.setattr(batch, "_pool_context", lambda: multiprocessing.get_context("spawn"))
+    lines = _gwn_lines(12)
+    fn = functools.partial(_predict_record, adjectives=False)
+    assert list(jsonl_map(lines, fn, workers=2, chunk_size=2)) == list(jsonl_map(lines, fn, workers=1))
