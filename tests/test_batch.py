@@ -308,3 +308,21 @@ def test_spawned_workers_load_the_index_themselves(monkeypatch, gazetteer):
     lines = _gwn_lines(12)
     fn = functools.partial(_predict_record, adjectives=False)
     assert list(jsonl_map(lines, fn, workers=2, chunk_size=2)) == list(jsonl_map(lines, fn, workers=1))
+
+
+@pytest.mark.slow
+def test_the_batch_path_on_two_workers_predicts_exactly_what_eval_scores(tmp_path, gazetteer):
+    """Accuracy is unchanged by the batch path: its output on the dev set, from two workers, is byte for byte
+    the predictions ``geo eval`` scores in-process."""
+    from geo.tools.evaluate import evaluate_file
+
+    if not GOLD.exists():
+        pytest.skip("no dev set in ../shared/eval/")
+    scored = tmp_path / "eval.jsonl"
+    report = evaluate_file(str(GOLD), adjectives="yes", predictions_path=str(scored), gaz=gazetteer)
+    batch = tmp_path / "batch.jsonl"
+    done = run_parse("--jsonl", str(GOLD), "-o", str(batch), "--adjectives", "--workers", "2",
+                     capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert batch.read_bytes() == scored.read_bytes()
+    assert report["articles"] == 200 and report["scores"]["f1"] > 0.8
