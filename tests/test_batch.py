@@ -326,3 +326,41 @@ def test_the_batch_path_on_two_workers_predicts_exactly_what_eval_scores(tmp_pat
     assert done.returncode == 0, done.stderr
     assert batch.read_bytes() == scored.read_bytes()
     assert report["articles"] == 200 and report["scores"]["f1"] > 0.8
+
+
+# ------------------------------------------------------------------------------ the batch benchmark's measures
+
+
+def test_make_batch_repeats_the_corpus_texts_in_order(tmp_path):
+    from geo.tools.batch_bench import make_batch
+
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("".join(json.dumps({"id": i, "text": f"text {i}"}) + "\n" for i in range(3)) + "\n")
+    assert make_batch(corpus, 7, tmp_path / "b.jsonl") == 7
+    rows = [json.loads(line) for line in (tmp_path / "b.jsonl").read_text().splitlines()]
+    assert [r["text"] for r in rows] == ["text 0", "text 1", "text 2", "text 0", "text 1", "text 2", "text 0"]
+    assert len({r["id"] for r in rows}) == 7
+
+
+def test_measure_process_sums_the_peak_memory_of_the_whole_tree():
+    """A parent and two forked children each touch ~60 MB: the tree's peak is their sum, not one of them."""
+    from geo.tools.batch_bench import measure_process
+
+    code = (
+        "import os, time\n"
+        "block = bytearray(60 * 1024 * 1024)\n"
+        "kids = []\n"
+        "for _ in range(2):\n"
+        "    pid = os.fork()\n"
+        "    if pid == 0:\n"
+        "        mine = bytearray(60 * 1024 * 1024); time.sleep(0.6); os._exit(0)\n"
+        "    kids.append(pid)\n"
+        "for pid in kids:\n"
+        "    os.waitpid(pid, 0)\n"
+        "print('done')\n"
+    )
+    run = measure_process([sys.executable, "-c", code])
+    assert run["stdout"].strip() == "done"
+    assert run["processes"] == 3
+    assert run["peak_mb"] >= 3 * 60
+    assert run["cpu_seconds"] > 0
