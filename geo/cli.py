@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
 import json
+import os
 import re
 import sys
 import warnings
@@ -37,6 +39,16 @@ def _add_online_flags(p: argparse.ArgumentParser) -> None:
     g.add_argument("--user-agent", help="your app name and contact; required by the public Nominatim (GEO_USER_AGENT)")
 
 
+def _worker_count(value: str) -> int:
+    try:
+        count = int(value)
+    except ValueError:
+        count = 0
+    if count < 1:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a number of workers (a whole number, 1 or more)")
+    return count
+
+
 def build_parser() -> argparse.ArgumentParser:
     from geo.settings import describe_settings
 
@@ -56,6 +68,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jsonl", metavar="IN.jsonl", help="batch mode: one {id, text} per line (EVAL.md format)")
     p.add_argument("-o", "--output", metavar="OUT", help="with --jsonl: write here instead of stdout")
     p.add_argument("--adjectives", action="store_true", help="with --jsonl: also list adjectival mentions")
+    p.add_argument("--workers", type=_worker_count, default=None, metavar="N",
+                   help="with --jsonl: worker processes (default: every core; 1 = this process only)")
+    p.add_argument("--quiet", action="store_true", help="with --jsonl: no progress bar on the terminal")
     p.add_argument("--no-borders", action="store_true", help="skip border tagging")
     _add_online_flags(p)
 
@@ -256,48 +271,62 @@ def format_table(doc: Document) -> str:
 
 
 def _parse_jsonl(args: argparse.Namespace) -> int:
-    from geo.errors import InputError
-    from geo.places.gazetteer import load_gazetteer
-    from geo.tools.evaluate import predict_lines
+    """``parse --jsonl``: every line through the batch engine (geo.batch) on ``--workers`` processes."""
+    import io
 
-    gaz = load_gazetteer()
+    from geo.batch import Progress, default_workers, jsonl_map, load_shared_indexes
+    from geo.errors import InputError
+
+    load_shared_indexes()  # before the workers fork: they inherit it
     try:
-        source = sys.stdin if args.jsonl == "-" else open(args.jsonl, encoding="utf-8")  # noqa: SIM115
+        if args.jsonl == "-":
+            source = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8")
+            size = None
+        else:
+            source = open(args.jsonl, encoding="utf-8")  # noqa: SIM115
+            size = os.fstat(source.fileno()).st_size
     except OSError as exc:
         raise InputError(f"cannot read {args.jsonl}: {exc.strerror}") from None
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
-    progress = _Progress(enabled=sys.stderr.isatty())
+    # A bar on the terminal's stderr, unless the JSONL itself goes to that terminal.
+    show = not args.quiet and sys.stderr.isatty() and (args.output is not None or not sys.stdout.isatty())
+    progress = Progress(sys.stderr, enabled=show, total_chars=size)
+    workers = args.workers or default_workers()
+    name = "standard input" if args.jsonl == "-" else args.jsonl
+    results = jsonl_map(source, functools.partial(_predict_record, adjectives=args.adjectives),
+                        workers=workers, progress=progress)
     try:
-        for line in predict_lines(source, gaz, adjectives=args.adjectives):
+        for line in results:
             out.write(line + "\n")
-            progress.tick()
+    except UnicodeDecodeError:  # before ValueError, of which it is a kind
+        raise InputError(f"{name} is not UTF-8 text") from None
     except ValueError as exc:
-        raise InputError(f"{args.jsonl}: {exc}") from None
-    except UnicodeDecodeError:
-        raise InputError(f"{args.jsonl} is not UTF-8 text") from None
+        raise InputError(f"{name}: {exc}") from None
     finally:
+        results.close()  # stops the workers now, whatever happened
         progress.done()
-        if source is not sys.stdin:
+        if args.jsonl == "-":
+            source.detach()
+        else:
             source.close()
         if out is not sys.stdout:
             out.close()
     return 0
 
 
-class _Progress:
-    """A one-line counter on a terminal's stderr; silent otherwise."""
+def _predict_record(record: dict[str, Any], adjectives: bool) -> dict[str, Any]:
+    """One ``parse --jsonl`` output object (EVAL.md format); runs in the batch workers."""
+    from geo.tools.evaluate import predict_record
 
-    def __init__(self, enabled: bool):
-        self.enabled, self.count = enabled, 0
+    return predict_record(record, _batch_gazetteer(os.environ.get("GEO_CACHE_DIR", "")), adjectives=adjectives)
 
-    def tick(self) -> None:
-        self.count += 1
-        if self.enabled and self.count % 10 == 0:
-            print(f"\r{self.count} articles", end="", file=sys.stderr, flush=True)
 
-    def done(self) -> None:
-        if self.enabled:
-            print(f"\r{self.count} articles", file=sys.stderr)
+@functools.lru_cache(maxsize=2)
+def _batch_gazetteer(_cache_setting: str) -> Any:
+    """The gazetteer, looked up once per process and cache setting rather than once per article."""
+    from geo.places.gazetteer import load_gazetteer
+
+    return load_gazetteer()
 
 
 def _output_path(given: str, mkdir: bool) -> Path:

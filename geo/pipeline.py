@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from geo import __version__
@@ -54,13 +55,6 @@ def build_document(article: Article, resolutions: list[Resolution]) -> Document:
     return Document(article=article, places=list(places.values()), unresolved=unresolved)
 
 
-def tag_borders(doc: Document) -> None:
-    """Attach the border context to every place (the border layer loads once per process)."""
-    from geo.borders import tag_document
-
-    tag_document(doc)
-
-
 def parse_article(
     article: Article,
     *,
@@ -69,29 +63,66 @@ def parse_article(
     geocode_unresolved: UnresolvedGeocoder | None = None,
 ) -> Document:
     """The whole geoparse of one article."""
-    started = time.perf_counter()
+    return next(parse_articles([article], gazetteer=gazetteer, borders=borders,
+                               geocode_unresolved=geocode_unresolved, batch_size=1))
+
+
+def parse_articles(
+    articles: Iterable[Article],
+    *,
+    gazetteer: Gazetteer | None = None,
+    borders: bool = True,
+    geocode_unresolved: UnresolvedGeocoder | None = None,
+    batch_size: int = 64,
+) -> Iterator[Document]:
+    """The whole geoparse of many articles, in order: the same Documents as :func:`parse_article` one by one,
+    with the border layer tagging the places of ``batch_size`` documents in one vectorised pass (about ten
+    times less border work per document than one at a time). Articles are read lazily, a batch at a time.
+    ``meta.elapsed_ms`` is each document's own parse time plus its share of its batch's border tagging."""
     gaz = gazetteer or load_gazetteer()
-    notes: list[str] = []
-    resolutions = geoparse(article.text, gaz, notes)
-    doc = build_document(article, resolutions)
-    if geocode_unresolved and doc.unresolved:
-        _apply_geocoded(doc, geocode_unresolved(doc.unresolved))
+    data = _data_meta(tuple(gaz.meta.get("versions", {}).items()), gaz.point_sources())
+    batch: list[tuple[Document, float, list[str]]] = []
+    for article in articles:
+        started = time.perf_counter()
+        notes: list[str] = []
+        doc = build_document(article, geoparse(article.text, gaz, notes))
+        if geocode_unresolved and doc.unresolved:
+            _apply_geocoded(doc, geocode_unresolved(doc.unresolved))
+        batch.append((doc, time.perf_counter() - started, notes))
+        if len(batch) >= batch_size:
+            yield from _finish_batch(batch, data, borders)
+            batch = []
+    if batch:
+        yield from _finish_batch(batch, data, borders)
+
+
+def _finish_batch(batch: list[tuple[Document, float, list[str]]], data: dict[str, str],
+                  borders: bool) -> list[Document]:
+    """Tag the borders of a batch's places at once, then set each Document's meta."""
+    shared = 0.0
     if borders:
-        tag_borders(doc)
-    doc.meta = {
-        "version": __version__,
-        "data": {
-            # the versions the loaded index was built from (read once with it, not per parse)
-            "gazetteer": ", ".join(f"{k}=={v}" for k, v in gaz.meta.get("versions", {}).items()),
-            "points": gaz.point_sources(),
-            "borders": naturalearth.data_version(),
-            "border_view": naturalearth.BORDER_VIEW,
-        },
-        "elapsed_ms": round((time.perf_counter() - started) * 1000, 1),
+        from geo.borders import tag_documents
+
+        started = time.perf_counter()
+        tag_documents([doc for doc, _, _ in batch])
+        shared = (time.perf_counter() - started) / len(batch)
+    for doc, own, notes in batch:
+        doc.meta = {"version": __version__, "data": dict(data), "elapsed_ms": round((own + shared) * 1000, 1)}
+        if notes:
+            doc.meta["notes"] = notes
+    return [doc for doc, _, _ in batch]
+
+
+@functools.lru_cache(maxsize=8)
+def _data_meta(versions: tuple[tuple[str, str], ...], points: str) -> dict[str, str]:
+    """The data versions and point sources every Document names (built once per gazetteer, not once per parse)."""
+    return {
+        # the versions the loaded index was built from (read once with it, not per parse)
+        "gazetteer": ", ".join(f"{k}=={v}" for k, v in versions),
+        "points": points,
+        "borders": naturalearth.data_version(),
+        "border_view": naturalearth.BORDER_VIEW,
     }
-    if notes:
-        doc.meta["notes"] = notes
-    return doc
 
 
 def _apply_geocoded(doc: Document, found: dict[str, tuple[Candidate, str]]) -> None:

@@ -11,6 +11,7 @@ _EXPORTS = {
     "tag_points": "tagging",
     "tag_place": "tagging",
     "tag_document": "tagging",
+    "tag_documents": "tagging",
     "summarise": "sentences",
     "describe": "sentences",
     "border_sentence": "sentences",

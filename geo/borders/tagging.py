@@ -9,6 +9,8 @@ regions are tagged by their area, not by a point.
 from __future__ import annotations
 
 import re
+import weakref
+from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
@@ -345,7 +347,7 @@ def _tag_country(code: str, index: BorderIndex) -> dict[str, Any]:
         nb = index.unit_code[index.key_unit[k]] or k
         if nb != code and nb not in neighbours:
             neighbours.append(nb)
-    coastal = bool(np.isin(index.arrays["coast_unit"], units).any())
+    coastal = not _coastal_units(index).isdisjoint(units)
     result = {
         "country": code,
         "country_name": index.unit_name[units[0]],
@@ -369,6 +371,18 @@ def _tag_country(code: str, index: BorderIndex) -> dict[str, Any]:
             )
     result["summary"] = summarise(result)
     return result
+
+
+_COASTAL: dict[int, tuple[weakref.ref, frozenset[int]]] = {}
+
+
+def _coastal_units(index: BorderIndex) -> frozenset[int]:
+    """The units that own some coast (computed once per index, not once per country tagged)."""
+    cached = _COASTAL.get(id(index))
+    if cached is None or cached[0]() is not index:
+        cached = (weakref.ref(index), frozenset(np.unique(index.arrays["coast_unit"]).tolist()))
+        _COASTAL[id(index)] = cached
+    return cached[1]
 
 
 def _tag_continent(name: str, index: BorderIndex) -> dict[str, Any]:
@@ -399,14 +413,21 @@ def _tag_area(what: str, countries: list[str]) -> dict[str, Any]:
 
 def tag_document(doc: Any, index: BorderIndex | None = None) -> None:
     """Set ``place.border`` for every place of a Document (points in one vectorised pass)."""
+    tag_documents([doc], index=index)
+
+
+def tag_documents(docs: Iterable[Any], index: BorderIndex | None = None) -> None:
+    """Set ``place.border`` for every place of many Documents: the points of all of them in one vectorised
+    pass (the same tags as :func:`tag_document` one by one, with one call's overhead for the batch)."""
     index = index or load_border_index()
     point_places = []
-    for place in doc.places:
-        area = _area_border(place, index)
-        if area is None:
-            point_places.append(place)
-        else:
-            place.border = area
+    for doc in docs:
+        for place in doc.places:
+            area = _area_border(place, index)
+            if area is None:
+                point_places.append(place)
+            else:
+                place.border = area
     if point_places:
         borders = tag_points(
             [p.lat for p in point_places],

@@ -5,6 +5,8 @@
 - warm throughput: articles/s over a corpus in one process, and the same corpus through the
   ``geotext`` package (a plain gazetteer tagger) as a peer, side by side as a ratio;
 - peak memory (max RSS) of the throughput process;
+- the batch path (``parse --jsonl`` on one worker and on every core) against geotext, whole processes
+  (geo.tools.batch_bench);
 - border tagging throughput on random land and sea points; export time and size of the sample.
 """
 
@@ -133,6 +135,10 @@ def run_bench(*, corpus: str | None = None, quick: bool = False, skip_build: boo
     else:
         say("geotext (peer)       not installed (pip install geotext) — no ratio")
     say(f"peak memory          {result['max_rss_mb']:.0f} MB max RSS (target <= 800 MB)")
+
+    from geo.tools.batch_bench import bench_batch
+
+    figures["batch"] = bench_batch(corpus_path, quick=quick, say=say)
 
     from geo.tools.bench_borders import bench_borders
 
