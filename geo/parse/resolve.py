@@ -127,47 +127,65 @@ def _qualifier(text: str, mention: RawMention, following: RawMention | None) -> 
 
 
 def resolve(text: str, mentions: list[RawMention]) -> list[Resolution]:
-    """Resolve every mention of one document."""
-    options = [_options(m) for m in mentions]
+    """Resolve every mention of one document.
+
+    Mentions alike in everything the scoring reads (their candidates, name, locative word and
+    qualifier) are scored once: a text repeating one name thousands of times costs one scoring."""
+    by_hits: dict[tuple[int, bool], dict[str, Option]] = {}  # mentions of one name share one hits list
+    options = []
+    for m in mentions:
+        if (id(m.hits), m.adjectival) not in by_hits:
+            by_hits[id(m.hits), m.adjectival] = _options(m)
+        options.append(by_hits[id(m.hits), m.adjectival])
     countries, regions = _anchors(options)
     out = []
+    done: dict[tuple, Resolution] = {}
     for index, (mention, opts) in enumerate(zip(mentions, options, strict=True)):
         following = mentions[index + 1] if index + 1 < len(mentions) else None
         qualifier = _qualifier(text, mention, following)
-        qualifier_places = [h.candidate for h in qualifier.hits] if qualifier else []
-        scored = []
-        namesakes = _big_city_namesakes(opts, mention.key)
-        for cand, via, score in opts.values():
-            if cand.kind == "region" and via == PRIMARY and cand.country in namesakes:
-                score -= CITY_NAMESAKE_PENALTY
-            if cand.kind in ("city", "region") and cand.country in countries:
-                score += COUNTRY_CONTEXT_BONUS
-            code = region_code(cand)
-            if cand.kind == "city" and code and code in regions:
-                score += REGION_CONTEXT_BONUS
-            if any(_qualifies(q, cand) for q in qualifier_places):
-                score += QUALIFIER_BONUS
-            elif cand.kind == "city" and cand.population < SMALL_TOWN and cand.country not in countries:
-                continue
-            elif cand.kind == "city" and cand.population < TINY_TOWN and not mention.locative:
-                continue
-            scored.append((score, cand))
-        if not scored:
-            out.append(Resolution(mention, None))
+        alike = (id(opts), mention.key, mention.locative, id(qualifier.hits) if qualifier else None)
+        if alike in done:
+            same = done[alike]
+            out.append(Resolution(mention, same.chosen, same.confidence, list(same.alternatives)))
             continue
-        scored.sort(key=lambda sc: (-sc[0], sc[1].id))
-        top = scored[0][0]
-        weights = [math.exp(s - top) for s, _ in scored]
-        total = sum(weights)
-        out.append(
-            Resolution(
-                mention,
-                scored[0][1],
-                confidence=weights[0] / total,
-                alternatives=[(c, w / total) for (_, c), w in zip(scored[1:6], weights[1:6], strict=False)],
-            )
-        )
+        done[alike] = _resolve_one(mention, opts, qualifier, countries, regions)
+        out.append(done[alike])
     return out
+
+
+def _resolve_one(mention: RawMention, opts: dict[str, Option], qualifier: RawMention | None, countries: Counter,
+                 regions: set[str]) -> Resolution:
+    """Score the candidates of one mention in the document's context."""
+    qualifier_places = [h.candidate for h in qualifier.hits] if qualifier else []
+    scored = []
+    namesakes = _big_city_namesakes(opts, mention.key)
+    for cand, via, score in opts.values():
+        if cand.kind == "region" and via == PRIMARY and cand.country in namesakes:
+            score -= CITY_NAMESAKE_PENALTY
+        if cand.kind in ("city", "region") and cand.country in countries:
+            score += COUNTRY_CONTEXT_BONUS
+        code = region_code(cand)
+        if cand.kind == "city" and code and code in regions:
+            score += REGION_CONTEXT_BONUS
+        if any(_qualifies(q, cand) for q in qualifier_places):
+            score += QUALIFIER_BONUS
+        elif cand.kind == "city" and cand.population < SMALL_TOWN and cand.country not in countries:
+            continue
+        elif cand.kind == "city" and cand.population < TINY_TOWN and not mention.locative:
+            continue
+        scored.append((score, cand))
+    if not scored:
+        return Resolution(mention, None)
+    scored.sort(key=lambda sc: (-sc[0], sc[1].id))
+    top = scored[0][0]
+    weights = [math.exp(s - top) for s, _ in scored]
+    total = sum(weights)
+    return Resolution(
+        mention,
+        scored[0][1],
+        confidence=weights[0] / total,
+        alternatives=[(c, w / total) for (_, c), w in zip(scored[1:6], weights[1:6], strict=False)],
+    )
 
 
 def _qualifies(qualifier: Candidate, cand: Candidate) -> bool:

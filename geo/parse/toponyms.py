@@ -104,6 +104,11 @@ MAX_NAME_TOKENS = 8
 # A bound on the work for pathological input (20 MB of nothing but place names): the first
 # MAX_MENTIONS names are mapped and the Document says the rest were left out.
 MAX_MENTIONS = 20_000
+# The work budget of one parse: places are searched for in the first MAX_SEARCH_CHARS characters only
+# (cut back to a space), so a 20 MB paste costs what 2 MB cost, and the Document says so. Every pass
+# below is linear in what it looks at, so this bounds the time and the memory of a parse. It is a size,
+# not a clock, so the same text always gives the same Document.
+MAX_SEARCH_CHARS = 2_000_000
 
 
 def _word_before(text: str, start: int) -> int:
@@ -184,9 +189,10 @@ def _sentence_initial(text: str, tok: Token) -> bool:
     return not before or before[-1] in ".!?:\n;•*#>-—"
 
 
-def scan(text: str, tokens: list[Token], gaz: Gazetteer) -> list[tuple[int, int, str]]:
-    """Longest-match scan: (first token index, token count, key) for every gazetteer name found."""
-    found = []
+def scan(text: str, tokens: list[Token], gaz: Gazetteer, most: int | None = None) -> list[tuple[int, int, str]]:
+    """Longest-match scan: (first token index, token count, key) for every gazetteer name found
+    (the first ``most`` of them when given)."""
+    found: list[tuple[int, int, str]] = []
     i, n = 0, len(tokens)
     max_len = min(gaz.max_tokens, MAX_NAME_TOKENS)
     keys = [t.key for t in tokens]
@@ -204,6 +210,8 @@ def scan(text: str, tokens: list[Token], gaz: Gazetteer) -> list[tuple[int, int,
                     break
         if best:
             found.append(best)
+            if len(found) == most:
+                break
             i += best[1]
         else:
             i += 1
@@ -214,6 +222,9 @@ def _person_tokens(text: str, tokens: list[Token], gaz: Gazetteer) -> set[str]:
     """Keys of tokens that belong to people's names in this text (title + Name, Given Surname)."""
     people: set[str] = set()
     n = len(tokens)
+    # Where the last walk along a name stopped: a walk starting at or before it would visit the same
+    # tokens up to the same stop and add nothing new, so runs of names ("John John John…") stay linear.
+    reached = -1
     for i, tok in enumerate(tokens):
         lower = tok.key
         starts_name = False
@@ -234,7 +245,7 @@ def _person_tokens(text: str, tokens: list[Token], gaz: Gazetteer) -> set[str]:
         ):
             j = i
             starts_name = True
-        if not starts_name:
+        if not starts_name or j <= reached:
             continue
         while j < n and (
             (_capitalised(tokens[j].text) and not _is_upper(tokens[j].text))
@@ -249,6 +260,7 @@ def _person_tokens(text: str, tokens: list[Token], gaz: Gazetteer) -> set[str]:
                 j += 1
             else:
                 break
+        reached = j
     return people
 
 
@@ -288,13 +300,28 @@ def propose_unknown(text: str, tokens: list[Token], found: list[tuple[int, int, 
     return out
 
 
+def search_limit(text: str) -> int:
+    """Where the search for places in ``text`` ends: its end, or MAX_SEARCH_CHARS cut back to a space."""
+    if len(text) <= MAX_SEARCH_CHARS:
+        return len(text)
+    space = max(text.rfind(" ", 0, MAX_SEARCH_CHARS + 1), text.rfind("\n", 0, MAX_SEARCH_CHARS + 1))
+    return space if space > MAX_SEARCH_CHARS // 2 else MAX_SEARCH_CHARS
+
+
 def find_mentions(text: str, gaz: Gazetteer, notes: list[str] | None = None) -> list[RawMention]:
     """Every place mention in ``text`` that survives the false-positive rules, in text order.
 
-    Past MAX_MENTIONS names the rest of the text is not looked at (not even for unknown names), and a
-    sentence saying so is appended to ``notes``."""
+    Only the first MAX_SEARCH_CHARS characters are searched, and past MAX_MENTIONS names the rest of the
+    text is not looked at (not even for unknown names); a sentence saying so is appended to ``notes``.
+    Every pass is linear in the part of the text it searches."""
+    limit = search_limit(text)
+    if limit < len(text):
+        if notes is not None:
+            notes.append(f"the text is too large to map whole ({len(text):,} characters): places were searched "
+                         f"for in the first {limit:,} characters only")
+        text = text[:limit]  # a prefix: every offset found in it is an offset into the whole text
     tokens = context_tokens(text)
-    found = scan(text, tokens, gaz)
+    found = scan(text, tokens, gaz, most=MAX_MENTIONS + 1)
     if len(found) > MAX_MENTIONS:
         cut = found[MAX_MENTIONS][0]
         if notes is not None:
@@ -302,11 +329,12 @@ def find_mentions(text: str, gaz: Gazetteer, notes: list[str] | None = None) -> 
                          f"{tokens[cut].start:,} was left out")
         found, tokens = found[:MAX_MENTIONS], tokens[:cut]
     people = _person_tokens(text, tokens, gaz)
+    hits_of = _HitsOnce(gaz)
     mentions = []
     for i, length, key in found:
         words = tokens[i : i + length]
-        hits = gaz.hits(key)
-        if not _keep(text, tokens, i, length, key, hits, gaz, people):
+        hits = hits_of[key]
+        if not _keep(text, tokens, i, length, key, hits, gaz, people, hits_of):
             continue
         start, end = words[0].start, words[-1].end
         adjectival = any(h.via == ADJECTIVE for h in hits)
@@ -322,15 +350,29 @@ def _is_major_place(key: str, gaz: Gazetteer) -> bool:
     return key in gaz.major_names
 
 
-def _is_area_name(key: str, gaz: Gazetteer) -> bool:
+class _HitsOnce(dict):
+    """``gaz.hits(key)`` looked up once per parse: a text that repeats one name ("Paris Paris …") asks for
+    the same candidates thousands of times. Mentions of one name share one (read-only) list."""
+
+    def __init__(self, gaz: Gazetteer) -> None:
+        super().__init__()
+        self.gaz = gaz
+
+    def __missing__(self, key: str) -> list[NameHit]:
+        hits = self[key] = self.gaz.hits(key)
+        return hits
+
+
+def _is_area_name(key: str, gaz: Gazetteer, hits_of: dict[str, list[NameHit]] | None = None) -> bool:
     """A country, continent, state or province ('Georgia' in 'Georgia Armenia talks')."""
     return key in gaz.major_names and any(
-        h.via != ALTERNATE and h.candidate.kind in ("country", "continent", "region") for h in gaz.hits(key)
+        h.via != ALTERNATE and h.candidate.kind in ("country", "continent", "region")
+        for h in (hits_of[key] if hits_of is not None else gaz.hits(key))
     )
 
 
 def _keep(text: str, tokens: list[Token], i: int, length: int, key: str, hits: list[NameHit],
-          gaz: Gazetteer, people: set[str]) -> bool:
+          gaz: Gazetteer, people: set[str], hits_of: dict[str, list[NameHit]] | None = None) -> bool:
     """The false-positive rules for one scanned name."""
     words = tokens[i : i + length]
     strong_kinds = {h.candidate.kind for h in hits if h.via != ALTERNATE}
@@ -356,7 +398,7 @@ def _keep(text: str, tokens: list[Token], i: int, length: int, key: str, hits: l
         and prev.key in gaz.first_names
         and prev.key not in PLACE_MODIFIERS
         and not (prev.key in FUNCTION_WORDS and _sentence_initial(text, prev))
-        and not _is_area_name(prev.key, gaz)
+        and not _is_area_name(prev.key, gaz, hits_of)
         and not (i >= 2 and tokens[i - 2].key in LOCATIVE_WORDS)
     ):
         return False
