@@ -3,13 +3,44 @@ and at four times that size; linear work grows about 4x, a quadratic pass 16x. N
 
 from __future__ import annotations
 
+import sys
 from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from geo.parse import resolve as resolve_module
 from geo.parse import toponyms
 from geo.parse.resolve import geoparse
+from geo.pipeline import parse_text
+from geo.store import corrections
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def lines_run(call: Callable[[], Any], *files: str) -> tuple[int, Any]:
+    """How many source lines of ``files`` (paths under the project) ``call()`` executes: a count of the work
+    done there, loops included, that does not depend on the machine's speed or load."""
+    wanted = {str(ROOT / f) for f in files}
+    count = 0
+
+    def local(frame, event, arg):
+        nonlocal count
+        if event == "line":
+            count += 1
+        return local
+
+    def tracer(frame, event, arg):
+        return local if frame.f_code.co_filename in wanted else None
+
+    sys.settrace(tracer)
+    try:
+        result = call()
+    finally:
+        sys.settrace(None)
+    return count, result
 
 # Helpers every pass of the mention finder and the person rules goes through, once per token visited.
 COUNTED = ("_joinable", "_capitalised", "_is_upper", "_is_initial", "_case_ok", "_keep", "_sentence_initial")
@@ -93,3 +124,89 @@ def test_text_within_the_budget_is_searched_whole(gazetteer):
     notes: list[str] = []
     toponyms.find_mentions("Talks in Kyiv went on. " * 10, gazetteer, notes)
     assert notes == [] and toponyms.search_limit("x" * 100) == 100
+
+
+# ------------------------------------------------------------------------------ corrections (item 2)
+
+
+def _paris_a(n: int):
+    return parse_text("Poison\n\n" + "Paris a " * n, borders=False)
+
+
+def _add_a(gazetteer, doc):
+    lyon = gazetteer.search("Lyon")[0]
+    return corrections.apply_corrections(doc, [corrections.add("a", lyon)], tagger=lambda _p: None)
+
+
+def test_adding_a_common_word_is_linear(gazetteer):
+    small_doc, large_doc = _paris_a(300), _paris_a(1200)
+    small, out = lines_run(lambda: _add_a(gazetteer, small_doc), "geo/store/corrections.py")
+    large, _ = lines_run(lambda: _add_a(gazetteer, large_doc), "geo/store/corrections.py")
+    assert sum(len(p.mentions) for p in out.places) == 600
+    assert large <= 5 * small, (small, large)  # checking each occurrence against every mention: ~16x
+
+
+def test_an_added_word_stops_at_the_mention_cap_and_says_so(monkeypatch, gazetteer):
+    doc = _paris_a(300)
+    monkeypatch.setattr(toponyms, "MAX_MENTIONS", 400)
+    out = _add_a(gazetteer, doc)
+    assert sum(len(p.mentions) for p in out.places) == 400
+    lyon = next(p for p in out.places if p.name == "Lyon")
+    assert len(lyon.mentions) == 100 and out.meta["corrections"] == {"applied": 1, "skipped": []}
+    assert "“a” was added at its first 100 free occurrences only" in out.meta["notes"][-1]
+    assert "notes" not in doc.meta  # the stored document is untouched
+
+    monkeypatch.setattr(toponyms, "MAX_MENTIONS", 300)
+    full = _add_a(gazetteer, doc)
+    assert sum(len(p.mentions) for p in full.places) == 300
+    assert full.meta["corrections"]["skipped"] == [
+        "“a” was not added: the document already maps 300 place names, the most it can"]
+
+
+def test_overlaps_answers_like_a_scan_of_every_span():
+    spans = [(0, 5, "a"), (3, 4, "b"), (10, 12, "c"), (20, 20, "empty"), (30, 40, "d")]
+    index = corrections.Overlaps(spans)
+    for start in range(0, 45):
+        for end in range(start + 1, 46):
+            scan = [s for s in spans if s[0] < end and start < s[1]]
+            found = index.find(start, end)
+            assert (found is None) == (not scan) and (found is None or found in scan), (start, end)
+
+
+def test_occurrences_for_the_app_are_linear_on_a_long_line(gazetteer):
+    from app_components.panel import occurrences
+
+    small_doc, large_doc = _paris_a(300), _paris_a(1200)  # one line each
+    small, found = lines_run(lambda: occurrences(small_doc, "a"), "app_components/panel.py")
+    large, _ = lines_run(lambda: occurrences(large_doc, "a"), "app_components/panel.py")
+    assert len(found) == 300 and found[0].taken_by is None
+    assert found[5].context == "…Paris a Paris a Paris a Paris a Paris [a] Paris a Paris a Paris a Paris a Paris…"
+    assert occurrences(small_doc, "Paris")[0].taken_by == "Paris"
+    assert large <= 5 * small, (small, large)
+
+
+def _context_unbounded(text: str, start: int, end: int, chars: int = 40) -> str:
+    """The chooser's context as it was first written (searching the whole line for its ends)."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    lo, hi = max(line_start, start - chars), min(line_end, end + chars)
+    if lo > line_start:
+        space = text.find(" ", lo, start)
+        lo = space + 1 if space >= 0 else lo
+    if hi < line_end:
+        space = text.rfind(" ", end, hi)
+        hi = space if space > end else hi
+    left, right = text[lo:start], text[end:hi]
+    shown = f"{'…' if lo > line_start else ''}{left}[{text[start:end]}]{right}{'…' if hi < line_end else ''}"
+    return " ".join(shown.split())
+
+
+def test_the_bounded_context_is_the_same_as_the_whole_line_one():
+    from app_components.panel import _context
+
+    text = "ab cd\nef gh ij kl mn op qr st uv wx yz ab cd ef gh ij kl mn\n\nx y z\n" + "word " * 30 + "\nend"
+    for start in range(len(text)):
+        for end in range(start + 1, min(len(text), start + 6) + 1):
+            for chars in (0, 1, 5, 40):
+                assert _context(text, start, end, chars) == _context_unbounded(text, start, end, chars), (start, end)
