@@ -210,3 +210,52 @@ def test_the_bounded_context_is_the_same_as_the_whole_line_one():
         for end in range(start + 1, min(len(text), start + 6) + 1):
             for chars in (0, 1, 5, 40):
                 assert _context(text, start, end, chars) == _context_unbounded(text, start, end, chars), (start, end)
+
+
+# ------------------------------------------------------------------------------ map building (item 3)
+
+
+def synthetic_doc(places: int, filler_per_place: int = 19):
+    """``places`` one-line paragraphs naming a place each, between ``filler_per_place`` tiny paragraphs."""
+    from geo.parse.model import Article, Document, Mention, Place
+    from geo.parse.passages import split_passages
+
+    lines, where = [], []
+    for i in range(places):
+        lines.append(f"Reports came from Town{i} today.")
+        where.append(len(lines) - 1)
+        lines.extend(["ok"] * filler_per_place)
+    text = "\n\n".join(lines)
+    article = Article(text=text, passages=split_passages(text), title="Synthetic")
+    out = []
+    for i, line in enumerate(where):
+        passage = article.passages[line]
+        start = text.index(f"Town{i} ", passage.start)
+        mention = Mention(start, start + len(f"Town{i}"), f"Town{i}", passage.id)
+        out.append(Place(id=f"test:{i}", name=f"Town{i}", kind="city", lat=(i % 170) - 85.0,
+                         lon=(i * 7 % 340) - 170.0, country="UA", confidence=0.9, mentions=[mention]))
+    return Document(article=article, places=out)
+
+
+def test_map_export_work_is_linear_in_places_and_passages():
+    from geo.maps.export import export_geojson, export_html
+
+    def run(doc):
+        return export_html(doc), export_geojson(doc)
+
+    files = ("geo/maps/popups.py", "geo/maps/export.py", "geo/maps/mapview.py")
+    small, (page, _) = lines_run(lambda: run(synthetic_doc(25)), *files)
+    large, _ = lines_run(lambda: run(synthetic_doc(100)), *files)
+    assert page.count('class="geo-passage"') == 25 * 20 and "Town24" in page
+    # 4x the places and 4x the passages: ~4x the work (a passage search per place would be ~16x)
+    assert large <= 5 * small, (small, large)
+
+
+def test_popups_quote_the_same_with_or_without_the_shared_index():
+    from geo.maps import popups
+
+    doc = synthetic_doc(6, filler_per_place=2)
+    index = popups.PassageIndex(doc.article)
+    for place in doc.places:
+        assert popups.popup_html(doc, place, index) == popups.popup_html(doc, place)
+        assert popups.passage_quotes(doc, place)[0][0] == place.mentions[0].passage

@@ -178,11 +178,8 @@ def export_geojson(doc: Document) -> dict[str, Any]:
     """RFC 7946 FeatureCollection: one Point ([lon, lat]) per mapped place with its properties and mentions."""
     features = []
     for place in mappable_places(doc):
-        passages = []
-        for m in place.mentions:
-            pid = m.passage or doc.article.passage_at(m.start)
-            if pid and pid not in passages:
-                passages.append(pid)
+        passages = list(dict.fromkeys(  # in order of first mention, each once (no list scan per mention)
+            pid for pid in (m.passage or doc.article.passage_at(m.start) for m in place.mentions) if pid))
         features.append(
             {
                 "type": "Feature",
