@@ -71,6 +71,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--corpus", help="JSONL corpus (default: ../shared/eval/gwn.jsonl, else the sample)")
     b.add_argument("--quick", action="store_true", help="smaller runs (for tests)")
     b.add_argument("--skip-build", action="store_true", help="do not time a fresh index build")
+    b.add_argument("--adversarial", action="store_true",
+                   help="only: seconds per 100 KB of plain news and of hostile text (runs of names, ...)")
 
     s = sub.add_parser("stress", help="load test: concurrent app sessions plus CLI parses (loopback)")
     s.add_argument("--sessions", type=int, default=20, help="concurrent app sessions (default 20)")
@@ -284,7 +286,8 @@ def format_scores(report: dict[str, Any]) -> str:
 def cmd_bench(args: argparse.Namespace) -> int:
     from geo.tools.bench import run_bench
 
-    run_bench(corpus=args.corpus, quick=args.quick, skip_build=args.skip_build, out=sys.stdout)
+    run_bench(corpus=args.corpus, quick=args.quick, skip_build=args.skip_build, out=sys.stdout,
+              adversarial=args.adversarial)
     return 0
 
 

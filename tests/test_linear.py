@@ -259,3 +259,33 @@ def test_popups_quote_the_same_with_or_without_the_shared_index():
     for place in doc.places:
         assert popups.popup_html(doc, place, index) == popups.popup_html(doc, place)
         assert popups.passage_quotes(doc, place)[0][0] == place.mentions[0].passage
+
+
+# ------------------------------------------------------------------------------ the adversarial bench
+
+
+def test_hostile_texts_are_the_classes_of_the_issue_at_the_size_asked():
+    from geo.tools.adversarial import hostile_texts, news_text
+
+    texts = hostile_texts(5000, news_text())
+    assert list(texts) == ["plain news", "runs of one first name", "hyphen chains", "repeated place names",
+                           "many tiny paragraphs", "long lines", "combining marks"]
+    for name, text in texts.items():
+        assert 4500 <= len(text) <= 5100, name
+    assert "\n" not in texts["long lines"] and texts["many tiny paragraphs"].count("\n\n") > 500
+    assert "\u0301" in texts["combining marks"] and texts["hyphen chains"].startswith("Oliver-Oliver-")
+
+
+@pytest.mark.slow
+def test_bench_adversarial_prints_every_class_side_by_side():
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-m", "geo", "bench", "--adversarial", "--quick"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    for name in ("plain news", "runs of one first name", "hyphen chains", "repeated place names",
+                 "many tiny paragraphs", "long lines", "combining marks"):
+        row = next(line for line in lines if line.startswith(name))
+        assert "x" in row and len(row.split()) >= 6, row
+    assert lines[-1].startswith("worst class:")

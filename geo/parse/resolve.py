@@ -102,20 +102,34 @@ def _anchors(options: list[dict[str, Option]]) -> tuple[Counter, set[str]]:
     """Countries and regions the document names without doubt: the context for everything else."""
     countries: Counter = Counter()
     regions: set[str] = set()
+    anchor_of: dict[int, tuple[str | None, str | None]] = {}  # mentions of one name share their options
     for opts in options:
         if not opts:
             continue
-        ranked = sorted(opts.values(), key=lambda option: option[2], reverse=True)
-        best, _, top = ranked[0]
-        contenders = [cand for cand, _, p in ranked if p > top - ANCHOR_MARGIN]
-        if best.kind in ("country", "region") or (best.kind == "city" and best.population >= 100_000):
-            # Sure of the country when every close contender lies in it ("Kursk": city or region, RU).
-            if best.country and {c.country for c in contenders} == {best.country}:
-                countries[best.country] += 1
-            code = region_code(best)
-            if code and best.kind == "region" and len(contenders) == 1:
-                regions.add(code)
+        if id(opts) not in anchor_of:
+            anchor_of[id(opts)] = _anchor(opts)
+        country, region = anchor_of[id(opts)]
+        if country:
+            countries[country] += 1
+        if region:
+            regions.add(region)
     return countries, regions
+
+
+def _anchor(opts: dict[str, Option]) -> tuple[str | None, str | None]:
+    """The country and the region one mention's options name without doubt (None where they do not)."""
+    ranked = sorted(opts.values(), key=lambda option: option[2], reverse=True)
+    best, _, top = ranked[0]
+    contenders = [cand for cand, _, p in ranked if p > top - ANCHOR_MARGIN]
+    country = region = None
+    if best.kind in ("country", "region") or (best.kind == "city" and best.population >= 100_000):
+        # Sure of the country when every close contender lies in it ("Kursk": city or region, RU).
+        if best.country and {c.country for c in contenders} == {best.country}:
+            country = best.country
+        code = region_code(best)
+        if code and best.kind == "region" and len(contenders) == 1:
+            region = code
+    return country, region
 
 
 def _qualifier(text: str, mention: RawMention, following: RawMention | None) -> RawMention | None:

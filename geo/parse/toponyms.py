@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from geo.places.gazetteer import ABBREVIATION, ADJECTIVE, ALTERNATE, REGION_PHRASE, Gazetteer, NameHit
 from geo.places.names import (
@@ -81,13 +82,17 @@ def tokenize(text: str) -> list[Token]:
 
 def _tokens_between(text: str, start: int, end: int) -> list[Token]:
     tokens = []
+    keys: dict[str, str] = {}  # a word seen again is not folded again
     for match in TOKEN_RE.finditer(text, start, end):
         word = match.group()
         s, e = match.span()
         if word.endswith(_POSSESSIVE) and len(word) > 2:
             e -= 2
             word = word[:-2]
-        tokens.append(Token(s, e, word, name_key(word)))
+        key = keys.get(word)
+        if key is None:
+            key = keys[word] = name_key(word)
+        tokens.append(Token(s, e, word, key))
     return tokens
 
 
@@ -193,26 +198,39 @@ def scan(text: str, tokens: list[Token], gaz: Gazetteer, most: int | None = None
     """Longest-match scan: (first token index, token count, key) for every gazetteer name found
     (the first ``most`` of them when given)."""
     found: list[tuple[int, int, str]] = []
-    i, n = 0, len(tokens)
+    n = len(tokens)
     max_len = min(gaz.max_tokens, MAX_NAME_TOKENS)
     keys = [t.key for t in tokens]
+    # chain[k]: how many tokens from k on are joined one to the next (each pair is checked once, not once
+    # per window that holds it).
+    chain = [1] * n
+    for k in range(n - 2, -1, -1):
+        if _joinable(text, tokens[k], tokens[k + 1]):
+            chain[k] = chain[k + 1] + 1
+    # The words of a window -> the length of the longest name it starts with (0: none): a text that repeats
+    # its names ("Paris Paris …") looks each window up once.
+    known: dict[str, int] = {}
+    i = 0
     while i < n:
-        best = None
-        # Grow the window while tokens are joinable, then try longest first.
-        limit = 1
-        while limit < max_len and i + limit < n and _joinable(text, tokens[i + limit - 1], tokens[i + limit]):
-            limit += 1
+        length = 0
         if _capitalised(tokens[i].text):
-            for length in range(limit, 0, -1):
-                key = " ".join(keys[i : i + length])
-                if key in gaz and _case_ok(tokens[i : i + length], key):
-                    best = (i, length, key)
-                    break
-        if best:
-            found.append(best)
+            # The window is as long as the tokens are joinable; the longest name in the gazetteer wins.
+            limit = min(max_len, chain[i])
+            words = text[tokens[i].start : tokens[i + limit - 1].end]  # its words and the gaps between
+            length = known.get(words, -1)
+            if length < 0:
+                length = 0
+                for size in range(limit, 0, -1):
+                    key = " ".join(keys[i : i + size])
+                    if key in gaz and _case_ok(tokens[i : i + size], key):
+                        length = size
+                        break
+                known[words] = length
+        if length:
+            found.append((i, length, " ".join(keys[i : i + length])))
             if len(found) == most:
                 break
-            i += best[1]
+            i += length
         else:
             i += 1
     return found
@@ -226,6 +244,8 @@ def _person_tokens(text: str, tokens: list[Token], gaz: Gazetteer) -> set[str]:
     # tokens up to the same stop and add nothing new, so runs of names ("John John John…") stay linear.
     reached = -1
     for i, tok in enumerate(tokens):
+        if i < reached:  # a name starting here (at i or i + 1) lies inside the last walk
+            continue
         lower = tok.key
         starts_name = False
         if lower in PERSON_TITLES and i + 1 < n and _joinable(text, tok, tokens[i + 1]) and _capitalised(tokens[i + 1].text):
@@ -337,7 +357,7 @@ def find_mentions(text: str, gaz: Gazetteer, notes: list[str] | None = None) -> 
         if not _keep(text, tokens, i, length, key, hits, gaz, people, hits_of):
             continue
         start, end = words[0].start, words[-1].end
-        adjectival = any(h.via == ADJECTIVE for h in hits)
+        adjectival = hits_of.facts(key).adjectival
         locative = i > 0 and tokens[i - 1].key in LOCATIVE_WORDS and tokens[i - 1].end >= start - 2
         mentions.append(RawMention(start, end, text[start:end], key, hits, adjectival, locative=locative))
     mentions.extend(propose_unknown(text, tokens, found, gaz, people))
@@ -350,6 +370,15 @@ def _is_major_place(key: str, gaz: Gazetteer) -> bool:
     return key in gaz.major_names
 
 
+class _NameFacts(NamedTuple):
+    """What the rules ask about a name's candidates, worked out once per name and parse."""
+
+    major: bool  # a country or continent, or a major place under this very name
+    named_strongly: bool  # an abbreviation, a region phrase or an adjective
+    adjectival: bool
+    area: bool  # see _is_area_name
+
+
 class _HitsOnce(dict):
     """``gaz.hits(key)`` looked up once per parse: a text that repeats one name ("Paris Paris …") asks for
     the same candidates thousands of times. Mentions of one name share one (read-only) list."""
@@ -357,29 +386,45 @@ class _HitsOnce(dict):
     def __init__(self, gaz: Gazetteer) -> None:
         super().__init__()
         self.gaz = gaz
+        self._facts: dict[str, _NameFacts] = {}
 
     def __missing__(self, key: str) -> list[NameHit]:
         hits = self[key] = self.gaz.hits(key)
         return hits
 
+    def facts(self, key: str) -> _NameFacts:
+        facts = self._facts.get(key)
+        if facts is None:
+            hits = self[key]
+            strong_kinds = {h.candidate.kind for h in hits if h.via != ALTERNATE}
+            facts = self._facts[key] = _NameFacts(
+                major=bool(strong_kinds & {"country", "continent"}) or _is_major_place(key, self.gaz),
+                named_strongly=any(h.via in (ABBREVIATION, REGION_PHRASE, ADJECTIVE) for h in hits),
+                adjectival=any(h.via == ADJECTIVE for h in hits),
+                area=key in self.gaz.major_names and any(
+                    h.via != ALTERNATE and h.candidate.kind in ("country", "continent", "region") for h in hits),
+            )
+        return facts
 
-def _is_area_name(key: str, gaz: Gazetteer, hits_of: dict[str, list[NameHit]] | None = None) -> bool:
+
+def _is_area_name(key: str, gaz: Gazetteer, hits_of: _HitsOnce | None = None) -> bool:
     """A country, continent, state or province ('Georgia' in 'Georgia Armenia talks')."""
-    return key in gaz.major_names and any(
-        h.via != ALTERNATE and h.candidate.kind in ("country", "continent", "region")
-        for h in (hits_of[key] if hits_of is not None else gaz.hits(key))
-    )
+    return (hits_of if hits_of is not None else _HitsOnce(gaz)).facts(key).area
 
 
 def _keep(text: str, tokens: list[Token], i: int, length: int, key: str, hits: list[NameHit],
-          gaz: Gazetteer, people: set[str], hits_of: dict[str, list[NameHit]] | None = None) -> bool:
-    """The false-positive rules for one scanned name."""
+          gaz: Gazetteer, people: set[str], hits_of: _HitsOnce | None = None) -> bool:
+    """The false-positive rules for one scanned name (``hits_of``: the parse's lookups, which must give
+    ``hits`` for ``key``)."""
+    if hits_of is None:
+        hits_of = _HitsOnce(gaz)
+        hits_of[key] = hits
+    facts = hits_of.facts(key)
     words = tokens[i : i + length]
-    strong_kinds = {h.candidate.kind for h in hits if h.via != ALTERNATE}
-    is_major = bool(strong_kinds & {"country", "continent"}) or _is_major_place(key, gaz)
-    if any(_is_upper(t.text) for t in words) and key not in ABBREVIATIONS and not is_major:
+    is_major = facts.major
+    if key not in ABBREVIATIONS and not is_major and any(_is_upper(t.text) for t in words):
         return False
-    if any(h.via in (ABBREVIATION, REGION_PHRASE, ADJECTIVE) for h in hits):
+    if facts.named_strongly:
         return True
     prev = tokens[i - 1] if i > 0 else None
     nxt = tokens[i + length] if i + length < len(tokens) else None
@@ -398,7 +443,7 @@ def _keep(text: str, tokens: list[Token], i: int, length: int, key: str, hits: l
         and prev.key in gaz.first_names
         and prev.key not in PLACE_MODIFIERS
         and not (prev.key in FUNCTION_WORDS and _sentence_initial(text, prev))
-        and not _is_area_name(prev.key, gaz, hits_of)
+        and not hits_of.facts(prev.key).area  # not _is_area_name(prev.key)
         and not (i >= 2 and tokens[i - 2].key in LOCATIVE_WORDS)
     ):
         return False
