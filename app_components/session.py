@@ -37,21 +37,33 @@ def ingest(article: Article, policy: Settings | None = None) -> str:
         if online:
             notes: list[str] = []
             geocode = online_unresolved_geocoder(policy, report=notes.append, gazetteer=gaz)
-        status.update(label="Finding and placing the names…")
+        status.update(label=too_large_notice(article.text) or "Finding and placing the names…")
         doc = parse_article(article, gazetteer=gaz, geocode_unresolved=geocode)
         doc.meta["online"] = online
         doc_id = store.save_document(doc)
         if online and notes:
             st.warning(plain("; ".join(notes)))
-        for note in doc.meta.get("notes", []):  # e.g. a very long text mapped only in part
-            st.warning(plain(note))
-        status.update(label=f"Mapped {len(doc.places)} places in {doc.meta.get('elapsed_ms', 0):.0f} ms",
+        # the Document's own notes (a text mapped only in part) are shown with it by load_current
+        partly = " (in part: see the note)" if doc.meta.get("notes") else ""
+        status.update(label=f"Mapped {len(doc.places)} places in {doc.meta.get('elapsed_ms', 0):.0f} ms{partly}",
                       state="complete")
     return doc_id
 
 
+def too_large_notice(text: str) -> str | None:
+    """What to tell a reader before mapping ``text`` when it is too large to map whole (None when it is not)."""
+    from geo.parse.toponyms import MAX_SEARCH_CHARS
+
+    if len(text) <= MAX_SEARCH_CHARS:
+        return None
+    return (f"This text is too large to map whole ({len(text):,} characters): places are searched for in "
+            f"its first {MAX_SEARCH_CHARS:,} characters only…")
+
+
 def load_current(doc_id: str) -> tuple[Document, list[dict[str, Any]]]:
-    """The stored document with its corrections applied, and the corrections list."""
+    """The stored document with its corrections applied, and the corrections list. The document's notes
+    (a text too large to map whole, an addition cut at the mention cap) are shown on every run, also to
+    readers who open it from a link."""
     base = store.load_document(doc_id)
     try:
         corrs = store.load_corrections(doc_id)
@@ -61,7 +73,10 @@ def load_current(doc_id: str) -> tuple[Document, list[dict[str, Any]]]:
     from geo.borders import tag_place
 
     index = border_index()
-    return fixes.apply_corrections(base, corrs, tagger=lambda place: tag_place(place, index)), corrs
+    doc = fixes.apply_corrections(base, corrs, tagger=lambda place: tag_place(place, index))
+    for note in doc.meta.get("notes", []):
+        st.warning(plain(f"Mapped in part: {note}."))
+    return doc, corrs
 
 
 # ------------------------------------------------------------------------------------------- UI pieces
