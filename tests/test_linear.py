@@ -108,6 +108,40 @@ def test_runs_of_names_give_the_same_result_as_before(gazetteer):
     assert toponyms.find_mentions(" ".join(["John"] * 3000) + " in Kyiv.", gazetteer)[-1].text == "Kyiv"
 
 
+def _context_tokens_unbounded(text: str) -> list:
+    """context_tokens as first written: the walk back to the word before a run is not bounded."""
+    windows: list[list[int]] = []
+    for match in toponyms.CAPITALISED_RUN_RE.finditer(text):
+        start, end = match.span()
+        after = toponyms._WORD_AFTER_RE.match(text, end)
+        start = toponyms._word_before(text, start)  # floor 0: back to the word's true start
+        end = after.end() if after else end
+        if windows and start <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], end)
+        else:
+            windows.append([start, end])
+    return [tok for start, end in windows for tok in toponyms._tokens_between(text, start, end)]
+
+
+def test_context_windows_are_the_same_with_the_bounded_walk_back():
+    import random
+
+    rng = random.Random(17)
+    pieces = ["a", "B", ".", " ", "-", "'", "’", "\n", "_", "Kyiv", "of", "1", "é", "\u0301", "U.S.", ", "]
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 30)))
+        assert toponyms.context_tokens(text) == _context_tokens_unbounded(text), repr(text)
+
+
+def test_the_word_before_a_run_is_not_walked_again_for_every_run():
+    """"a.B.a.B.…": every "B" is a run whose word before reaches back to the start of the text."""
+    steps = {}
+    for n in (500, 2000):
+        text = "a.B." * n
+        steps[n], _ = lines_run(lambda text=text: toponyms.context_tokens(text), "geo/parse/toponyms.py")
+    assert steps[2000] <= 5 * steps[500], steps
+
+
 def test_the_search_budget_is_applied_at_a_space_and_noted(monkeypatch, gazetteer):
     monkeypatch.setattr(toponyms, "MAX_SEARCH_CHARS", 62)
     text = "Talks in Kyiv went on. " * 2 + "Then in Warsaw. " * 3

@@ -116,15 +116,17 @@ MAX_MENTIONS = 20_000
 MAX_SEARCH_CHARS = 2_000_000
 
 
-def _word_before(text: str, start: int) -> int:
-    """Start of the word just before ``start`` (over at most 3 punctuation or space characters)."""
+def _word_before(text: str, start: int, floor: int = 0) -> int:
+    """Start of the word just before ``start`` (over at most 3 punctuation or space characters); when that
+    word starts before ``floor``, some offset at or before ``floor`` (the walk back stops there: the caller
+    only needs to know that the word reaches back into its last window)."""
     j, skipped = start - 1, 0
     while j >= 0 and skipped < 3 and not text[j].isalnum() and text[j] != "\n":
         j -= 1
         skipped += 1
     if j < 0 or not text[j].isalnum():
         return start
-    while j >= 0 and (text[j].isalnum() or text[j] in "._'’"):
+    while j >= floor and (text[j].isalnum() or text[j] in "._'’"):
         j -= 1
     return j + 1
 
@@ -135,7 +137,7 @@ def context_tokens(text: str) -> list[Token]:
     for match in CAPITALISED_RUN_RE.finditer(text):
         start, end = match.span()
         after = _WORD_AFTER_RE.match(text, end)
-        start = _word_before(text, start)
+        start = _word_before(text, start, windows[-1][1] if windows else 0)
         end = after.end() if after else end
         if windows and start <= windows[-1][1]:
             windows[-1][1] = max(windows[-1][1], end)
