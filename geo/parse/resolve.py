@@ -102,34 +102,21 @@ def _anchors(options: list[dict[str, Option]]) -> tuple[Counter, set[str]]:
     """Countries and regions the document names without doubt: the context for everything else."""
     countries: Counter = Counter()
     regions: set[str] = set()
-    anchor_of: dict[int, tuple[str | None, str | None]] = {}  # mentions of one name share their options
-    for opts in options:
+    shared = Counter(id(opts) for opts in options)  # mentions of one name share one options dict: rank it once
+    for opts in {id(opts): opts for opts in options}.values():
         if not opts:
             continue
-        if id(opts) not in anchor_of:
-            anchor_of[id(opts)] = _anchor(opts)
-        country, region = anchor_of[id(opts)]
-        if country:
-            countries[country] += 1
-        if region:
-            regions.add(region)
+        ranked = sorted(opts.values(), key=lambda option: option[2], reverse=True)
+        best, _, top = ranked[0]
+        contenders = [cand for cand, _, p in ranked if p > top - ANCHOR_MARGIN]
+        if best.kind in ("country", "region") or (best.kind == "city" and best.population >= 100_000):
+            # Sure of the country when every close contender lies in it ("Kursk": city or region, RU).
+            if best.country and {c.country for c in contenders} == {best.country}:
+                countries[best.country] += shared[id(opts)]
+            code = region_code(best)
+            if code and best.kind == "region" and len(contenders) == 1:
+                regions.add(code)
     return countries, regions
-
-
-def _anchor(opts: dict[str, Option]) -> tuple[str | None, str | None]:
-    """The country and the region one mention's options name without doubt (None where they do not)."""
-    ranked = sorted(opts.values(), key=lambda option: option[2], reverse=True)
-    best, _, top = ranked[0]
-    contenders = [cand for cand, _, p in ranked if p > top - ANCHOR_MARGIN]
-    country = region = None
-    if best.kind in ("country", "region") or (best.kind == "city" and best.population >= 100_000):
-        # Sure of the country when every close contender lies in it ("Kursk": city or region, RU).
-        if best.country and {c.country for c in contenders} == {best.country}:
-            country = best.country
-        code = region_code(best)
-        if code and best.kind == "region" and len(contenders) == 1:
-            region = code
-    return country, region
 
 
 def _qualifier(text: str, mention: RawMention, following: RawMention | None) -> RawMention | None:
@@ -141,16 +128,13 @@ def _qualifier(text: str, mention: RawMention, following: RawMention | None) -> 
 
 
 def resolve(text: str, mentions: list[RawMention]) -> list[Resolution]:
-    """Resolve every mention of one document.
-
-    Mentions alike in everything the scoring reads (their candidates, name, locative word and
-    qualifier) are scored once: a text repeating one name thousands of times costs one scoring."""
+    """Resolve every mention of one document. Mentions alike in all the scoring reads (candidates, name,
+    locative word, qualifier) are scored once: a text repeating a name thousands of times scores it once."""
     by_hits: dict[tuple[int, bool], dict[str, Option]] = {}  # mentions of one name share one hits list
-    options = []
     for m in mentions:
         if (id(m.hits), m.adjectival) not in by_hits:
             by_hits[id(m.hits), m.adjectival] = _options(m)
-        options.append(by_hits[id(m.hits), m.adjectival])
+    options = [by_hits[id(m.hits), m.adjectival] for m in mentions]
     countries, regions = _anchors(options)
     out = []
     done: dict[tuple, Resolution] = {}
@@ -162,44 +146,39 @@ def resolve(text: str, mentions: list[RawMention]) -> list[Resolution]:
             same = done[alike]
             out.append(Resolution(mention, same.chosen, same.confidence, list(same.alternatives)))
             continue
-        done[alike] = _resolve_one(mention, opts, qualifier, countries, regions)
+        qualifier_places = [h.candidate for h in qualifier.hits] if qualifier else []
+        scored = []
+        namesakes = _big_city_namesakes(opts, mention.key)
+        for cand, via, score in opts.values():
+            if cand.kind == "region" and via == PRIMARY and cand.country in namesakes:
+                score -= CITY_NAMESAKE_PENALTY
+            if cand.kind in ("city", "region") and cand.country in countries:
+                score += COUNTRY_CONTEXT_BONUS
+            code = region_code(cand)
+            if cand.kind == "city" and code and code in regions:
+                score += REGION_CONTEXT_BONUS
+            if any(_qualifies(q, cand) for q in qualifier_places):
+                score += QUALIFIER_BONUS
+            elif cand.kind == "city" and cand.population < SMALL_TOWN and cand.country not in countries:
+                continue
+            elif cand.kind == "city" and cand.population < TINY_TOWN and not mention.locative:
+                continue
+            scored.append((score, cand))
+        if not scored:
+            out.append(done.setdefault(alike, Resolution(mention, None)))
+            continue
+        scored.sort(key=lambda sc: (-sc[0], sc[1].id))
+        top = scored[0][0]
+        weights = [math.exp(s - top) for s, _ in scored]
+        total = sum(weights)
+        done[alike] = Resolution(
+            mention,
+            scored[0][1],
+            confidence=weights[0] / total,
+            alternatives=[(c, w / total) for (_, c), w in zip(scored[1:6], weights[1:6], strict=False)],
+        )
         out.append(done[alike])
     return out
-
-
-def _resolve_one(mention: RawMention, opts: dict[str, Option], qualifier: RawMention | None, countries: Counter,
-                 regions: set[str]) -> Resolution:
-    """Score the candidates of one mention in the document's context."""
-    qualifier_places = [h.candidate for h in qualifier.hits] if qualifier else []
-    scored = []
-    namesakes = _big_city_namesakes(opts, mention.key)
-    for cand, via, score in opts.values():
-        if cand.kind == "region" and via == PRIMARY and cand.country in namesakes:
-            score -= CITY_NAMESAKE_PENALTY
-        if cand.kind in ("city", "region") and cand.country in countries:
-            score += COUNTRY_CONTEXT_BONUS
-        code = region_code(cand)
-        if cand.kind == "city" and code and code in regions:
-            score += REGION_CONTEXT_BONUS
-        if any(_qualifies(q, cand) for q in qualifier_places):
-            score += QUALIFIER_BONUS
-        elif cand.kind == "city" and cand.population < SMALL_TOWN and cand.country not in countries:
-            continue
-        elif cand.kind == "city" and cand.population < TINY_TOWN and not mention.locative:
-            continue
-        scored.append((score, cand))
-    if not scored:
-        return Resolution(mention, None)
-    scored.sort(key=lambda sc: (-sc[0], sc[1].id))
-    top = scored[0][0]
-    weights = [math.exp(s - top) for s, _ in scored]
-    total = sum(weights)
-    return Resolution(
-        mention,
-        scored[0][1],
-        confidence=weights[0] / total,
-        alternatives=[(c, w / total) for (_, c), w in zip(scored[1:6], weights[1:6], strict=False)],
-    )
 
 
 def _qualifies(qualifier: Candidate, cand: Candidate) -> bool:
