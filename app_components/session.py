@@ -5,6 +5,9 @@ selected place, and the reader's last action in the article panel or the places 
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import streamlit as st
@@ -18,6 +21,24 @@ from geo.parse.model import Article, Document
 from geo.settings import Settings
 from geo.store import corrections as fixes
 from geo.store import documents as store
+
+# At most this many parses run at once in one server: several readers pasting large texts queue instead of
+# all holding a parse's memory together (the GIL runs them one at a time anyway, so nothing is slower).
+MAX_CONCURRENT_PARSES = 2
+_PARSE_SLOTS = threading.BoundedSemaphore(MAX_CONCURRENT_PARSES)
+
+
+@contextmanager
+def parse_slot(waiting: Any = None) -> Iterator[None]:
+    """Hold one of the server's parse slots; ``waiting(label)`` is told when the reader has to wait for one."""
+    if not _PARSE_SLOTS.acquire(blocking=False):
+        if waiting is not None:
+            waiting("Waiting for other readers' articles to be mapped first…")
+        _PARSE_SLOTS.acquire()
+    try:
+        yield
+    finally:
+        _PARSE_SLOTS.release()
 
 
 def ingest(article: Article, policy: Settings | None = None) -> str:
@@ -37,8 +58,9 @@ def ingest(article: Article, policy: Settings | None = None) -> str:
         if online:
             notes: list[str] = []
             geocode = online_unresolved_geocoder(policy, report=notes.append, gazetteer=gaz)
-        status.update(label=too_large_notice(article.text) or "Finding and placing the names…")
-        doc = parse_article(article, gazetteer=gaz, geocode_unresolved=geocode)
+        with parse_slot(lambda label: status.update(label=label)):
+            status.update(label=too_large_notice(article.text) or "Finding and placing the names…")
+            doc = parse_article(article, gazetteer=gaz, geocode_unresolved=geocode)
         doc.meta["online"] = online
         doc_id = store.save_document(doc)
         if online and notes:

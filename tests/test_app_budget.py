@@ -55,3 +55,39 @@ def test_a_text_too_large_to_map_whole_is_said_so_on_every_view(monkeypatch):
     assert not fresh.exception
     assert any("too large to map whole (592 characters)" in w.value.replace("\\", "") for w in fresh.warning)
     assert fresh.session_state["doc_id"] == doc_id
+
+
+def test_parses_beyond_the_slots_wait_their_turn():
+    import threading
+
+    from app_components import session
+
+    told: list[str] = []
+    order: list[str] = []
+    held = [session.parse_slot() for _ in range(session.MAX_CONCURRENT_PARSES)]
+    for slot in held:
+        slot.__enter__()
+
+    asked = threading.Event()
+
+    def waiting(label: str) -> None:
+        told.append(label)
+        asked.set()
+
+    def late_reader() -> None:
+        with session.parse_slot(waiting):
+            order.append("late reader parsed")
+
+    thread = threading.Thread(target=late_reader)
+    thread.start()
+    assert asked.wait(60)  # every slot is taken: the late reader is told to wait, and waits
+    assert told == ["Waiting for other readers' articles to be mapped first…"] and order == []
+    order.append("a slot freed")
+    held[0].__exit__(None, None, None)
+    thread.join(timeout=10)
+    assert order == ["a slot freed", "late reader parsed"]
+    for slot in held[1:]:
+        slot.__exit__(None, None, None)
+    with session.parse_slot(told.append):  # every slot is free again
+        pass
+    assert len(told) == 1
