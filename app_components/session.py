@@ -74,12 +74,13 @@ def ingest(article: Article, policy: Settings | None = None) -> str:
 
 def too_large_notice(text: str) -> str | None:
     """What to tell a reader before mapping ``text`` when it is too large to map whole (None when it is not)."""
-    from geo.parse.toponyms import MAX_SEARCH_CHARS
+    from geo.parse.toponyms import search_limit
 
-    if len(text) <= MAX_SEARCH_CHARS:
+    limit = search_limit(text)
+    if limit >= len(text):
         return None
     return (f"This text is too large to map whole ({len(text):,} characters): places are searched for in "
-            f"its first {MAX_SEARCH_CHARS:,} characters only…")
+            f"its first {limit:,} characters only…")
 
 
 def load_current(doc_id: str) -> tuple[Document, list[dict[str, Any]]]:

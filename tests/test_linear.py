@@ -143,7 +143,7 @@ def test_the_word_before_a_run_is_not_walked_again_for_every_run():
 
 
 def test_the_search_budget_is_applied_at_a_space_and_noted(monkeypatch, gazetteer):
-    monkeypatch.setattr(toponyms, "MAX_SEARCH_CHARS", 62)
+    monkeypatch.setattr(toponyms, "MAX_SEARCH_CHARS", 50)  # spaces not counted: 49 up to the first "Warsaw."
     text = "Talks in Kyiv went on. " * 2 + "Then in Warsaw. " * 3
     notes: list[str] = []
     mentions = toponyms.find_mentions(text, gazetteer, notes)
@@ -158,6 +158,18 @@ def test_text_within_the_budget_is_searched_whole(gazetteer):
     notes: list[str] = []
     toponyms.find_mentions("Talks in Kyiv went on. " * 10, gazetteer, notes)
     assert notes == [] and toponyms.search_limit("x" * 100) == 100
+
+
+def test_blank_stretches_do_not_count_against_the_budget(monkeypatch, gazetteer):
+    monkeypatch.setattr(toponyms, "MAX_SEARCH_CHARS", 50)
+    text = "Kyiv is far away." + "\n \t\r\n" * 100_000 + "Some say Warsaw is near."
+    notes: list[str] = []
+    assert [m.text for m in toponyms.find_mentions(text, gazetteer, notes)] == ["Kyiv", "Warsaw"] and notes == []
+    assert toponyms.search_limit(text) == len(text)
+    assert toponyms.search_limit("x" * 200) == 50  # no space to cut back to
+    # past one 64K chunk: the cut is found inside a later chunk, at the space before the 51st letter
+    long = " " * 70_000 + "abcde " * 20
+    assert toponyms.search_limit(long) == 70_000 + 59  # the space after the tenth word
 
 
 # ------------------------------------------------------------------------------ corrections (item 2)

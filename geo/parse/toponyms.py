@@ -109,8 +109,9 @@ MAX_NAME_TOKENS = 8
 # A bound on the work for pathological input (20 MB of nothing but place names): the first
 # MAX_MENTIONS names are mapped and the Document says the rest were left out.
 MAX_MENTIONS = 20_000
-# The work budget of one parse: places are searched for in the first MAX_SEARCH_CHARS characters only
-# (cut back to a space), so a 20 MB paste costs what 2 MB cost, and the Document says so. Every pass
+# The work budget of one parse: places are searched for until MAX_SEARCH_CHARS characters (spaces, tabs and
+# newlines not counted) have gone by, cut back to a space, so a 20 MB paste costs what 2 MB cost, and the
+# Document says so. Every pass
 # below is linear in what it looks at, so this bounds the time and the memory of a parse. It is a size,
 # not a clock, so the same text always gives the same Document.
 MAX_SEARCH_CHARS = 2_000_000
@@ -322,12 +323,31 @@ def propose_unknown(text: str, tokens: list[Token], found: list[tuple[int, int, 
     return out
 
 
+_BLANKS = " \t\n\r"
+
+
 def search_limit(text: str) -> int:
-    """Where the search for places in ``text`` ends: its end, or MAX_SEARCH_CHARS cut back to a space."""
+    """Where the search for places in ``text`` ends: its end, or where MAX_SEARCH_CHARS characters other
+    than spaces, tabs and newlines have gone by (blank stretches cost next to nothing), cut back to a space."""
     if len(text) <= MAX_SEARCH_CHARS:
         return len(text)
-    space = max(text.rfind(" ", 0, MAX_SEARCH_CHARS + 1), text.rfind("\n", 0, MAX_SEARCH_CHARS + 1))
-    return space if space > MAX_SEARCH_CHARS // 2 else MAX_SEARCH_CHARS
+    counted, pos, step = 0, 0, 1 << 16
+    while pos < len(text):
+        chunk = text[pos : pos + step]
+        inked = len(chunk) - sum(chunk.count(blank) for blank in _BLANKS)
+        if counted + inked <= MAX_SEARCH_CHARS:
+            counted, pos = counted + inked, pos + step
+            continue
+        end = pos
+        for ch in chunk:  # the character past the budget, within this chunk
+            if ch not in _BLANKS:
+                counted += 1
+                if counted > MAX_SEARCH_CHARS:
+                    break
+            end += 1
+        space = max(text.rfind(" ", 0, end), text.rfind("\n", 0, end))
+        return space if space > end // 2 else end
+    return len(text)
 
 
 def find_mentions(text: str, gaz: Gazetteer, notes: list[str] | None = None) -> list[RawMention]:
