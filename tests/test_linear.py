@@ -335,3 +335,13 @@ def test_bench_adversarial_prints_every_class_side_by_side():
         row = next(line for line in lines if line.startswith(name))
         assert "x" in row and len(row.split()) >= 6, row
     assert lines[-1].startswith("worst class:")
+
+
+def test_the_issue_case_add_a_as_lyon_stays_within_the_cap(gazetteer):
+    """Issue 17: "Poison" then "Paris a " 20,000 times, and "a" added as Lyon (it gave 60,000 mentions)."""
+    doc = _paris_a(20_000)  # (its linearity is counted at small sizes above: a regression would not hang here)
+    out = _add_a(gazetteer, doc)
+    total = sum(len(p.mentions) for p in out.places)
+    assert total <= toponyms.MAX_MENTIONS and len(out.places) == len(doc.places)
+    assert out.meta["corrections"]["skipped"] == [
+        f"“a” was not added: the document already maps {toponyms.MAX_MENTIONS:,} place names, the most it can"]
