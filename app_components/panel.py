@@ -16,7 +16,7 @@ from geo.maps import htmlsafe
 from geo.maps.popups import KIND_LABEL
 from geo.parse.model import Document, Place
 from geo.parse.spans import spans_by_passage
-from geo.store.corrections import MAX_ADD_TEXT_CHARS, find_occurrences
+from geo.store.corrections import MAX_ADD_TEXT_CHARS, Overlaps, iter_occurrences
 
 CONTEXT_CHARS = 40
 _EDGE = " \t\r\n\"'()[]{}<>,;:!?.“”‘’«»„‚–—-*_/\\|"  # trimmed from both ends of a selection
@@ -115,10 +115,12 @@ class Occurrence:
 
 
 def _context(text: str, start: int, end: int, chars: int = CONTEXT_CHARS) -> str:
-    """The words around [start, end) within its line, the name in brackets, … where cut."""
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    line_end = len(text) if line_end < 0 else line_end
+    """The words around [start, end) within its line, the name in brackets, … where cut. Only ``chars``
+    (and one) either side are searched for the line's ends: a long line costs no more than a short one."""
+    floor, ceiling = max(0, start - chars - 1), min(len(text), end + chars + 1)
+    line_start = text.rfind("\n", floor, start) + 1 or floor  # not found: the line starts before ``floor``
+    line_end = text.find("\n", end, ceiling)
+    line_end = ceiling if line_end < 0 else line_end
     lo, hi = max(line_start, start - chars), min(line_end, end + chars)
     if lo > line_start:
         space = text.find(" ", lo, start)
@@ -135,9 +137,9 @@ def occurrences(doc: Document, needle: str) -> list[Occurrence]:
     """Every whole-word occurrence of ``needle`` in the article, each with its context and the place
     already found there (an occurrence inside a found mention cannot be added again)."""
     text = doc.article.text
-    taken = [(m.start, m.end, p.name) for p in doc.places for m in p.mentions]
+    taken = Overlaps((m.start, m.end, p.name) for p in doc.places for m in p.mentions)
     out = []
-    for start, end in find_occurrences(text, needle):
-        owner = next((name for s, e, name in taken if s < end and start < e), None)
-        out.append(Occurrence(start, end, _context(text, start, end), owner))
+    for start, end in iter_occurrences(text, needle):
+        owner = taken.find(start, end)
+        out.append(Occurrence(start, end, _context(text, start, end), owner[2] if owner else None))
     return out

@@ -5,6 +5,9 @@ selected place, and the reader's last action in the article panel or the places 
 from __future__ import annotations
 
 import json
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import streamlit as st
@@ -18,6 +21,24 @@ from geo.parse.model import Article, Document
 from geo.settings import Settings
 from geo.store import corrections as fixes
 from geo.store import documents as store
+
+# At most this many parses run at once in one server: several readers pasting large texts queue instead of
+# all holding a parse's memory together (the GIL runs them one at a time anyway, so nothing is slower).
+MAX_CONCURRENT_PARSES = 2
+_PARSE_SLOTS = threading.BoundedSemaphore(MAX_CONCURRENT_PARSES)
+
+
+@contextmanager
+def parse_slot(waiting: Any = None) -> Iterator[None]:
+    """Hold one of the server's parse slots; ``waiting(label)`` is told when the reader has to wait for one."""
+    if not _PARSE_SLOTS.acquire(blocking=False):
+        if waiting is not None:
+            waiting("Waiting for other readers' articles to be mapped first…")
+        _PARSE_SLOTS.acquire()
+    try:
+        yield
+    finally:
+        _PARSE_SLOTS.release()
 
 
 def ingest(article: Article, policy: Settings | None = None) -> str:
@@ -37,21 +58,35 @@ def ingest(article: Article, policy: Settings | None = None) -> str:
         if online:
             notes: list[str] = []
             geocode = online_unresolved_geocoder(policy, report=notes.append, gazetteer=gaz)
-        status.update(label="Finding and placing the names…")
-        doc = parse_article(article, gazetteer=gaz, geocode_unresolved=geocode)
+        with parse_slot(lambda label: status.update(label=label)):
+            status.update(label=too_large_notice(article.text) or "Finding and placing the names…")
+            doc = parse_article(article, gazetteer=gaz, geocode_unresolved=geocode)
         doc.meta["online"] = online
         doc_id = store.save_document(doc)
         if online and notes:
             st.warning(plain("; ".join(notes)))
-        for note in doc.meta.get("notes", []):  # e.g. a very long text mapped only in part
-            st.warning(plain(note))
-        status.update(label=f"Mapped {len(doc.places)} places in {doc.meta.get('elapsed_ms', 0):.0f} ms",
+        # the Document's own notes (a text mapped only in part) are shown with it by load_current
+        partly = " (in part: see the note)" if doc.meta.get("notes") else ""
+        status.update(label=f"Mapped {len(doc.places)} places in {doc.meta.get('elapsed_ms', 0):.0f} ms{partly}",
                       state="complete")
     return doc_id
 
 
+def too_large_notice(text: str) -> str | None:
+    """What to tell a reader before mapping ``text`` when it is too large to map whole (None when it is not)."""
+    from geo.parse.toponyms import search_limit
+
+    limit = search_limit(text)
+    if limit >= len(text):
+        return None
+    return (f"This text is too large to map whole ({len(text):,} characters): places are searched for in "
+            f"its first {limit:,} characters only…")
+
+
 def load_current(doc_id: str) -> tuple[Document, list[dict[str, Any]]]:
-    """The stored document with its corrections applied, and the corrections list."""
+    """The stored document with its corrections applied, and the corrections list. The document's notes
+    (a text too large to map whole, an addition cut at the mention cap) are shown on every run, also to
+    readers who open it from a link."""
     base = store.load_document(doc_id)
     try:
         corrs, revision = store.load_corrections_revision(doc_id)
@@ -63,7 +98,10 @@ def load_current(doc_id: str) -> tuple[Document, list[dict[str, Any]]]:
     from geo.borders import tag_place
 
     index = border_index()
-    return fixes.apply_corrections(base, corrs, tagger=lambda place: tag_place(place, index)), corrs
+    doc = fixes.apply_corrections(base, corrs, tagger=lambda place: tag_place(place, index))
+    for note in doc.meta.get("notes", []):
+        st.warning(plain(f"Mapped in part: {note}."))
+    return doc, corrs
 
 
 # ------------------------------------------------------------------------------------------- UI pieces

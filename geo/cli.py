@@ -115,6 +115,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--articles", type=int, default=10_000, metavar="N", help="with --corpus: how many articles")
     b.add_argument("--quick", action="store_true", help="smaller runs (for tests)")
     b.add_argument("--skip-build", action="store_true", help="do not time a fresh index build")
+    b.add_argument("--adversarial", action="store_true",
+                   help="only: seconds per 100 KB of plain news and of hostile text (runs of names, ...)")
 
     s = sub.add_parser("stress", help="load test: concurrent app sessions plus CLI parses (loopback)")
     s.add_argument("--sessions", type=int, default=20, help="concurrent app sessions (default 20)")
@@ -401,7 +403,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
         run_corpus_bench(n=args.articles, texts=args.texts, quick=args.quick, out=sys.stdout)
         return 0
-    run_bench(corpus=args.texts, quick=args.quick, skip_build=args.skip_build, out=sys.stdout)
+    run_bench(corpus=args.texts, quick=args.quick, skip_build=args.skip_build, out=sys.stdout,
+              adversarial=args.adversarial)
     return 0
 
 

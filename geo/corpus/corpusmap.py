@@ -208,7 +208,7 @@ def corpus_html(corpus: Corpus, title: str = "Corpus map") -> str:
     )
     known = {el._id for el in walk_elements(figure)}
     seed = content_id(htmlsafe.script_json(data))[:8]
-    return stable_ids(page, known, seed)
+    return stable_ids([page], known, seed)[0]
 
 
 def write_corpus_map(corpus: Corpus, path: str | Path, title: str = "Corpus map") -> Path:

@@ -84,8 +84,9 @@ PAGE_JS = """
 """
 
 
-def stable_ids(page: str, known: set[str], seed: str) -> str:
-    """Replace folium's random 32-hex element ids with ids numbered in order of first appearance."""
+def stable_ids(parts: list[str], known: set[str], seed: str) -> list[str]:
+    """Replace folium's random 32-hex element ids in ``parts`` (pieces of one page, in page order) with ids
+    numbered in order of first appearance."""
     mapping: dict[str, str] = {}
 
     def swap(match: re.Match[str]) -> str:
@@ -96,7 +97,7 @@ def stable_ids(page: str, known: set[str], seed: str) -> str:
             mapping[old] = f"{seed}{len(mapping):04d}"
         return mapping[old]
 
-    return _FOLIUM_ID.sub(swap, page)
+    return [_FOLIUM_ID.sub(swap, part) for part in parts]
 
 
 def _panel_html(doc: Document, places: list[Place]) -> str:
@@ -146,11 +147,13 @@ def export_html(doc: Document) -> str:
     figure = m.get_root()
     for child in list(figure._children.values()):
         child.render()
-    header = figure.header.render()
-    map_div = figure.html.render()
-    script = figure.script.render()
+    rendered = [figure.header.render(), figure.html.render(), figure.script.render()]
+    known = {el._id for el in walk_elements(figure)}
+    # Only the map's parts hold folium's ids (random, so no article text can hold one): the article panel,
+    # as large as the article, is not searched or copied once more.
+    header, map_div, script = stable_ids(rendered, known, _id_seed(doc.article.id))
     title = doc.article.title or "Untitled article"
-    page = (
+    return (
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -162,8 +165,6 @@ def export_html(doc: Document) -> str:
         "</div>\n"
         f"<script>\n{script}\n</script>\n<script>{PAGE_JS}</script>\n</body>\n</html>\n"
     )
-    known = {el._id for el in walk_elements(figure)}
-    return stable_ids(page, known, _id_seed(doc.article.id))
 
 
 def _id_seed(article_id: str) -> str:
@@ -178,11 +179,8 @@ def export_geojson(doc: Document) -> dict[str, Any]:
     """RFC 7946 FeatureCollection: one Point ([lon, lat]) per mapped place with its properties and mentions."""
     features = []
     for place in mappable_places(doc):
-        passages = []
-        for m in place.mentions:
-            pid = m.passage or doc.article.passage_at(m.start)
-            if pid and pid not in passages:
-                passages.append(pid)
+        passages = list(dict.fromkeys(  # in order of first mention, each once (no list scan per mention)
+            pid for pid in (m.passage or doc.article.passage_at(m.start) for m in place.mentions) if pid))
         features.append(
             {
                 "type": "Feature",

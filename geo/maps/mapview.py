@@ -20,7 +20,15 @@ from geo.errors import InputError
 from geo.maps import assets as geo_assets
 from geo.maps import basemap, htmlsafe
 from geo.maps.areas import add_areas
-from geo.maps.popups import KIND_LABEL, LOW_CONFIDENCE, PIN_GLYPH, mappable_places, pin_html, popup_html
+from geo.maps.popups import (
+    KIND_LABEL,
+    LOW_CONFIDENCE,
+    PIN_GLYPH,
+    PassageIndex,
+    mappable_places,
+    pin_html,
+    popup_html,
+)
 from geo.parse.model import Document
 from geo.places import naturalearth
 
@@ -287,6 +295,7 @@ def build_map(doc: Document, *, selected_place: str | None = None, assets: str =
         options={"maxClusterRadius": 36, "showCoverageOnHover": False, "spiderfyOnMaxZoom": True},
     ).add_to(m)
     markers: dict[str, str] = {}
+    passages = PassageIndex(doc.article)  # once: every popup quotes its passages through it
     for index, place in enumerate(places):
         selected = place.id == selected_place
         marker = folium.Marker(
@@ -298,7 +307,7 @@ def build_map(doc: Document, *, selected_place: str | None = None, assets: str =
                 class_name="geo-pin-icon",
             ),
             tooltip=folium.Tooltip(htmlsafe.text(place.name), sticky=False),
-            popup=folium.Popup(folium.Html(popup_html(doc, place), script=True), max_width=380,
+            popup=folium.Popup(folium.Html(popup_html(doc, place, passages), script=True), max_width=380,
                                auto_pan_padding_top_left=POPUP_CLEAR_TOP_LEFT),
         )
         marker.add_to(cluster)

@@ -11,7 +11,7 @@ from geo.borders import (
     border_sentence,
 )
 from geo.maps import htmlsafe
-from geo.parse.model import Document, Place
+from geo.parse.model import Article, Document, Passage, Place
 
 LOW_CONFIDENCE = 0.6
 QUOTE_CHARS = 320  # passages longer than this are quoted as a window around the mention
@@ -65,18 +65,33 @@ def highlight(text: str, spans: list[tuple[int, int]], tag: str = "mark") -> str
     return "".join(out)
 
 
-def passage_quotes(doc: Document, place: Place) -> list[tuple[str, str]]:
-    """(passage id, escaped quote HTML with the mentions in <mark>) for every passage that mentions ``place``."""
+class PassageIndex:
+    """An article's passages by id, with their order: built once per map, then asked once per place (so a
+    map costs places + passages, not places × passages)."""
+
+    def __init__(self, article: Article) -> None:
+        self.article = article
+        self.order = {p.id: i for i, p in enumerate(article.passages)}  # the last of a repeated id, as before
+        self.first: dict[str, Passage] = {}
+        for passage in article.passages:
+            self.first.setdefault(passage.id, passage)
+
+
+def passage_quotes(doc: Document, place: Place, index: PassageIndex | None = None) -> list[tuple[str, str]]:
+    """(passage id, escaped quote HTML with the mentions in <mark>) for every passage that mentions ``place``.
+    Pass the map's ``index`` of the passages when quoting for many places."""
     article = doc.article
+    if index is None or index.article is not article:
+        index = PassageIndex(article)
     by_passage: dict[str, list[tuple[int, int]]] = {}
     for m in sorted(place.mentions, key=lambda m: (m.start, m.end)):
         pid = m.passage or article.passage_at(m.start)
         if pid is not None:
             by_passage.setdefault(pid, []).append((m.start, m.end))
-    order = {p.id: i for i, p in enumerate(article.passages)}
+    order = index.order
     quotes = []
     for pid in sorted(by_passage, key=lambda p: order.get(p, len(order))):
-        passage = next((p for p in article.passages if p.id == pid), None)
+        passage = index.first.get(pid)
         if passage is None:
             continue
         body = article.text[passage.start : passage.end]
@@ -100,8 +115,9 @@ def passage_label(pid: str) -> str:
     return pid[1:] if pid[:1] == "p" and pid[1:].isdigit() else pid
 
 
-def popup_html(doc: Document, place: Place) -> str:
-    """Popup body: name, kind and country, border line, mention count, every quoted passage with a link."""
+def popup_html(doc: Document, place: Place, index: PassageIndex | None = None) -> str:
+    """Popup body: name, kind and country, border line, mention count, every quoted passage with a link
+    (``index``: the passages of ``doc``, built once for all of a map's popups)."""
     kind = KIND_LABEL.get(place.kind, "Place")
     meta = [kind]
     if place.border and place.border.get("country_name"):
@@ -111,7 +127,7 @@ def popup_html(doc: Document, place: Place) -> str:
     low = place.confidence < LOW_CONFIDENCE
     meta.append(f"{'uncertain match, ' if low else ''}confidence {place.confidence:.2f}")
     count = len(place.mentions)
-    quotes = passage_quotes(doc, place)
+    quotes = passage_quotes(doc, place, index)
     items = "".join(
         f'<li><blockquote>{quote}</blockquote><a class="geo-goto" href="#{htmlsafe.attr(pid)}" '
         f'data-passage="{htmlsafe.attr(pid)}">Go to passage {htmlsafe.text(passage_label(pid))}</a></li>'

@@ -171,7 +171,13 @@ def _score_readings(mention: RawMention, opts: dict[str, Option], anchors: Ancho
 def resolve(text: str, mentions: list[RawMention]) -> list[Resolution]:
     """Resolve every mention of one document: its own evidence first, then the document's geography
     (qualifiers both ways, the administrative hierarchy, proximity; see geo.parse.context)."""
-    options = [_options(m) for m in mentions]
+    # Mentions of one name share one hits list: their options are worked out once (a text repeating a name
+    # thousands of times scores it once), and so are their readings when no qualifier sets them apart.
+    by_hits: dict[tuple[int, bool], dict[str, Option]] = {}
+    for m in mentions:
+        if (id(m.hits), m.adjectival) not in by_hits:
+            by_hits[id(m.hits), m.adjectival] = _options(m)
+    options = [by_hits[id(m.hits), m.adjectival] for m in mentions]
     anchors = _anchors(mentions, options)
     pairs = qualifier_pairs(text, [m.start for m in mentions], [m.end for m in mentions])
     qualified: list[dict[str, float]] = [{} for _ in mentions]
@@ -180,8 +186,16 @@ def resolve(text: str, mentions: list[RawMention]) -> list[Resolution]:
                                                     [c for c, _, _ in options[second].values()])
         _merge_max(qualified[first], bonus_first)
         _merge_max(qualified[second], bonus_second)
-    readings = [_score_readings(m, opts, anchors, q)
-                for m, opts, q in zip(mentions, options, qualified, strict=True)]
+    alike: dict[tuple[int, str, bool], list[tuple[Candidate, float, bool]]] = {}
+    readings = []
+    for m, opts, q in zip(mentions, options, qualified, strict=True):
+        if q:
+            readings.append(_score_readings(m, opts, anchors, q))
+            continue
+        key = (id(opts), m.key, m.locative)
+        if key not in alike:
+            alike[key] = _score_readings(m, opts, anchors, q)
+        readings.append(alike[key])
     support = coherence(readings, [m.key for m in mentions])
     return [_choose(mention, group, bonus) for mention, group, bonus in zip(mentions, readings, support, strict=True)]
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from geo.places.gazetteer import ABBREVIATION, ADJECTIVE, ALTERNATE, REGION_PHRASE, Gazetteer, NameHit
 from geo.places.names import (
@@ -83,13 +84,17 @@ def tokenize(text: str) -> list[Token]:
 
 def _tokens_between(text: str, start: int, end: int) -> list[Token]:
     tokens = []
+    keys: dict[str, str] = {}  # a word seen again is not folded again
     for match in TOKEN_RE.finditer(text, start, end):
         word = match.group()
         s, e = match.span()
         if word.endswith(_POSSESSIVE) and len(word) > 2:
             e -= 2
             word = word[:-2]
-        tokens.append(Token(s, e, word, name_key(word)))
+        key = keys.get(word)
+        if key is None:
+            key = keys[word] = name_key(word)
+        tokens.append(Token(s, e, word, key))
     return tokens
 
 
@@ -106,17 +111,25 @@ MAX_NAME_TOKENS = 8
 # A bound on the work for pathological input (20 MB of nothing but place names): the first
 # MAX_MENTIONS names are mapped and the Document says the rest were left out.
 MAX_MENTIONS = 20_000
+# The work budget of one parse: places are searched for until MAX_SEARCH_CHARS characters (spaces, tabs and
+# newlines not counted) have gone by, cut back to a space, so a 20 MB paste costs what 2 MB cost, and the
+# Document says so. Every pass
+# below is linear in what it looks at, so this bounds the time and the memory of a parse. It is a size,
+# not a clock, so the same text always gives the same Document.
+MAX_SEARCH_CHARS = 2_000_000
 
 
-def _word_before(text: str, start: int) -> int:
-    """Start of the word just before ``start`` (over at most 3 punctuation or space characters)."""
+def _word_before(text: str, start: int, floor: int = 0) -> int:
+    """Start of the word just before ``start`` (over at most 3 punctuation or space characters); when that
+    word starts before ``floor``, some offset at or before ``floor`` (the walk back stops there: the caller
+    only needs to know that the word reaches back into its last window)."""
     j, skipped = start - 1, 0
     while j >= 0 and skipped < 3 and not text[j].isalnum() and text[j] != "\n":
         j -= 1
         skipped += 1
     if j < 0 or not text[j].isalnum():
         return start
-    while j >= 0 and (text[j].isalnum() or text[j] in "._'’"):
+    while j >= floor and (text[j].isalnum() or text[j] in "._'’"):
         j -= 1
     return j + 1
 
@@ -127,7 +140,7 @@ def context_tokens(text: str) -> list[Token]:
     for match in CAPITALISED_RUN_RE.finditer(text):
         start, end = match.span()
         after = _WORD_AFTER_RE.match(text, end)
-        start = _word_before(text, start)
+        start = _word_before(text, start, windows[-1][1] if windows else 0)
         end = after.end() if after else end
         if windows and start <= windows[-1][1]:
             windows[-1][1] = max(windows[-1][1], end)
@@ -188,27 +201,43 @@ def _sentence_initial(text: str, tok: Token) -> bool:
     return not before or before[-1] in ".!?:\n;•*#>-—"
 
 
-def scan(text: str, tokens: list[Token], gaz: Gazetteer) -> list[tuple[int, int, str]]:
-    """Longest-match scan: (first token index, token count, key) for every gazetteer name found."""
-    found = []
-    i, n = 0, len(tokens)
+def scan(text: str, tokens: list[Token], gaz: Gazetteer, most: int | None = None) -> list[tuple[int, int, str]]:
+    """Longest-match scan: (first token index, token count, key) for every gazetteer name found
+    (the first ``most`` of them when given)."""
+    found: list[tuple[int, int, str]] = []
+    n = len(tokens)
     max_len = min(gaz.max_tokens, MAX_NAME_TOKENS)
     keys = [t.key for t in tokens]
+    # chain[k]: how many tokens from k on are joined one to the next (each pair is checked once, not once
+    # per window that holds it).
+    chain = [1] * n
+    for k in range(n - 2, -1, -1):
+        if _joinable(text, tokens[k], tokens[k + 1]):
+            chain[k] = chain[k + 1] + 1
+    # The words of a window -> the length of the longest name it starts with (0: none): a text that repeats
+    # its names ("Paris Paris …") looks each window up once.
+    known: dict[str, int] = {}
+    i = 0
     while i < n:
-        best = None
-        # Grow the window while tokens are joinable, then try longest first.
-        limit = 1
-        while limit < max_len and i + limit < n and _joinable(text, tokens[i + limit - 1], tokens[i + limit]):
-            limit += 1
+        length = 0
         if _capitalised(tokens[i].text):
-            for length in range(limit, 0, -1):
-                key = " ".join(keys[i : i + length])
-                if key in gaz and _case_ok(tokens[i : i + length], key):
-                    best = (i, length, key)
-                    break
-        if best:
-            found.append(best)
-            i += best[1]
+            # The window is as long as the tokens are joinable; the longest name in the gazetteer wins.
+            limit = min(max_len, chain[i])
+            words = text[tokens[i].start : tokens[i + limit - 1].end]  # its words and the gaps between
+            length = known.get(words, -1)
+            if length < 0:
+                length = 0
+                for size in range(limit, 0, -1):
+                    key = " ".join(keys[i : i + size])
+                    if key in gaz and _case_ok(tokens[i : i + size], key):
+                        length = size
+                        break
+                known[words] = length
+        if length:
+            found.append((i, length, " ".join(keys[i : i + length])))
+            if len(found) == most:
+                break
+            i += length
         else:
             i += 1
     return found
@@ -219,7 +248,12 @@ def _person_tokens(text: str, tokens: list[Token], gaz: Gazetteer, surnames: set
     word of each such name (the surname: "Lincoln" in "Abraham Lincoln") also goes into ``surnames``."""
     people: set[str] = set()
     n = len(tokens)
+    # Where the last walk along a name stopped: a walk starting at or before it would visit the same
+    # tokens up to the same stop and add nothing new, so runs of names ("John John John…") stay linear.
+    reached = -1
     for i, tok in enumerate(tokens):
+        if i < reached:  # a name starting here (at i or i + 1) lies inside the last walk
+            continue
         lower = tok.key
         starts_name = False
         if lower in PERSON_TITLES and i + 1 < n and _joinable(text, tok, tokens[i + 1]) and _capitalised(tokens[i + 1].text):
@@ -239,7 +273,7 @@ def _person_tokens(text: str, tokens: list[Token], gaz: Gazetteer, surnames: set
         ):
             j = i
             starts_name = True
-        if not starts_name:
+        if not starts_name or j <= reached:
             continue
         first, last = j, None
         while j < n and (
@@ -258,6 +292,7 @@ def _person_tokens(text: str, tokens: list[Token], gaz: Gazetteer, surnames: set
                 break
         if surnames is not None and last is not None and (last > first or first == i + 1):
             surnames.add(tokens[last].key)
+        reached = j
     return people
 
 
@@ -297,13 +332,47 @@ def propose_unknown(text: str, tokens: list[Token], found: list[tuple[int, int, 
     return out
 
 
+_BLANKS = " \t\n\r"
+
+
+def search_limit(text: str) -> int:
+    """Where the search for places in ``text`` ends: its end, or where MAX_SEARCH_CHARS characters other
+    than spaces, tabs and newlines have gone by (blank stretches cost next to nothing), cut back to a space."""
+    if len(text) <= MAX_SEARCH_CHARS:
+        return len(text)
+    counted, pos, step = 0, 0, 1 << 16
+    while pos < len(text):
+        chunk = text[pos : pos + step]
+        inked = len(chunk) - sum(chunk.count(blank) for blank in _BLANKS)
+        if counted + inked <= MAX_SEARCH_CHARS:
+            counted, pos = counted + inked, pos + step
+            continue
+        end = pos
+        for ch in chunk:  # the character past the budget, within this chunk
+            if ch not in _BLANKS:
+                counted += 1
+                if counted > MAX_SEARCH_CHARS:
+                    break
+            end += 1
+        space = max(text.rfind(" ", 0, end), text.rfind("\n", 0, end))
+        return space if space > end // 2 else end
+    return len(text)
+
+
 def find_mentions(text: str, gaz: Gazetteer, notes: list[str] | None = None) -> list[RawMention]:
     """Every place mention in ``text`` that survives the false-positive rules, in text order.
 
-    Past MAX_MENTIONS names the rest of the text is not looked at (not even for unknown names), and a
-    sentence saying so is appended to ``notes``."""
+    Only the first MAX_SEARCH_CHARS characters are searched, and past MAX_MENTIONS names the rest of the
+    text is not looked at (not even for unknown names); a sentence saying so is appended to ``notes``.
+    Every pass is linear in the part of the text it searches."""
+    limit = search_limit(text)
+    if limit < len(text):
+        if notes is not None:
+            notes.append(f"the text is too large to map whole ({len(text):,} characters): places were searched "
+                         f"for in the first {limit:,} characters only")
+        text = text[:limit]  # a prefix: every offset found in it is an offset into the whole text
     tokens = context_tokens(text)
-    found = scan(text, tokens, gaz)
+    found = scan(text, tokens, gaz, most=MAX_MENTIONS + 1)
     if len(found) > MAX_MENTIONS:
         cut = found[MAX_MENTIONS][0]
         if notes is not None:
@@ -312,14 +381,15 @@ def find_mentions(text: str, gaz: Gazetteer, notes: list[str] | None = None) -> 
         found, tokens = found[:MAX_MENTIONS], tokens[:cut]
     surnames: set[str] = set()
     people = _person_tokens(text, tokens, gaz, surnames)
+    hits_of = _HitsOnce(gaz)
     mentions = []
     for i, length, key in found:
         words = tokens[i : i + length]
-        hits = gaz.hits(key)
-        if not _keep(text, tokens, i, length, key, hits, gaz, people, surnames):
+        hits = hits_of[key]
+        if not _keep(text, tokens, i, length, key, hits, gaz, people, surnames, hits_of):
             continue
         start, end = words[0].start, words[-1].end
-        adjectival = any(h.via == ADJECTIVE for h in hits)
+        adjectival = hits_of.facts(key).adjectival
         locative = i > 0 and tokens[i - 1].key in LOCATIVE_WORDS and tokens[i - 1].end >= start - 2
         mentions.append(RawMention(start, end, text[start:end], key, hits, adjectival, locative=locative))
     mentions.extend(propose_unknown(text, tokens, found, gaz, people))
@@ -332,11 +402,46 @@ def _is_major_place(key: str, gaz: Gazetteer) -> bool:
     return key in gaz.major_names
 
 
-def _is_area_name(key: str, gaz: Gazetteer) -> bool:
+class _NameFacts(NamedTuple):
+    """What the rules ask about a name's candidates, worked out once per name and parse."""
+
+    major: bool  # a country or continent, or a major place under this very name
+    named_strongly: bool  # an abbreviation, a region phrase or an adjective
+    adjectival: bool
+    area: bool  # see _is_area_name
+
+
+class _HitsOnce(dict):
+    """``gaz.hits(key)`` looked up once per parse: a text that repeats one name ("Paris Paris …") asks for
+    the same candidates thousands of times. Mentions of one name share one (read-only) list."""
+
+    def __init__(self, gaz: Gazetteer) -> None:
+        super().__init__()
+        self.gaz = gaz
+        self._facts: dict[str, _NameFacts] = {}
+
+    def __missing__(self, key: str) -> list[NameHit]:
+        hits = self[key] = self.gaz.hits(key)
+        return hits
+
+    def facts(self, key: str) -> _NameFacts:
+        facts = self._facts.get(key)
+        if facts is None:
+            hits = self[key]
+            strong_kinds = {h.candidate.kind for h in hits if h.via != ALTERNATE}
+            facts = self._facts[key] = _NameFacts(
+                major=bool(strong_kinds & {"country", "continent"}) or _is_major_place(key, self.gaz),
+                named_strongly=any(h.via in (ABBREVIATION, REGION_PHRASE, ADJECTIVE) for h in hits),
+                adjectival=any(h.via == ADJECTIVE for h in hits),
+                area=key in self.gaz.major_names and any(
+                    h.via != ALTERNATE and h.candidate.kind in ("country", "continent", "region") for h in hits),
+            )
+        return facts
+
+
+def _is_area_name(key: str, gaz: Gazetteer, hits_of: _HitsOnce | None = None) -> bool:
     """A country, continent, state or province ('Georgia' in 'Georgia Armenia talks')."""
-    return key in gaz.major_names and any(
-        h.via != ALTERNATE and h.candidate.kind in ("country", "continent", "region") for h in gaz.hits(key)
-    )
+    return (hits_of if hits_of is not None else _HitsOnce(gaz)).facts(key).area
 
 
 def _hyphen_part(text: str, words: list[Token], gaz: Gazetteer, key: str) -> bool:
@@ -392,15 +497,20 @@ def _strong_name(key: str, gaz: Gazetteer) -> bool:
 
 
 def _keep(text: str, tokens: list[Token], i: int, length: int, key: str, hits: list[NameHit],
-          gaz: Gazetteer, people: set[str], surnames: frozenset[str] | set[str] = frozenset()) -> bool:
-    """The false-positive rules for one scanned name."""
+          gaz: Gazetteer, people: set[str], surnames: frozenset[str] | set[str] = frozenset(),
+          hits_of: _HitsOnce | None = None) -> bool:
+    """The false-positive rules for one scanned name (``hits_of``: the parse's lookups, which must give
+    ``hits`` for ``key``)."""
+    if hits_of is None:
+        hits_of = _HitsOnce(gaz)
+        hits_of[key] = hits
+    facts = hits_of.facts(key)
     words = tokens[i : i + length]
-    strong_kinds = {h.candidate.kind for h in hits if h.via != ALTERNATE}
-    is_major = bool(strong_kinds & {"country", "continent"}) or _is_major_place(key, gaz)
+    is_major = facts.major
     if (any(_is_upper(t.text) for t in words) and key not in ABBREVIATIONS and not is_major
             and not _dateline(text, words[0].start, words[-1].end)):
         return False
-    if any(h.via in (ABBREVIATION, REGION_PHRASE, ADJECTIVE) for h in hits):
+    if facts.named_strongly:
         return True
     prev = tokens[i - 1] if i > 0 else None
     nxt = tokens[i + length] if i + length < len(tokens) else None
@@ -419,7 +529,7 @@ def _keep(text: str, tokens: list[Token], i: int, length: int, key: str, hits: l
         and prev.key in gaz.first_names
         and prev.key not in PLACE_MODIFIERS
         and prev.key not in FUNCTION_WORDS  # "The Washington Post": "The" is no given name
-        and not _is_area_name(prev.key, gaz)
+        and not hits_of.facts(prev.key).area  # not _is_area_name(prev.key)
         and not (i >= 2 and tokens[i - 2].key in LOCATIVE_WORDS)
     ):
         return False

@@ -15,11 +15,14 @@ A candidate is ``{"id", "name", "kind", "lat", "lon", "country", "admin1", "geon
 from __future__ import annotations
 
 import copy
+import dataclasses
 import math
 import re
-from collections.abc import Callable
-from typing import Any
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, Generic, TypeVar
 
+from geo.parse import toponyms
 from geo.parse.model import KINDS, Document, Mention, Place
 from geo.parse.resolve import admin1_key
 from geo.places.gazetteer import Candidate
@@ -146,12 +149,44 @@ def describe(corr: dict[str, Any]) -> str:
 # ---------------------------------------------------------------------------------------------- applying
 
 
+def iter_occurrences(text: str, needle: str) -> Iterator[tuple[int, int]]:
+    """Spans of the whole-word, case-sensitive occurrences of ``needle`` in ``text``, in text order, found
+    as they are asked for (one pass over the text)."""
+    if not needle:
+        return
+    pattern = re.compile(r"(?<!\w)" + re.escape(needle) + r"(?!\w)")
+    for match in pattern.finditer(text):
+        yield match.span()
+
+
 def find_occurrences(text: str, needle: str) -> list[tuple[int, int]]:
     """Spans of every whole-word, case-sensitive occurrence of ``needle`` in ``text``."""
-    if not needle:
-        return []
-    pattern = re.compile(r"(?<!\w)" + re.escape(needle) + r"(?!\w)")
-    return [(m.start(), m.end()) for m in pattern.finditer(text)]
+    return list(iter_occurrences(text, needle))
+
+
+S = TypeVar("S", bound=tuple)
+
+
+class Overlaps(Generic[S]):
+    """Spans ``(start, end, ...)`` asked "which of you overlaps [start, end)?" in O(log n) per question
+    (a mention list of 20,000 is not scanned once per occurrence)."""
+
+    def __init__(self, spans: Iterable[S]) -> None:
+        ordered = sorted(spans, key=lambda span: (span[0], span[1]))
+        self._starts = [span[0] for span in ordered]
+        self._furthest: list[S] = []  # for each prefix of ``ordered``: its span that ends last
+        for span in ordered:
+            last = self._furthest[-1] if self._furthest else None
+            self._furthest.append(span if last is None or span[1] > last[1] else last)
+
+    def __len__(self) -> int:
+        return len(self._starts)
+
+    def find(self, start: int, end: int) -> S | None:
+        """A span with ``span.start < end`` and ``start < span.end`` (the one that ends last), or None."""
+        k = bisect_left(self._starts, end)
+        span = self._furthest[k - 1] if k else None
+        return span if span is not None and span[1] > start else None
 
 
 def _default_tagger(place: Place) -> dict[str, Any] | None:
@@ -220,21 +255,46 @@ def _apply_drop(doc: Document, corr: dict[str, Any]) -> str | None:
 
 
 def _apply_add(doc: Document, corr: dict[str, Any], tagger: Tagger) -> str | None:
+    """Add the free occurrences of the text (one pass over the text, each checked against the mentions in
+    O(log n)), never past the mention cap; a cut addition is said in the Document's notes."""
     text = doc.article.text
     if "start" in corr:
         spans = [(corr["start"], corr["end"])]
         if text[corr["start"]:corr["end"]] != corr["text"]:
             return f"“{corr['text']}” is not at {corr['start']}–{corr['end']} in the article"
     else:
-        spans = find_occurrences(text, corr["text"])
-    taken = [(m.start, m.end) for p in doc.places for m in p.mentions]
-    free = [(s, e) for s, e in spans if not any(s < te and ts < e for ts, te in taken)]
+        spans = iter_occurrences(text, corr["text"])
+    taken = Overlaps((m.start, m.end) for p in doc.places for m in p.mentions)
+    # A document maps at most toponyms.MAX_MENTIONS names, corrections included.
+    room = toponyms.MAX_MENTIONS - len(taken)
+    free: list[tuple[int, int]] = []
+    for s, e in spans:
+        if taken.find(s, e) is None:
+            free.append((s, e))
+            if len(free) > room:
+                break
     if not free:
         return f"“{corr['text']}” does not occur in the article outside places already found"
-    doc.unresolved = [m for m in doc.unresolved if not any(m.start < e and s < m.end for s, e in free)]
+    if room <= 0:
+        return (f"“{corr['text']}” was not added: the document already maps {toponyms.MAX_MENTIONS:,} "
+                "place names, the most it can")
+    if len(free) > room:
+        free = free[:room]
+        doc.meta.setdefault("notes", []).append(
+            f"“{corr['text']}” was added at its first {room:,} free occurrences only (up to character "
+            f"{free[-1][1]:,}): a document maps at most {toponyms.MAX_MENTIONS:,} place names")
+    added = Overlaps(free)
+    doc.unresolved = [m for m in doc.unresolved if added.find(m.start, m.end) is None]
     mentions = [Mention(s, e, text[s:e], doc.article.passage_at(s), False) for s, e in free]
     _attach(doc, corr["candidate"], mentions, [], tagger)
     return None
+
+
+def _copy_place(place: Place) -> Place:
+    """A copy of ``place`` that shares nothing mutable with it (as deepcopy, at a fraction of the cost)."""
+    return dataclasses.replace(place, alternatives=copy.deepcopy(place.alternatives),
+                               border=copy.deepcopy(place.border),
+                               mentions=[dataclasses.replace(m) for m in place.mentions])
 
 
 def apply_corrections(doc: Document, corrections: list[dict[str, Any]], *,
@@ -246,8 +306,8 @@ def apply_corrections(doc: Document, corrections: list[dict[str, Any]], *,
     (default: :func:`geo.borders.tagging.tag_place`).
     """
     tagger = tagger or _default_tagger
-    out = Document(article=doc.article, places=copy.deepcopy(doc.places),
-                   unresolved=copy.deepcopy(doc.unresolved), meta=copy.deepcopy(doc.meta))
+    out = Document(article=doc.article, places=[_copy_place(p) for p in doc.places],
+                   unresolved=[dataclasses.replace(m) for m in doc.unresolved], meta=copy.deepcopy(doc.meta))
     applied, skipped = 0, []
     for raw in corrections:
         corr = validate_correction(raw)

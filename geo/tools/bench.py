@@ -7,7 +7,8 @@
 - peak memory (max RSS) of the throughput process;
 - the batch path (``parse --jsonl`` on one worker and on every core) against geotext, whole processes
   (geo.tools.batch_bench);
-- border tagging throughput on random land and sea points; export time and size of the sample.
+- border tagging throughput on random land and sea points; export time and size of the sample;
+- with ``--adversarial``: hostile text against plain news, per 100 KB (geo/tools/adversarial.py).
 """
 
 from __future__ import annotations
@@ -90,8 +91,13 @@ def _corpus(path: str | None, quick: bool) -> Path:
 
 
 def run_bench(*, corpus: str | None = None, quick: bool = False, skip_build: bool = False,
-              out: TextIO = sys.stdout) -> dict[str, Any]:
-    """Run every measurement and print a report; returns the figures."""
+              out: TextIO = sys.stdout, adversarial: bool = False) -> dict[str, Any]:
+    """Run every measurement and print a report; returns the figures. With ``adversarial``, only the
+    hostile-text report of :mod:`geo.tools.adversarial` (seconds per 100 KB, side by side)."""
+    if adversarial:
+        from geo.tools.adversarial import run_adversarial
+
+        return run_adversarial(quick=quick, corpus=corpus, out=out)
     figures: dict[str, Any] = {}
 
     def say(line: str) -> None:
