@@ -4,6 +4,7 @@ land borders between the countries an article mentions.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import folium
@@ -43,15 +44,24 @@ def on_land(geom: Any, countries: list[str]) -> Any:
     if geom is None or geom.is_empty:
         return None
     index = load_border_index()
-    lands = [index.land(c) for c in countries if c]
-    lands = [g for g in lands if g is not None]
+    land = _land_of(id(index), tuple(sorted({c for c in countries if c})))
     simple = shapely.simplify(geom, 0.01, preserve_topology=True)
-    if lands:
-        land = shapely.union_all(lands)
+    if land is not None:
         simple = shapely.intersection(simple, shapely.clip_by_rect(land, *shapely.buffer(simple, 0.1).bounds))
     simple = shapely.make_valid(shapely.simplify(simple, 0.002, preserve_topology=True))
     polys = [g for g in shapely.get_parts(simple) if g.geom_type in ("Polygon", "MultiPolygon")]
     return shapely.union_all(polys) if polys else None
+
+
+@functools.lru_cache(maxsize=64)
+def _land_of(index_id: int, countries: tuple[str, ...]) -> Any:
+    """The land of ``countries`` as one geometry, worked out once per loaded border index (a union of a
+    country's detailed coastline costs tens of milliseconds; a map of many regions asks for it each time)."""
+    index = load_border_index()
+    lands = [g for g in (index.land(c) for c in countries) if g is not None]
+    if not lands:
+        return None
+    return lands[0] if len(lands) == 1 else shapely.union_all(lands)
 
 
 def territory_shape(territory_id: str) -> Any:
