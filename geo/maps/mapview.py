@@ -237,6 +237,34 @@ def walk_elements(element: Any) -> list[Any]:
 
 # In an iframe (the Streamlit app) a "Go to passage" link asks the embedding page to show the passage.
 _PARENT_LINKS_JS = """
+(function() {
+  var reg = window.geoMap; if (!reg || window.parent === window) return;
+  // A pin click tells the embedding page at once (its article panel highlights the passages), before
+  // the app's own round trip.
+  Object.keys(reg.markers).forEach(function(key) {
+    reg.markers[key].on('click', function() {
+      window.parent.postMessage({type: 'geo:select-place', place: reg.placeIds[key]}, window.location.origin);
+    });
+  });
+})();
+// A press focuses the map: Leaflet's keyboard handler calls the container's focus() and then restores
+// this frame's scroll only; Chromium has meanwhile scrolled the app page to show as much of the focused
+// map as it can. When the map reaches below the window the page moves under the pointer between press
+// and release, and the click is lost (no popup, no selection). Focus never scrolls here.
+(function() {
+  var reg = window.geoMap; if (!reg || window.parent === window) return;
+  var box = reg.map.getContainer();
+  box.focus = function(options) {
+    HTMLElement.prototype.focus.call(box, Object.assign({}, options || {}, {preventScroll: true}));
+  };
+})();
+document.addEventListener('mousedown', function(ev) {
+  if (ev.button !== 0 || window.parent === window) return;
+  var target = ev.target.closest && ev.target.closest('.leaflet-marker-icon[tabindex]');
+  if (!target) return;
+  ev.preventDefault();  // the pin's own focus, without scrolling
+  target.focus({preventScroll: true});
+}, true);
 document.addEventListener('click', function(ev) {
   var link = ev.target.closest && ev.target.closest('a.geo-goto');
   if (!link || window.parent === window) return;
