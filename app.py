@@ -49,7 +49,7 @@ from geo.maps.popups import KIND_LABEL
 
 # The biggest thing on a 1440x900 screen. (Taller maps once lost pin clicks: Leaflet focuses the map on a
 # press and Chromium scrolled the app page under the pointer; geo.maps.mapview now focuses without scrolling.)
-MAP_HEIGHT = 640
+MAP_HEIGHT = 600
 CHOOSER_HEIGHT = 76  # the "Show a place" box above the article (and 90 px for the place's sentence)
 TABLE_MAX_HEIGHT = 320  # about eight rows, then it scrolls: the map stays the biggest thing on the page
 MAP_TEXT_COLUMNS = [2, 1]
