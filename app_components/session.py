@@ -90,8 +90,9 @@ def ingest(article: Article, policy: Settings | None = None) -> str:
         return doc_id
     started = time.perf_counter()
     missing = _missing_data()
-    with st.status("Building the place and border data (first start only, about 40 s)…" if missing else
-                   "Mapping the article…", expanded=bool(missing)) as status:
+    expected = sum(BUILD_STEPS[name][2] for name in missing)
+    with st.status(f"Building the place and border data (first start only, about {expected:.0f} s)…" if missing
+                   else "Mapping the article…", expanded=bool(missing)) as status:
         bar = st.progress(0.0, text="Starting…")
         pos = 0.0
         for name, load in (("gazetteer", gazetteer), ("borders", border_index), ("basemap", _basemap)):
