@@ -113,6 +113,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="corpus mode instead: articles/s and peak memory for 10,000 articles (the texts repeated) "
                         "on the local Dask cluster against one process")
     b.add_argument("--articles", type=int, default=10_000, metavar="N", help="with --corpus: how many articles")
+    b.add_argument("--app", action="store_true",
+                   help="the app instead: warm page open, paste -> map, share link -> map, pin and name clicks, "
+                        "timed in headless Chromium against a private server")
     b.add_argument("--quick", action="store_true", help="smaller runs (for tests)")
     b.add_argument("--skip-build", action="store_true", help="do not time a fresh index build")
     b.add_argument("--adversarial", action="store_true",
@@ -398,6 +401,11 @@ def format_scores(report: dict[str, Any]) -> str:
 def cmd_bench(args: argparse.Namespace) -> int:
     from geo.tools.bench import run_bench
 
+    if args.app:
+        from geo.tools.app_bench import run_app_bench
+
+        run_app_bench(out=sys.stdout, runs=1 if args.quick else 3)
+        return 0
     if args.corpus:
         from geo.tools.bench import run_corpus_bench
 

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from geo.parse.toponyms import find_mentions, scan, tokenize
+from geo.parse.tokens import tokenize
+from geo.parse.toponyms import find_mentions, scan
 from geo.places.gazetteer import ADJECTIVE, PRIMARY, REGION_PHRASE, Gazetteer
 from geo.places.names import name_key
 

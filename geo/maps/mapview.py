@@ -74,6 +74,12 @@ MAP_CSS = """
 .geo-popup ol{margin:4px 0 0;padding-left:18px;max-height:220px;overflow:auto}
 .geo-popup blockquote{margin:2px 0;padding-left:6px;border-left:3px solid #999}
 .geo-popup mark{background:#ffe066;color:#000;font-weight:600}
+.leaflet-popup.geo-card{position:absolute;top:10px;right:10px;left:auto!important;bottom:auto!important;
+ transform:none!important;margin:0;z-index:1000;width:min(300px,42%)}
+.geo-card .leaflet-popup-tip-container{display:none}
+.geo-card .leaflet-popup-content-wrapper{border-radius:6px;overflow:auto;max-height:var(--geo-card-h,400px)}
+.geo-card .leaflet-popup-content{width:auto!important;margin:10px 12px}
+.geo-card .geo-popup ol{max-height:none}
 .geo-legend{background:rgba(255,255,255,.92);padding:6px 8px;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);
  max-width:230px;font-size:12px}
 .geo-legend summary{font-weight:600;cursor:pointer}
@@ -198,6 +204,7 @@ def apply_assets(m: folium.Map, mode: str, urls: dict[str, str] | None = None) -
 FRAME_KINDS = ("city", "region")  # the places that drive the opening frame
 FRAME_LIGHT_MARGIN_DEG = 12.0  # a country, continent or macro-region counts only this close to them
 FRAME_MAX_ZOOM = 7
+SMALL_MAP = (900, 700)  # px: a map narrower or lower than this opens its popups as a card at the right edge
 POPUP_CLEAR_TOP_LEFT = (130, 110)  # px kept free at the top left, where the zoom buttons and the scale bar sit
 FRAME_PADDING_BOTTOM_RIGHT = (40, 60)  # the folded legend and the attribution sit at the bottom right
 FRAME_PADDING_TOP_LEFT = (50, 110)  # no pin opens under the zoom buttons or the scale bar
@@ -245,6 +252,34 @@ def walk_elements(element: Any) -> list[Any]:
 
 # In an iframe (the Streamlit app) a "Go to passage" link asks the embedding page to show the passage.
 _PARENT_LINKS_JS = """
+(function() {
+  var reg = window.geoMap; if (!reg || window.parent === window) return;
+  // A pin click tells the embedding page at once (its article panel highlights the passages), before
+  // the app's own round trip.
+  Object.keys(reg.markers).forEach(function(key) {
+    reg.markers[key].on('click', function() {
+      window.parent.postMessage({type: 'geo:select-place', place: reg.placeIds[key]}, window.location.origin);
+    });
+  });
+})();
+// A press focuses the map: Leaflet's keyboard handler calls the container's focus() and then restores
+// this frame's scroll only; Chromium has meanwhile scrolled the app page to show as much of the focused
+// map as it can. When the map reaches below the window the page moves under the pointer between press
+// and release, and the click is lost (no popup, no selection). Focus never scrolls here.
+(function() {
+  var reg = window.geoMap; if (!reg || window.parent === window) return;
+  var box = reg.map.getContainer();
+  box.focus = function(options) {
+    HTMLElement.prototype.focus.call(box, Object.assign({}, options || {}, {preventScroll: true}));
+  };
+})();
+document.addEventListener('mousedown', function(ev) {
+  if (ev.button !== 0 || window.parent === window) return;
+  var target = ev.target.closest && ev.target.closest('.leaflet-marker-icon[tabindex]');
+  if (!target) return;
+  ev.preventDefault();  // the pin's own focus, without scrolling
+  target.focus({preventScroll: true});
+}, true);
 document.addEventListener('click', function(ev) {
   var link = ev.target.closest && ev.target.closest('a.geo-goto');
   if (!link || window.parent === window) return;
@@ -349,6 +384,7 @@ def build_map(doc: Document, *, selected_place: str | None = None, assets: str =
     return div;
   }};
   legend.addTo(map);
+  var SMALL_W = {SMALL_MAP[0]}, SMALL_H = {SMALL_MAP[1]};
   var reg = window.geoMap = {{map: map, cluster: {cluster.get_name()}, markers: {{{registry}}}, placeIds: {ids}}};
   reg.show = function(key, tries) {{
     var mk = reg.markers[key]; if (!mk) return false;
@@ -367,6 +403,25 @@ def build_map(doc: Document, *, selected_place: str | None = None, assets: str =
   map.on('popupopen', function(e) {{  // the reader opened another popup: stop trying to open ours
     var mk = reg.markers[reg.pending];
     if (mk && e.popup !== mk.getPopup()) {{ reg.pending = null; }}
+  }});
+  // On a small map a popup would cover half of it: it opens as a card along the right edge instead
+  // (not panned to, out of the map's moving panes), and the map moves its pin out from under the card.
+  var small = function() {{ var s = map.getSize(); return s.x < SMALL_W || s.y < SMALL_H; }};
+  var adjustPan = L.Popup.prototype._adjustPan;
+  L.Popup.prototype._adjustPan = function() {{
+    if (this._map === map && small()) {{ return; }}
+    return adjustPan.apply(this, arguments);
+  }};
+  map.on('popupopen', function(e) {{
+    var box = e.popup.getElement();
+    if (!box) {{ return; }}
+    box.classList.toggle('geo-card', small());
+    if (!small()) {{ return; }}
+    map.getContainer().style.setProperty('--geo-card-h', (map.getSize().y - 60) + 'px');
+    map.getContainer().appendChild(box);
+    var at = e.popup.getLatLng(); if (!at) {{ return; }}
+    var p = map.latLngToContainerPoint(at), free = map.getSize().x - box.offsetWidth - 30;
+    if (p.x > free) {{ map.panBy([p.x - free / 2, 0], {{animate: false}}); }}
   }});
   var sel = {htmlsafe.script_json(selected_index)};
   if (sel !== null) {{ map.whenReady(function() {{ reg.show(sel); }}); }}

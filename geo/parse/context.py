@@ -22,7 +22,7 @@ import math
 import re
 from collections.abc import Sequence
 
-from geo.parse.toponyms import FUNCTION_WORDS, RawMention
+from geo.parse.tokens import FUNCTION_WORDS, RawMention
 from geo.places.gazetteer import ABBREVIATION, ADJECTIVE, Candidate, Gazetteer
 from geo.places.names import DOTTED_REGION_ABBREVIATIONS, QUALIFIER_ONLY_ABBREVIATIONS, name_key
 

@@ -25,7 +25,7 @@ from geo.parse.context import (
     region_code,
     written_forms,
 )
-from geo.parse.toponyms import RawMention
+from geo.parse.tokens import RawMention
 from geo.places.gazetteer import (
     ABBREVIATION,
     ADJECTIVE,

@@ -9,6 +9,7 @@ _EXPORTS = {
     "run_stress": "stress",
     "AppSession": "stclient",
     "launch": "chromium",
+    "run_app_bench": "app_bench",
 }
 
 __all__ = sorted(_EXPORTS)

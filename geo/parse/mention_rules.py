@@ -1,0 +1,204 @@
+"""The false-positive rules for one scanned name: case, common words, people, organisations and buildings,
+hyphenated compounds, datelines; each name's facts looked up once per parse.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from geo.parse.tokens import (
+    FUNCTION_WORDS,
+    LOCATIVE_WORDS,
+    PLACE_MODIFIERS,
+    Token,
+    _capitalised,
+    _is_initial,
+    _is_upper,
+    _joinable,
+    _word_before,
+)
+from geo.places.gazetteer import ABBREVIATION, ADJECTIVE, ALTERNATE, REGION_PHRASE, Gazetteer, NameHit
+from geo.places.names import (
+    ABBREVIATIONS,
+    BUILDING_WORDS,
+    CONNECTORS,
+    MONTHS_AND_DAYS,
+    NAME_PARTICLES,
+    ORG_WORDS,
+    PERSON_TITLES,
+    SPEECH_VERBS,
+)
+
+
+def _is_major_place(key: str, gaz: Gazetteer) -> bool:
+    """A country, continent, state or province, or a city of 100,000+ under this very name."""
+    return key in gaz.major_names
+
+
+class _NameFacts(NamedTuple):
+    """What the rules ask about a name's candidates, worked out once per name and parse."""
+
+    major: bool  # a country or continent, or a major place under this very name
+    named_strongly: bool  # an abbreviation, a region phrase or an adjective
+    adjectival: bool
+    area: bool  # see _is_area_name
+
+
+class _HitsOnce(dict):
+    """``gaz.hits(key)`` looked up once per parse: a text that repeats one name ("Paris Paris …") asks for
+    the same candidates thousands of times. Mentions of one name share one (read-only) list."""
+
+    def __init__(self, gaz: Gazetteer) -> None:
+        super().__init__()
+        self.gaz = gaz
+        self._facts: dict[str, _NameFacts] = {}
+
+    def __missing__(self, key: str) -> list[NameHit]:
+        hits = self[key] = self.gaz.hits(key)
+        return hits
+
+    def facts(self, key: str) -> _NameFacts:
+        facts = self._facts.get(key)
+        if facts is None:
+            hits = self[key]
+            strong_kinds = {h.candidate.kind for h in hits if h.via != ALTERNATE}
+            facts = self._facts[key] = _NameFacts(
+                major=bool(strong_kinds & {"country", "continent"}) or _is_major_place(key, self.gaz),
+                named_strongly=any(h.via in (ABBREVIATION, REGION_PHRASE, ADJECTIVE) for h in hits),
+                adjectival=any(h.via == ADJECTIVE for h in hits),
+                area=key in self.gaz.major_names and any(
+                    h.via != ALTERNATE and h.candidate.kind in ("country", "continent", "region") for h in hits),
+            )
+        return facts
+
+
+def _is_area_name(key: str, gaz: Gazetteer, hits_of: _HitsOnce | None = None) -> bool:
+    """A country, continent, state or province ('Georgia' in 'Georgia Armenia talks')."""
+    return (hits_of if hits_of is not None else _HitsOnce(gaz)).facts(key).area
+
+
+def _hyphen_part(text: str, words: list[Token], gaz: Gazetteer, key: str) -> bool:
+    """Part of a hyphenated compound of capitalised words that is no major place ("Wal" in "Wal-Mart",
+    "Karol" in "Green-Karol"). Major places and adjectives stay ("US-China talks", "Miami-Dade",
+    "Russian-Ukrainian border"); a lower-case part never makes a compound ("Kyiv-based")."""
+    start, end = words[0].start, words[-1].end
+    before = start >= 2 and text[start - 1] == "-" and text[start - 2].isalnum()
+    after = end + 1 < len(text) and text[end] == "-" and text[end + 1].isupper()
+    if not before and not after:
+        return False
+    if before:
+        left = _word_before(text, start - 1) if start - 1 > 0 else start
+        other = text[left : start - 1]
+        if not other[:1].isupper():
+            return False
+    else:
+        right = end + 1
+        while right < len(text) and (text[right].isalnum() or text[right] in "'’"):
+            right += 1
+        other = text[end + 1 : right]
+    return not other or not _strong_name(key, gaz)
+
+
+_DATELINE_END_RE = re.compile(r", [A-Z]|,? \(|,? ?[-–—]{1,2} ")
+
+
+def _dateline(text: str, start: int, end: int) -> bool:
+    """A name in capitals that opens a line and is followed the way a dateline is ("SEVERN, Md. —",
+    "HELENA (AP) -", "IMMOKALEE – "): a place, however small."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if text[line_start:start].strip(" \t\"'“‘*#>"):
+        return False
+    return _DATELINE_END_RE.match(text, end) is not None
+
+
+def _is_country_name(key: str, gaz: Gazetteer) -> bool:
+    """A country or continent under this name ("Jordan", "Georgia"), not an alternate spelling."""
+    return any(h.via != ALTERNATE and h.candidate.kind in ("country", "continent") for h in gaz.hits(key))
+
+
+def _speaks_for_a_state(hits: list[NameHit]) -> bool:
+    """An area (country, continent, region) or a city of 100,000+ under its own name: "Moscow says" is its
+    government speaking, "Europe added 24 GW" its industry."""
+    return any(h.via != ALTERNATE and (h.candidate.kind in ("country", "continent", "region", "feature")
+                                       or (h.candidate.kind == "city" and h.candidate.population >= 100_000))
+               for h in hits)
+
+
+def _strong_name(key: str, gaz: Gazetteer) -> bool:
+    """A major place, an adjective or an abbreviation under this key."""
+    return key in gaz.major_names or any(h.via in (ADJECTIVE, ABBREVIATION) for h in gaz.hits(key))
+
+
+def _keep(text: str, tokens: list[Token], i: int, length: int, key: str, hits: list[NameHit],
+          gaz: Gazetteer, people: set[str], surnames: frozenset[str] | set[str] = frozenset(),
+          hits_of: _HitsOnce | None = None) -> bool:
+    """The false-positive rules for one scanned name (``hits_of``: the parse's lookups, which must give
+    ``hits`` for ``key``)."""
+    if hits_of is None:
+        hits_of = _HitsOnce(gaz)
+        hits_of[key] = hits
+    facts = hits_of.facts(key)
+    words = tokens[i : i + length]
+    is_major = facts.major
+    if (any(_is_upper(t.text) for t in words) and key not in ABBREVIATIONS and not is_major
+            and not _dateline(text, words[0].start, words[-1].end)):
+        return False
+    if facts.named_strongly:
+        return True
+    prev = tokens[i - 1] if i > 0 else None
+    nxt = tokens[i + length] if i + length < len(tokens) else None
+    prev_adjacent = prev is not None and _joinable(text, prev, words[0])
+    next_adjacent = nxt is not None and _joinable(text, words[-1], nxt)
+    # After a title, a given name, an initial or a particle: a person ("George Washington", "Gino D. Bassett").
+    if prev_adjacent and prev.key in PERSON_TITLES and _capitalised(prev.text):
+        return False
+    if prev_adjacent and not is_major and (_is_initial(prev.text) or prev.text in NAME_PARTICLES):
+        before = tokens[i - 2] if i >= 2 else None
+        if before is not None and _capitalised(before.text) and _joinable(text, before, prev):
+            return False
+    if (
+        prev_adjacent
+        and _capitalised(prev.text)
+        and prev.key in gaz.first_names
+        and prev.key not in PLACE_MODIFIERS
+        and prev.key not in FUNCTION_WORDS  # "The Washington Post": "The" is no given name
+        and not hits_of.facts(prev.key).area  # not _is_area_name(prev.key)
+        and not (i >= 2 and tokens[i - 2].key in LOCATIVE_WORDS)
+    ):
+        return False
+    if length == 1 and key in people and not is_major:
+        return False
+    # A surname seen in a person's full name is that person later on ("Lincoln" after "Abraham Lincoln"),
+    # unless it is a country, or a locative word or a qualifier says it is the place ("in Lincoln").
+    if length == 1 and key in surnames and not _is_country_name(key, gaz) and not (
+            prev is not None and prev.key in LOCATIVE_WORDS) and not text.startswith(", ", words[-1].end):
+        return False
+    if _hyphen_part(text, words, gaz, key):
+        return False
+    if length > 1 and words[-1].key in BUILDING_WORDS and not is_major:
+        return False  # "White House", "Town Hall"
+    # "Nelson says": a person, unless a major place speaks for its government ("Moscow says").
+    if (length == 1 and nxt is not None and nxt.key in SPEECH_VERBS and not _speaks_for_a_state(hits)
+            and text[words[-1].end : nxt.start] == " " and not (prev is not None and prev.key in LOCATIVE_WORDS)):
+        return False
+    # A given name followed by a surname: "Paris Hilton", "Jordan Peterson".
+    if (
+        length == 1
+        and key in gaz.first_names
+        and next_adjacent
+        and _capitalised(nxt.text)
+        and not _is_upper(nxt.text)
+        and nxt.key not in ORG_WORDS
+        and nxt.key not in PERSON_TITLES
+        and nxt.key not in CONNECTORS
+        and not _is_major_place(nxt.key, gaz)
+        and not (prev is not None and prev.key in LOCATIVE_WORDS)
+    ):
+        return False
+    # Everyday words need a locative word before them ("in Nice", not "Nice weather"); months never.
+    if length == 1 and key in MONTHS_AND_DAYS:
+        return False
+    if length == 1 and key in gaz.common_words:
+        return prev is not None and prev.key in LOCATIVE_WORDS and not _is_upper(prev.text)
+    return True

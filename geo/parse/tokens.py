@@ -1,0 +1,154 @@
+"""Words of an article as tokens with character offsets, and the small predicates the mention rules ask of them
+(capitalised, all-caps, an initial, joinable to the next word, at the start of a sentence).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from geo.places.gazetteer import NameHit
+from geo.places.names import (
+    ABBREVIATIONS,
+    CONNECTORS,
+    INVISIBLE,
+    TRAILING_WORDS,
+    name_key,
+)
+
+_MARKS = "\u0300-\u036f" + INVISIBLE
+TOKEN_RE = re.compile(rf"(?:[^\W\d_]\.){{2,}}|\w[\w{_MARKS}]*(?:[’'&]\w[\w{_MARKS}]*)*", re.UNICODE)
+LOCATIVE_WORDS = frozenset(
+    "in at near from to outside inside across around into through towards toward via visited visit "
+    "visiting reached entered left".split()
+)
+PLACE_MODIFIERS = frozenset(
+    "greater central north south east west northern southern eastern western upper lower new old "
+    "downtown metro metropolitan inner outer mainland occupied rural coastal northeast northwest "
+    "southeast southwest".split()
+)
+FUNCTION_WORDS = frozenset(
+    "the a an in at on of to for from by with and or but as if when while after before since during "
+    "across near into over under about like than then this that these those there here it its his her "
+    "their our my your we they he she you i both all some many most no not so yet also even still only "
+    "why how what where who which whose meanwhile however although though because unlike including "
+    "said says according".split()
+)
+SHORT_ABBREVIATIONS = frozenset({"st", "ft", "mt", "pt"})
+_POSSESSIVE = ("'s", "’s")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    start: int
+    end: int
+    text: str
+    key: str  # name_key(text), computed once
+
+
+@dataclass
+class RawMention:
+    """A span the gazetteer knows, before resolution."""
+
+    start: int
+    end: int
+    text: str
+    key: str
+    hits: list[NameHit]
+    adjectival: bool = False
+    proposed: bool = False  # not in the gazetteer: a likely name from its context, for a geocoder
+    locative: bool = False  # a locative word stands before it ("in", "near", "from")
+
+
+def tokenize(text: str) -> list[Token]:
+    """Word tokens with spans; a trailing possessive ('s) is left out of the token."""
+    return _tokens_between(text, 0, len(text))
+
+
+def _tokens_between(text: str, start: int, end: int) -> list[Token]:
+    tokens = []
+    keys: dict[str, str] = {}  # a word seen again is not folded again
+    for match in TOKEN_RE.finditer(text, start, end):
+        word = match.group()
+        s, e = match.span()
+        if word.endswith(_POSSESSIVE) and len(word) > 2:
+            e -= 2
+            word = word[:-2]
+        key = keys.get(word)
+        if key is None:
+            key = keys[word] = name_key(word)
+        tokens.append(Token(s, e, word, key))
+    return tokens
+
+
+_UPPER = "A-ZÀ-ÖØ-Þ" + "".join(ch for ch in map(chr, range(0x100, 0x250)) if ch.isupper())
+# A capitalised word (or an abbreviation like U.S.) followed by more such words; only these runs,
+# plus one word of context on each side, are tokenised: most of an article is never looked at.
+_WORD = rf"(?:(?:[{_UPPER}]\.){{2,}}|[{_UPPER}][\w{_MARKS}'’&]*)"
+_CONNECTORS = "|".join(sorted(CONNECTORS))
+CAPITALISED_RUN_RE = re.compile(
+    rf"{_WORD}(?:(?:[ \-]+|\. )(?:(?:{_CONNECTORS})[ \-]+){{0,3}}{_WORD})*(?: (?:{'|'.join(TRAILING_WORDS)})\b)?"
+)
+_WORD_AFTER_RE = re.compile(r"[^\w\n]{0,3}[\w'’]+")
+def _word_before(text: str, start: int, floor: int = 0) -> int:
+    """Start of the word just before ``start`` (over at most 3 punctuation or space characters); when that
+    word starts before ``floor``, some offset at or before ``floor`` (the walk back stops there: the caller
+    only needs to know that the word reaches back into its last window)."""
+    j, skipped = start - 1, 0
+    while j >= 0 and skipped < 3 and not text[j].isalnum() and text[j] != "\n":
+        j -= 1
+        skipped += 1
+    if j < 0 or not text[j].isalnum():
+        return start
+    while j >= floor and (text[j].isalnum() or text[j] in "._'’"):
+        j -= 1
+    return j + 1
+
+
+def _joinable(text: str, left: Token, right: Token) -> bool:
+    """Can ``left`` and ``right`` belong to one name? Only spaces, a hyphen or 'St. ' lie between."""
+    gap = text[left.end : right.start]
+    if gap in (" ", "-", "  "):
+        return True
+    if gap == ". " and (left.text.lower() in SHORT_ABBREVIATIONS or _is_initial(left.text)):
+        return True
+    if gap == "." and _is_initial(left.text) and right.text[:1].isupper():
+        return True  # an abbreviation written without a space: "W.Va."
+    return False
+
+
+def _is_initial(word: str) -> bool:
+    """A middle initial ('D' in 'Gino D. Bassett')."""
+    return len(word) == 1 and word.isupper()
+
+
+def _capitalised(word: str) -> bool:
+    return word[:1].isupper() or word[:1].isdigit()
+
+
+def _is_upper(word: str) -> bool:
+    """All capitals, at least two characters ('US', 'WASHINGTON', 'U.S.')."""
+    return len(word) >= 2 and word.isupper()
+
+
+def _case_ok(words: list[Token], key: str) -> bool:
+    """Every word capitalised except connectors inside and a region word at the end."""
+    if not _capitalised(words[0].text):
+        return False
+    for i, tok in enumerate(words[1:], start=1):
+        lower = tok.text.lower()
+        if _capitalised(tok.text):
+            continue
+        if lower in CONNECTORS and i < len(words) - 1:
+            continue
+        if lower in TRAILING_WORDS and i == len(words) - 1:
+            continue
+        return False
+    if any(_is_upper(t.text) for t in words) and key not in ABBREVIATIONS:
+        return all(_is_upper(t.text) or t.text.lower() in CONNECTORS for t in words) and len(key) >= 4
+    return True
+
+
+def _sentence_initial(text: str, tok: Token) -> bool:
+    before = text[max(0, tok.start - 4) : tok.start].rstrip(" \t\"'“‘([")
+    return not before or before[-1] in ".!?:\n;•*#>-—"
