@@ -45,16 +45,12 @@ def predict_record(record: dict[str, Any], gaz: Gazetteer, *, adjectives: bool =
 
 def predict_lines(lines: Iterable[str], gaz: Gazetteer, *, adjectives: bool = False) -> Iterator[str]:
     """Stream JSONL in, JSONL out (constant memory). Blank lines are skipped."""
+    from geo.batch import decode_record
+
     for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"line {number} is not valid JSON ({exc.msg})") from None
-        if not isinstance(record, dict):
-            raise ValueError(f"line {number} is not a JSON object")
-        yield json.dumps(predict_record(record, gaz, adjectives=adjectives), ensure_ascii=False)
+        record = decode_record(number, line)
+        if record is not None:
+            yield json.dumps(predict_record(record, gaz, adjectives=adjectives), ensure_ascii=False)
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
