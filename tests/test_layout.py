@@ -25,7 +25,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("corpus", ("geo.corpus",)),
     ("tools", ("geo.tools",)),
     ("cli", ("geo.cli", "geo.__main__")),
-    ("app", ("app_components", "app")),
+    ("app", ("app_components", "app", "pages")),
 ]
 CORE = ("foundation", "places", "parse", "borders", "pipeline")
 UI_LIBRARIES = ("folium", "streamlit", "streamlit_folium", "branca", "jinja2")
@@ -62,7 +62,7 @@ def imported_modules(path: Path) -> list[tuple[int, str]]:
 
 def project_files() -> list[Path]:
     return sorted([*ROOT.joinpath("geo").rglob("*.py"), *ROOT.joinpath("app_components").rglob("*.py"),
-                   ROOT / "app.py"])
+                   *ROOT.joinpath("pages").rglob("*.py"), ROOT / "app.py"])
 
 
 def violations(files: list[Path]) -> list[str]:
