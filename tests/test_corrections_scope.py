@@ -159,3 +159,37 @@ def test_scoped_corrections_survive_the_store_and_reach_the_exports(tmp_store):
     unfixed = export_html(corrections.apply_corrections(store.load_document(doc_id), [], tagger=no_border))
     again = re.findall(r'<mark class="geo-mention[^"]*"[^>]*data-place="(\d+)"[^>]*>Georgia</mark>', unfixed)
     assert len(again) == 2 and again[0] == again[1]  # without the correction both point at one place
+
+
+@pytest.mark.slow
+def test_the_app_offers_one_mention_or_all_and_the_share_link_reproduces_it(tmp_path, monkeypatch):
+    from test_app import ok, run
+
+    from geo.tools.servers import seeded_cache
+
+    seeded_cache(tmp_path)
+    monkeypatch.setenv("GEO_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("GEO_STORE_URL", raising=False)
+    try:
+        doc_id = store.save_document(make_doc())
+        at = run({"doc": doc_id, "place": STATE["id"]})
+        ok(at)
+        scope = at.radio(key=f"scope_{STATE['id']}")
+        assert scope.value == "all" and len(scope.options) == 3  # all, and each of the two mentions
+        assert any("Tbilisi" in label for label in scope.options)
+        scope.set_value(f"{GE_GEORGIA}:{GE_GEORGIA + 7}").run()
+        at.button(key="alt_go").click().run()  # the one other candidate: the country
+        ok(at)
+        saved = store.load_corrections(doc_id)
+        assert [(c["op"], c["start"], c["end"], c["candidate"]["id"]) for c in saved] == [
+            ("choose", GE_GEORGIA, GE_GEORGIA + 7, COUNTRY["id"])]
+        assert "Tbilisi" in saved[0]["label"]  # the corrections list says which mention
+        # The share link, opened afresh, shows both places.
+        again = run({"doc": doc_id})
+        ok(again)
+        picker = again.selectbox(key="place_select")
+        assert picker.options[1:] == ["Atlanta (city, US)", "Georgia (region, US)", "Georgia (country, GE)",
+                                      "Tbilisi (city, GE)"]
+        assert any("one mention" in t.value for t in again.text)
+    finally:
+        backend.close_stores()
