@@ -96,13 +96,18 @@ def sidebar(current: Document, policy: Settings) -> None:
                          f"{meta.get('data', {}).get('borders', '')}."))
 
 
+MAX_SCOPE_RADIO = 7  # "all" and up to six mentions as radio buttons; more go in a drop-down
+
+
 def mention_contexts(doc: Document, place: Any) -> dict[str, str]:
     """``"start:end"`` of each mention of ``place`` -> the words around it (plain text, escape to show)."""
     spans = {(m.start, m.end) for m in place.mentions}
     found: list[Occurrence] = []
     for text in sorted({m.text for m in place.mentions}):
         found += [o for o in occurrences(doc, text) if (o.start, o.end) in spans]
-    return {f"{o.start}:{o.end}": o.context for o in sorted(found, key=lambda o: o.start)}
+    contexts = {(o.start, o.end): o.context for o in found}
+    return {f"{m.start}:{m.end}": contexts.get((m.start, m.end), f"{m.text} at character {m.start:,}")
+            for m in sorted(place.mentions, key=lambda m: (m.start, m.end))}
 
 
 def mention_scope(doc: Document, place: Any) -> tuple[int, int] | None:
@@ -115,8 +120,13 @@ def mention_scope(doc: Document, place: Any) -> tuple[int, int] | None:
     key = f"scope_{place.id}"
     if st.session_state.get(key) not in options:
         st.session_state[key] = "all"
-    pick = st.radio("Apply to", options, key=key, format_func=lambda o: (
-        f"All {len(place.mentions)} mentions" if o == "all" else plain(f"Only “{contexts[o]}”")))
+    every = f"All {len(place.mentions)} mentions"
+    if len(options) <= MAX_SCOPE_RADIO:  # radio labels are Markdown: escaped
+        pick = st.radio("Apply to", options, key=key,
+                        format_func=lambda o: every if o == "all" else plain(f"Only “{contexts[o]}”"))
+    else:  # many mentions: a searchable list (its labels are shown as plain text)
+        pick = st.selectbox("Apply to", options, key=key,
+                            format_func=lambda o: every if o == "all" else f"Only “{contexts[o]}”")
     if pick == "all":
         return None
     start, end = pick.split(":")
