@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 
 import streamlit as st
 
-from app_components.panel import occurrences, place_by_id
+from app_components.panel import Occurrence, occurrences, place_by_id
 from app_components.resources import gazetteer
 from app_components.session import ingest, mark_seen, open_document, select_place, write_corrections
 from app_components.view import (
@@ -96,6 +96,43 @@ def sidebar(current: Document, policy: Settings) -> None:
                          f"{meta.get('data', {}).get('borders', '')}."))
 
 
+MAX_SCOPE_RADIO = 7  # "all" and up to six mentions as radio buttons; more go in a drop-down
+
+
+def mention_contexts(doc: Document, place: Any) -> dict[str, str]:
+    """``"start:end"`` of each mention of ``place`` -> the words around it (plain text, escape to show)."""
+    spans = {(m.start, m.end) for m in place.mentions}
+    found: list[Occurrence] = []
+    for text in sorted({m.text for m in place.mentions}):
+        found += [o for o in occurrences(doc, text) if (o.start, o.end) in spans]
+    contexts = {(o.start, o.end): o.context for o in found}
+    return {f"{m.start}:{m.end}": contexts.get((m.start, m.end), f"{m.text} at character {m.start:,}")
+            for m in sorted(place.mentions, key=lambda m: (m.start, m.end))}
+
+
+def mention_scope(doc: Document, place: Any) -> tuple[int, int] | None:
+    """The editor's choice of which mentions a correction of ``place`` applies to: None for all of them
+    (the default), or one mention's (start, end). Shown only when the place has more than one mention."""
+    if len(place.mentions) < 2:
+        return None
+    contexts = mention_contexts(doc, place)
+    options = ["all", *contexts]
+    key = f"scope_{place.id}"
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = "all"
+    every = f"All {len(place.mentions)} mentions"
+    if len(options) <= MAX_SCOPE_RADIO:  # radio labels are Markdown: escaped
+        pick = st.radio("Apply to", options, key=key,
+                        format_func=lambda o: every if o == "all" else plain(f"Only “{contexts[o]}”"))
+    else:  # many mentions: a searchable list (its labels are shown as plain text)
+        pick = st.selectbox("Apply to", options, key=key,
+                            format_func=lambda o: every if o == "all" else f"Only “{contexts[o]}”")
+    if pick == "all":
+        return None
+    start, end = pick.split(":")
+    return int(start), int(end)
+
+
 def corrections_panel(doc_id: str, doc: Document, corrs: list[dict[str, Any]]) -> None:
     """Fix the selected place (alternative, gazetteer search, drop) or add a missed one."""
     ss = st.session_state
@@ -114,6 +151,9 @@ def corrections_panel(doc_id: str, doc: Document, corrs: list[dict[str, Any]]) -
     else:
         st.markdown(f"**{plain(place.name)}** — {plain(KIND_LABEL.get(place.kind, 'Place'))}, "
                     f"{plain(place.country or '')}, confidence {place.confidence:.2f}")
+        scope = mention_scope(doc, place)
+        label = place.name if scope is None else \
+            f"{place.name} in “{mention_contexts(doc, place).get(f'{scope[0]}:{scope[1]}', '')}”"[:fixes.MAX_NAME_CHARS]
         alt_col, search_col = st.columns(2)
         with alt_col:
             alternatives = [a for a in place.alternatives if a.get("id") != place.id]
@@ -121,11 +161,12 @@ def corrections_panel(doc_id: str, doc: Document, corrs: list[dict[str, Any]]) -
                 index = st.selectbox("Other candidates for this name", range(len(alternatives)), key="alt_pick",
                                      format_func=lambda i, c=alternatives: candidate_label(c[i]))
                 if st.button("Use this candidate", key="alt_go"):
-                    save(fixes.choose(place.id, alternatives[index], label=place.name), alternatives[index]["id"])
+                    save(fixes.choose(place.id, alternatives[index], label=label, mention=scope),
+                         alternatives[index]["id"])
             else:
                 st.caption("No other candidates for this name.")
             if st.button("Not a place: drop it", key="drop_go"):
-                save(fixes.drop(place.id, label=place.name), None)
+                save(fixes.drop(place.id, label=label, mention=scope), place.id if scope else None)
         with search_col:
             query = st.text_input("Search the gazetteer", value=place.name, key=f"search_{place.id}")
             found = gazetteer().search(query, 12) if query.strip() else []
@@ -133,7 +174,7 @@ def corrections_panel(doc_id: str, doc: Document, corrs: list[dict[str, Any]]) -
                 pick = st.selectbox("Results", range(len(found)), key="search_pick",
                                     format_func=lambda i, c=found: candidate_label(c[i]))
                 if st.button("Use search result", key="search_go"):
-                    save(fixes.choose(place.id, found[pick], label=place.name), found[pick].id)
+                    save(fixes.choose(place.id, found[pick], label=label, mention=scope), found[pick].id)
             elif query.strip():
                 st.caption("No gazetteer entry has that name.")
 

@@ -17,6 +17,7 @@ _EXPORTS = {
     "import_folder": "transfer",
     "export_folder": "transfer",
     "validate_correction": "corrections",
+    "check_correction": "corrections",
     "find_occurrences": "corrections",
     "apply_corrections": "corrections",
 }

@@ -6,6 +6,9 @@ to the stored geoparse, so undo is "drop the last one" and the share link reprod
 - ``{"op": "choose", "place": <place id>, "candidate": <candidate>}`` - the mentions of a place refer to
   another candidate (one of its alternatives, or a gazetteer search result).
 - ``{"op": "drop", "place": <place id>}`` - a false positive: its mentions are not places.
+- ``choose`` and ``drop`` may carry ``"start"``/``"end"``: the character offsets of one mention of that place
+  in ``article.text``; then only that mention moves (or goes), the place's other mentions stay where they
+  were, and a place left with no mention disappears. Without them, every mention of the place is meant.
 - ``{"op": "add", "text": <exact text>, "candidate": <candidate>}`` - a missed place: every whole-word
   occurrence of ``text`` outside existing mentions (or only ``start``/``end`` when given) refers to it.
 
@@ -93,15 +96,47 @@ def validate_correction(corr: Any) -> dict[str, Any]:
             out["label"] = label
         if op == "choose":
             out["candidate"] = validate_candidate(corr.get("candidate"))
+        _copy_span(corr, out)
         return out
     cand = validate_candidate(corr.get("candidate"))
     out = {"op": op, "text": _short_text(corr.get("text"), "text", MAX_ADD_TEXT_CHARS), "candidate": cand}
+    _copy_span(corr, out)
+    return out
+
+
+def _copy_span(corr: dict[str, Any], out: dict[str, Any]) -> None:
+    """Copy a valid optional ``start``/``end`` pair from ``corr`` to ``out``; ValueError when malformed."""
     start, end = _optional_int(corr.get("start"), "start"), _optional_int(corr.get("end"), "end")
     if (start is None) != (end is None) or (start is not None and not 0 <= start < end):
         raise ValueError("start and end must be given together, with 0 <= start < end")
     if start is not None:
         out["start"], out["end"] = start, end
-    return out
+
+
+def scope_problem(doc: Document, corr: dict[str, Any]) -> str | None:
+    """Why a (validated) correction scoped to one mention does not fit ``doc``, or None when it does (or
+    is not scoped): its offsets must lie inside the article and be exactly a mention of its place."""
+    if corr.get("op") not in ("choose", "drop") or "start" not in corr:
+        return None
+    start, end = corr["start"], corr["end"]
+    if end > len(doc.article.text):
+        return f"the mention at {start}–{end} is outside the article ({len(doc.article.text):,} characters)"
+    place = next((p for p in doc.places if p.id == corr["place"]), None)
+    if place is None:
+        return f"{corr['place']} is not in the document any more"
+    if not any(m.start == start and m.end == end for m in place.mentions):
+        return f"{place.name} has no mention at {start}–{end} (“{doc.article.text[start:end]}”)"
+    return None
+
+
+def check_correction(doc: Document, corr: Any) -> dict[str, Any]:
+    """A clean correction that fits ``doc`` (its scope, if any, is a mention of its place); ValueError
+    (one line) otherwise. For a correction about to be stored against the document as it is now."""
+    clean = validate_correction(corr)
+    problem = scope_problem(doc, clean)
+    if problem:
+        raise ValueError(problem)
+    return clean
 
 
 # ---------------------------------------------------------------------------------------------- constructors
@@ -117,15 +152,26 @@ def candidate_dict(cand: Any) -> dict[str, Any]:
     return validate_candidate(fields)
 
 
-def choose(place_id: str, candidate: Any, label: str | None = None) -> dict[str, Any]:
-    """Correction: the place ``place_id`` (shown to readers as ``label``) is really ``candidate``."""
-    corr = {"op": "choose", "place": place_id, "candidate": candidate_dict(candidate), "label": label}
+def _scope(corr: dict[str, Any], mention: tuple[int, int] | None) -> dict[str, Any]:
+    if mention is not None:
+        if not isinstance(mention, tuple | list) or len(mention) != 2:
+            raise ValueError("mention must be a (start, end) pair")
+        corr["start"], corr["end"] = mention
     return validate_correction(corr)
 
 
-def drop(place_id: str, label: str | None = None) -> dict[str, Any]:
-    """Correction: ``place_id`` (shown to readers as ``label``) is a false positive."""
-    return validate_correction({"op": "drop", "place": place_id, "label": label})
+def choose(place_id: str, candidate: Any, label: str | None = None,
+           mention: tuple[int, int] | None = None) -> dict[str, Any]:
+    """Correction: the place ``place_id`` (shown to readers as ``label``) is really ``candidate`` - all its
+    mentions, or only the one at ``mention`` = (start, end)."""
+    corr = {"op": "choose", "place": place_id, "candidate": candidate_dict(candidate), "label": label}
+    return _scope(corr, mention)
+
+
+def drop(place_id: str, label: str | None = None, mention: tuple[int, int] | None = None) -> dict[str, Any]:
+    """Correction: ``place_id`` (shown to readers as ``label``) is a false positive - all its mentions, or
+    only the one at ``mention`` = (start, end)."""
+    return _scope({"op": "drop", "place": place_id, "label": label}, mention)
 
 
 def add(text: str, candidate: Any, start: int | None = None, end: int | None = None) -> dict[str, Any]:
@@ -139,6 +185,8 @@ def describe(corr: dict[str, Any]) -> str:
     cand = corr.get("candidate") or {}
     where = ", ".join(x for x in (cand.get("name"), cand.get("country")) if x)
     was = corr.get("label") or corr.get("place")
+    if corr["op"] != "add" and "start" in corr:
+        was = f"{was} (one mention, at character {corr['start']:,})"
     if corr["op"] == "drop":
         return f"Dropped {was} (not a place)"
     if corr["op"] == "choose":
@@ -230,22 +278,52 @@ def _attach(doc: Document, cand: dict[str, Any], mentions: list[Mention],
     return place
 
 
+def _take_mention(doc: Document, index: int, corr: dict[str, Any]) -> list[Mention]:
+    """Remove the scoped mention (already checked to exist) from ``doc.places[index]`` and return it; the
+    place goes when it has no mention left."""
+    place = doc.places[index]
+    taken = [m for m in place.mentions if (m.start, m.end) == (corr["start"], corr["end"])]
+    place.mentions = [m for m in place.mentions if (m.start, m.end) != (corr["start"], corr["end"])]
+    if not place.mentions:
+        del doc.places[index]
+    return taken
+
+
 def _apply_choose(doc: Document, corr: dict[str, Any], tagger: Tagger) -> str | None:
     index = next((i for i, p in enumerate(doc.places) if p.id == corr["place"]), None)
     if index is None:
         return f"{corr['place']} is not in the document any more"
+    problem = scope_problem(doc, corr)
+    if problem:
+        return problem
     cand = corr["candidate"]
     old = doc.places[index]
     if cand["id"] == old.id:
-        old.source, old.confidence = USER_SOURCE, 1.0
+        if "start" not in corr:
+            old.source, old.confidence = USER_SOURCE, 1.0
         return None
-    del doc.places[index]
     alternatives = [a for a in old.alternatives if a.get("id") != cand["id"]] + [_as_alternative(old)]
-    _attach(doc, cand, old.mentions, alternatives, tagger, index)
+    if "start" in corr:
+        mentions = _take_mention(doc, index, corr)
+        still_there = index < len(doc.places) and doc.places[index] is old
+        at = index + 1 if still_there else index  # next to the place it left
+    else:
+        del doc.places[index]
+        mentions, at = old.mentions, index
+    _attach(doc, cand, mentions, alternatives, tagger, at)
     return None
 
 
 def _apply_drop(doc: Document, corr: dict[str, Any]) -> str | None:
+    if "start" in corr:
+        index = next((i for i, p in enumerate(doc.places) if p.id == corr["place"]), None)
+        problem = scope_problem(doc, corr)
+        if index is None or problem:
+            return problem or f"{corr['place']} is not in the document any more"
+        _take_mention(doc, index, corr)
+        if all(p.id != corr["place"] for p in doc.places):
+            doc.meta.setdefault("dropped", []).append(corr["place"])
+        return None
     before = len(doc.places)
     doc.places = [p for p in doc.places if p.id != corr["place"]]
     if len(doc.places) == before:
