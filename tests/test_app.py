@@ -9,12 +9,12 @@ from __future__ import annotations
 import html as htmllib
 import itertools
 import json
-import os
 import re
 import sqlite3
 from pathlib import Path
 
 import pytest
+from conftest import seeded_cache_env
 
 from app_components import article_panel as panel_component
 from app_components import fastmap, view
@@ -27,7 +27,6 @@ from geo.parse.article import read_article
 from geo.parse.model import Article, Document, Mention, Passage, Place
 from geo.store import corrections
 from geo.store import documents as store
-from geo.tools.servers import seeded_cache
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -48,15 +47,8 @@ HOSTILE = (
 
 @pytest.fixture(scope="module", autouse=True)
 def cache(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("app-cache")
-    seeded_cache(tmp)
-    old = os.environ.get("GEO_CACHE_DIR")
-    os.environ["GEO_CACHE_DIR"] = str(tmp)
-    yield tmp
-    if old is None:
-        os.environ.pop("GEO_CACHE_DIR", None)
-    else:
-        os.environ["GEO_CACHE_DIR"] = old
+    with seeded_cache_env(tmp_path_factory.mktemp("app-cache")) as tmp:
+        yield tmp
 
 
 def run(query: dict[str, str] | None = None) -> AppTest:

@@ -3,14 +3,13 @@ on every view of it, also from a share link (in-process AppTest)."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
+from conftest import seeded_cache_env
 
 from app_components.session import too_large_notice
 from geo.parse import toponyms
-from geo.tools.servers import seeded_cache
 
 ROOT = Path(__file__).resolve().parent.parent
 AppTest = pytest.importorskip("streamlit.testing.v1").AppTest
@@ -20,15 +19,8 @@ LONG = "Talks in Helsinki went on.\n\n" + "Then the delegation left for Tallinn 
 
 @pytest.fixture(scope="module", autouse=True)
 def cache(tmp_path_factory):
-    tmp = tmp_path_factory.mktemp("app-budget-cache")
-    seeded_cache(tmp)
-    old = os.environ.get("GEO_CACHE_DIR")
-    os.environ["GEO_CACHE_DIR"] = str(tmp)
-    yield tmp
-    if old is None:
-        os.environ.pop("GEO_CACHE_DIR", None)
-    else:
-        os.environ["GEO_CACHE_DIR"] = old
+    with seeded_cache_env(tmp_path_factory.mktemp("app-budget-cache")) as tmp:
+        yield tmp
 
 
 def test_the_notice_names_the_size_and_the_budget(monkeypatch):

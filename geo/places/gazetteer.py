@@ -109,6 +109,7 @@ class Gazetteer:
         index = self._index_by_id.get(place_id)
         return None if index is None else self.candidate(index)
 
+    @functools.cached_property
     def point_sources(self) -> str:
         """Where the points came from, by kind ("country: geonames (geomentions) 193, countryinfo 51; ...")."""
         parts = []

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from geo.errors import StoreError
 from geo.parse.article import stored_size_limit
@@ -83,6 +83,24 @@ def check_size(what: str, doc_id: str, body: str) -> None:
     """StoreError when ``body`` is over the size limit (checked before anything is written)."""
     if len(body) > MAX_STORED_BYTES or len(body.encode("utf-8")) > MAX_STORED_BYTES:
         raise too_large(what, doc_id)
+
+
+def migrate(conn: Any, migrations: tuple[tuple[str, ...], ...], where: str, placeholder: str) -> None:
+    """Bring a database's schema up to ``len(migrations)`` inside the caller's transaction, recording the
+    version in ``schema_version``. ``conn.execute(sql, params)`` is sqlite3's or psycopg's; ``placeholder``
+    is the driver's parameter mark. A database newer than this program is refused, never touched."""
+    latest = len(migrations)
+    conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
+    version = conn.execute("SELECT max(version) FROM schema_version").fetchone()[0] or 0
+    if version > latest:
+        raise StoreError(f"the store {where} has schema version {version}, newer than this program's "
+                         f"{latest}: upgrade the program")
+    for step in migrations[version:]:
+        for statement in step:
+            conn.execute(statement)
+    if version < latest:
+        conn.execute("DELETE FROM schema_version")
+        conn.execute(f"INSERT INTO schema_version (version) VALUES ({placeholder})", (latest,))
 
 
 MAX_MEMORY_DOCUMENTS = 500

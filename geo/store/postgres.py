@@ -14,9 +14,8 @@ from contextlib import contextmanager
 from typing import Any
 
 from geo.errors import StoreError
-from geo.store.base import MAX_STORED_BYTES, StoreConflict, StoreUnavailable, check_size, too_large
+from geo.store.base import MAX_STORED_BYTES, StoreConflict, StoreUnavailable, check_size, migrate, too_large
 
-SCHEMA_VERSION = 1
 CONNECT_TIMEOUT_S = 5
 POOL_MAX = 8
 _LOCK_KEY = 0x6765_6F73  # "geos": the advisory lock that serialises migrations across servers
@@ -100,17 +99,7 @@ class PostgresStore:
     def _migrate(self) -> None:
         with self._tx("set up") as conn:
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
-            conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-            version = conn.execute("SELECT max(version) FROM schema_version").fetchone()[0] or 0
-            if version > SCHEMA_VERSION:
-                raise StoreError(f"the PostgreSQL store {self.where} has schema version {version}, newer than "
-                                 f"this program's {SCHEMA_VERSION}: upgrade the program")
-            for step in MIGRATIONS[version:]:
-                for statement in step:
-                    conn.execute(statement)
-            if version < SCHEMA_VERSION:
-                conn.execute("DELETE FROM schema_version")
-                conn.execute("INSERT INTO schema_version (version) VALUES (%s)", (SCHEMA_VERSION,))
+            migrate(conn, MIGRATIONS, f"PostgreSQL {self.where}", "%s")
 
     # ------------------------------------------------------------------------------------ records
 

@@ -17,9 +17,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from geo.errors import StoreError
-from geo.store.base import MAX_STORED_BYTES, StoreConflict, check_size, too_large
+from geo.store.base import MAX_STORED_BYTES, StoreConflict, check_size, migrate, too_large
 
-SCHEMA_VERSION = 1
 BUSY_TIMEOUT_S = 30.0
 MAX_IDLE = 4
 # Each entry brings the schema from version i to i + 1; applied in one transaction on open.
@@ -120,18 +119,7 @@ class SqliteStore:
 
     def _migrate(self, conn: sqlite3.Connection) -> None:
         conn.execute("BEGIN IMMEDIATE")
-        conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
-        row = conn.execute("SELECT max(version) FROM schema_version").fetchone()
-        version = row[0] or 0
-        if version > SCHEMA_VERSION:
-            raise StoreError(f"the store database {self.path} has schema version {version}, newer than this "
-                             f"program's {SCHEMA_VERSION}: upgrade the program")
-        for step in MIGRATIONS[version:]:
-            for statement in step:
-                conn.execute(statement)
-        if version < SCHEMA_VERSION:
-            conn.execute("DELETE FROM schema_version")
-            conn.execute("INSERT INTO schema_version (version) VALUES (?)", (SCHEMA_VERSION,))
+        migrate(conn, MIGRATIONS, f"database {self.path}", "?")
         conn.execute("COMMIT")  # on an error the connection rolls back
 
     # ------------------------------------------------------------------------------------ records
