@@ -130,6 +130,23 @@ def _strong_name(key: str, gaz: Gazetteer) -> bool:
     return key in gaz.major_names or any(h.via in (ADJECTIVE, ABBREVIATION) for h in gaz.hits(key))
 
 
+COMPASS_WORDS = frozenset(
+    "north south east west northern southern eastern western central northeast northwest southeast southwest "
+    "northeastern northwestern southeastern southwestern".split())
+
+
+def compass_prefix(text: str, tokens: list[Token], i: int) -> int | None:
+    """The index of a capitalised compass word just before token ``i`` ("South" in "South Florida", "West"
+    in "West Wales"): part of the name of that place's part, not a place of its own."""
+    if i == 0:
+        return None
+    prev = tokens[i - 1]
+    if prev.key in COMPASS_WORDS and _capitalised(prev.text) and not _is_upper(prev.text) \
+            and text[prev.end : tokens[i].start] == " ":
+        return i - 1
+    return None
+
+
 def _keep(text: str, tokens: list[Token], i: int, length: int, key: str, hits: list[NameHit],
           gaz: Gazetteer, people: set[str], surnames: frozenset[str] | set[str] = frozenset(),
           hits_of: _HitsOnce | None = None) -> bool:
@@ -201,4 +218,9 @@ def _keep(text: str, tokens: list[Token], i: int, length: int, key: str, hits: l
         return False
     if length == 1 and key in gaz.common_words:
         return prev is not None and prev.key in LOCATIVE_WORDS and not _is_upper(prev.text)
+    # A word that names only small places, and only as another spelling, and has an English life of its own
+    # ("Oceanic", "Dixie", "Nguyen") needs a locative word or a qualifier ("in Dixie", "Dixie, S.C.").
+    if length == 1 and key in gaz.weak_alternates and not (prev is not None and prev.key in LOCATIVE_WORDS) \
+            and not text.startswith(", ", words[-1].end):
+        return False
     return True

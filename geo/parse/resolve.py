@@ -42,6 +42,7 @@ TINY_TOWN = 2_000
 KIND_PRIOR = {"continent": 11.0, "country": 12.0, "region": 9.0, "feature": 10.5}
 # A region named like a big city of its country ("Kursk", "Pyongyang") yields to the city.
 CITY_NAMESAKE_PENALTY = 2.5
+MINOR_REGION_PENALTY = 1.0
 VIA_BONUS = {ALTERNATE: -3.0, REGION_PHRASE: 3.0, ABBREVIATION: 0.0, ADJECTIVE: 0.0}
 COUNTRY_CONTEXT_BONUS = 2.5
 REGION_CONTEXT_BONUS = 1.5
@@ -70,11 +71,13 @@ def prior(cand: Candidate, via: str) -> float:
 Option = tuple[Candidate, str, float]  # a candidate, how it was named, its prior
 
 
-def _options(mention: RawMention) -> dict[str, Option]:
+def _options(mention: RawMention, minor_regions: frozenset[str] = frozenset()) -> dict[str, Option]:
     """Each candidate with how it was named and its prior; adjectives only reach their country. The
-    index keeps one entry per place per name (the best way it was named), so there is nothing to merge."""
+    index keeps one entry per place per name (the best way it was named), so there is nothing to merge.
+    A region of a minor type ranks below a state or province of the same name."""
     return {
-        hit.candidate.id: (hit.candidate, hit.via, prior(hit.candidate, hit.via))
+        hit.candidate.id: (hit.candidate, hit.via,
+                           prior(hit.candidate, hit.via) - MINOR_REGION_PENALTY * (hit.candidate.id in minor_regions))
         for hit in mention.hits
         if hit.via == ADJECTIVE or not mention.adjectival
     }
@@ -168,7 +171,7 @@ def _score_readings(mention: RawMention, opts: dict[str, Option], anchors: Ancho
     return out
 
 
-def resolve(text: str, mentions: list[RawMention]) -> list[Resolution]:
+def resolve(text: str, mentions: list[RawMention], minor_regions: frozenset[str] = frozenset()) -> list[Resolution]:
     """Resolve every mention of one document: its own evidence first, then the document's geography
     (qualifiers both ways, the administrative hierarchy, proximity; see geo.parse.context)."""
     # Mentions of one name share one hits list: their options are worked out once (a text repeating a name
@@ -176,7 +179,7 @@ def resolve(text: str, mentions: list[RawMention]) -> list[Resolution]:
     by_hits: dict[tuple[int, bool], dict[str, Option]] = {}
     for m in mentions:
         if (id(m.hits), m.adjectival) not in by_hits:
-            by_hits[id(m.hits), m.adjectival] = _options(m)
+            by_hits[id(m.hits), m.adjectival] = _options(m, minor_regions)
     options = [by_hits[id(m.hits), m.adjectival] for m in mentions]
     anchors = _anchors(mentions, options)
     pairs = qualifier_pairs(text, [m.start for m in mentions], [m.end for m in mentions])
@@ -232,7 +235,7 @@ def geoparse(text: str, gaz: Gazetteer, notes: list[str] | None = None) -> list[
     """Find and resolve every place mention in ``text`` (a text too long to map whole is noted in ``notes``)."""
     from geo.parse.toponyms import find_mentions
 
-    resolved = resolve(text, written_forms(text, find_mentions(text, gaz, notes), gaz))
+    resolved = resolve(text, written_forms(text, find_mentions(text, gaz, notes), gaz), gaz.minor_regions)
     # A gazetteer name whose every reading the resolver refused (a tiny town abroad, an alternate name
     # without its country) is not a place in this article, unless a locative word says it is ("in Quay").
     return [r for r in resolved if r.chosen is not None or r.mention.proposed or r.mention.locative]

