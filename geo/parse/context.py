@@ -18,12 +18,13 @@ readings are compared with each candidate, and only candidates that support coul
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from collections.abc import Sequence
 
 from geo.parse.tokens import FUNCTION_WORDS, RawMention
-from geo.places.gazetteer import ABBREVIATION, ADJECTIVE, Candidate, Gazetteer
+from geo.places.gazetteer import ABBREVIATION, ADJECTIVE, Candidate, Gazetteer, NameHit
 from geo.places.names import DOTTED_REGION_ABBREVIATIONS, QUALIFIER_ONLY_ABBREVIATIONS, name_key
 
 # How far a supporting reading must be to lend nothing; up to NEAR_KM it lends all of its weight.
@@ -78,7 +79,53 @@ def written_forms(text: str, mentions: list[RawMention], gaz: Gazetteer) -> list
                                         locative=last.locative)
                 continue
         merged.append(mention)
-    return inside_other_names(text, demonyms_as_nouns(text, _written_abbreviations(text, merged)), gaz)
+    found = inside_other_names(text, demonyms_as_nouns(text, _written_abbreviations(text, merged)), gaz)
+    extra = acronyms_of_named_places(text, merged, found)
+    return sorted(found + extra, key=lambda m: m.start) if extra else found
+
+
+_ACRONYM_RE = re.compile(r"(?<![\w.])(?:(?:[A-Z]\.){2,4}|[A-Z]{2,4})(?![\w.]\w)")
+_NOT_INITIALS = frozenset("of and the de du la le el al".split())
+
+
+def _initials(name: str) -> str | None:
+    """"SA" for "South Africa", "DRC" for "Democratic Republic of the Congo"; None for one-word names."""
+    words = [w for w in re.split(r"[\s-]+", name) if w and w.lower() not in _NOT_INITIALS]
+    if len(words) < 2 or not all(w[:1].isupper() for w in words):
+        return None
+    return "".join(w[0] for w in words)
+
+
+def acronyms_of_named_places(text: str, named: list[RawMention], mentions: list[RawMention]) -> list[RawMention]:
+    """Acronyms the article itself defines by naming the place in full: "SA" in a story that speaks of
+    South Africa (or South Africans), "N.B." beside "New Brunswick". The acronym reads as the places its
+    full name could be; a capitalised acronym of a place the article never names stays unread. ``named``:
+    every name found (a demonym used as a noun names its place too); ``mentions``: those kept, sorted."""
+    places: dict[str, dict[str, Candidate]] = {}  # initials -> the candidates they may stand for
+    for mention in named:
+        if " " not in mention.key:
+            continue
+        for hit in mention.hits:
+            initials = _initials(hit.candidate.name)
+            if initials and (hit.via != ADJECTIVE or mention.adjectival):
+                places.setdefault(initials, {})[hit.candidate.id] = hit.candidate
+    if not places:
+        return []
+    starts = [m.start for m in mentions]
+    hits_of = {letters: [NameHit(c, ABBREVIATION) for c in found.values()] for letters, found in places.items()}
+    out = []
+    for match in _ACRONYM_RE.finditer(text):
+        hits = hits_of.get(match.group().replace(".", ""))
+        if hits is None or _overlaps(mentions, starts, match.start(), match.end()):
+            continue
+        out.append(RawMention(match.start(), match.end(), match.group(), name_key(match.group()), hits))
+    return out
+
+
+def _overlaps(mentions: list[RawMention], starts: list[int], start: int, end: int) -> bool:
+    """Does [start, end) overlap one of ``mentions`` (sorted by start; ``starts`` their starts)?"""
+    i = bisect.bisect_left(starts, end)  # mentions from i on start at or after ``end``
+    return i > 0 and mentions[i - 1].end > start
 
 
 _AUXILIARIES = frozenset("is are was were will would has have had can could may might must should do does did".split())

@@ -147,6 +147,24 @@ def compass_prefix(text: str, tokens: list[Token], i: int) -> int | None:
     return None
 
 
+def speakers(text: str, tokens: list[Token], found: list[tuple[int, int, str]], hits_of: _HitsOnce) -> set[str]:
+    """One-word names the article uses for someone who speaks ("Noma said", "said Noma."): a person there,
+    and so everywhere in the article, unless the name is a place that speaks for its state ("Moscow said")."""
+    out: set[str] = set()
+    for i, length, key in found:
+        if length != 1 or key in out:
+            continue
+        word = tokens[i]
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        prev = tokens[i - 1] if i > 0 else None
+        says = nxt is not None and nxt.key in SPEECH_VERBS and text[word.end : nxt.start] == " "
+        said_by = (prev is not None and prev.key in SPEECH_VERBS and text[prev.end : word.start] == " "
+                   and (word.end == len(text) or text[word.end] in ".,;:!?\u201d\""))
+        if (says or said_by) and not _speaks_for_a_state(hits_of[key]):
+            out.add(key)
+    return out
+
+
 def _keep(text: str, tokens: list[Token], i: int, length: int, key: str, hits: list[NameHit],
           gaz: Gazetteer, people: set[str], surnames: frozenset[str] | set[str] = frozenset(),
           hits_of: _HitsOnce | None = None) -> bool:
@@ -217,7 +235,12 @@ def _keep(text: str, tokens: list[Token], i: int, length: int, key: str, hits: l
     if length == 1 and key in MONTHS_AND_DAYS:
         return False
     if length == 1 and key in gaz.common_words:
-        return prev is not None and prev.key in LOCATIVE_WORDS and not _is_upper(prev.text)
+        if prev is not None and prev.key in LOCATIVE_WORDS and not _is_upper(prev.text):
+            return True
+        # A region in an address's qualifier position: "Brands Hatch, Kent", "Thruxton, Hampshire".
+        return (prev is not None and text[prev.end : words[0].start] == ", " and _capitalised(prev.text)
+                and prev.key not in gaz.common_words and prev.key not in COMPASS_WORDS
+                and any(h.candidate.kind == "region" and h.via != ALTERNATE for h in hits))
     # A word that names only small places, and only as another spelling, and has an English life of its own
     # ("Oceanic", "Dixie", "Nguyen") needs a locative word or a qualifier ("in Dixie", "Dixie, S.C.").
     if length == 1 and key in gaz.weak_alternates and not (prev is not None and prev.key in LOCATIVE_WORDS) \

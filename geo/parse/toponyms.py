@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from geo.parse.mention_rules import _HitsOnce, _keep, compass_prefix
+from geo.parse.mention_rules import _HitsOnce, _keep, compass_prefix, speakers
 from geo.parse.tokens import (
     _WORD_AFTER_RE,
     CAPITALISED_RUN_RE,
@@ -253,6 +253,7 @@ def find_mentions(text: str, gaz: Gazetteer, notes: list[str] | None = None) -> 
     surnames: set[str] = set()
     people = _person_tokens(text, tokens, gaz, surnames)
     hits_of = _HitsOnce(gaz)
+    surnames |= speakers(text, tokens, found, hits_of)
     mentions = []
     for i, length, key in found:
         words = tokens[i : i + length]
