@@ -78,3 +78,83 @@ def test_a_weak_alternate_with_a_qualifier_is_a_place(gazetteer):
     state = next(c.name for c in gazetteer.search(town.admin1 or "") if c.kind == "region" and c.country == "US")
     found = places(f"The survey team stayed overnight in Oceanic, {state}, before driving home.")
     assert found["Oceanic"].id == town.id
+
+
+# ------------------------------------------------------------------ people named by the article's own words
+
+
+def test_a_name_that_speaks_is_a_person_throughout_the_article(gazetteer):
+    assert any(h.candidate.kind == "city" for h in gazetteer.hits("villanueva"))
+    text = ("The bakery reopened on Monday. \"We baked through the night,\" said Villanueva. Customers queued "
+            "early, and Villanueva handed out coffee while the ovens warmed.")
+    assert "Villanueva" not in places(text)
+
+
+def test_a_name_paired_with_a_person_is_a_person():
+    text = ("The court heard from Maria Lopez Reyes and Villanueva on Friday. Later, Villanueva left the building "
+            "without comment.")
+    assert "Villanueva" not in places(text)
+
+
+def test_a_capital_that_speaks_still_speaks_for_its_state():
+    found = places("Moscow said the talks were over, and Kyiv said it would wait.")
+    assert found["Moscow"].country == "RU"
+    assert found["Kyiv"].country == "UA"
+
+
+def test_a_speaker_name_is_still_a_place_after_a_locative_word_elsewhere_in_the_article():
+    text = "\"It was cold,\" said Villanueva. The team then drove to Villanueva, Cordoba, for the match."
+    found = places(text)
+    assert "Villanueva" in found and found["Villanueva"].kind == "city"
+
+
+# ------------------------------------------------------------------ abbreviations and acronyms
+
+
+def test_an_acronym_the_article_defines_reads_as_the_place_it_names():
+    text = ("Storms closed roads across New Brunswick on Tuesday. Crews in Fredericton worked overnight, and "
+            "power returned to most of N.B. by the evening.")
+    found = places(text)
+    assert found["N.B."].name == found["New Brunswick"].name
+    assert found["N.B."].country == "CA"
+
+
+def test_an_acronym_of_a_place_the_article_never_names_stays_unread():
+    found = places("Fredericton crews said the NB team would travel on Tuesday.")
+    assert "NB" not in found
+
+
+def test_a_bare_postal_code_needs_its_country_in_the_article():
+    assert "NC" not in places("In Seoul, the Doosan Bears were to host the NC Dinos before rain fell.")
+    found = places("Raleigh police said the storm moved across NC overnight toward Durham.")
+    assert found["NC"].country == "US"
+
+
+def test_a_short_abbreviation_counts_only_in_capitals():
+    assert "Sc" not in places("She holds an M.Sc from the university and teaches in Lagos.")
+
+
+# ------------------------------------------------------------------ generic region names and qualifiers
+
+
+def test_a_region_named_by_a_direction_or_a_word_needs_its_country():
+    found = places("Members of the Jewish community met with Capital FM reporters and Western partners.")
+    assert not {"Jewish", "Capital", "Western"} & {k for k, p in found.items() if p.kind == "region"}
+
+
+def test_the_same_region_name_is_a_place_in_its_countrys_story():
+    found = places("Ghana's Western region exported more cocoa; farmers in Western said prices rose.")
+    western = [p for k, p in found.items() if k.startswith("Western")]
+    assert western and all(p.country == "GH" for p in western)
+
+
+def test_a_region_in_an_addresss_qualifier_position_is_a_place_even_when_its_name_is_a_word(gazetteer):
+    assert "kent" in gazetteer.common_words
+    found = places("The British season opens at Brands Hatch Indy, Kent, and closes at Thruxton, Hampshire.")
+    assert found["Kent"].country == "GB" and found["Hampshire"].country == "GB"
+    assert "Kent" not in places("Clark Kent filed the story.")
+
+
+def test_a_locative_word_before_a_sentence_break_is_no_locative():
+    found = places("Nobody knew where the dog came in. On Wednesday the owners returned.")
+    assert "On" not in found

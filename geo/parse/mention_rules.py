@@ -22,6 +22,7 @@ from geo.places.gazetteer import ABBREVIATION, ADJECTIVE, ALTERNATE, REGION_PHRA
 from geo.places.names import (
     ABBREVIATIONS,
     BUILDING_WORDS,
+    COMPASS_WORDS,
     CONNECTORS,
     MONTHS_AND_DAYS,
     NAME_PARTICLES,
@@ -130,11 +131,6 @@ def _strong_name(key: str, gaz: Gazetteer) -> bool:
     return key in gaz.major_names or any(h.via in (ADJECTIVE, ABBREVIATION) for h in gaz.hits(key))
 
 
-COMPASS_WORDS = frozenset(
-    "north south east west northern southern eastern western central northeast northwest southeast southwest "
-    "northeastern northwestern southeastern southwestern".split())
-
-
 def compass_prefix(text: str, tokens: list[Token], i: int) -> int | None:
     """The index of a capitalised compass word just before token ``i`` ("South" in "South Florida", "West"
     in "West Wales"): part of the name of that place's part, not a place of its own."""
@@ -147,9 +143,25 @@ def compass_prefix(text: str, tokens: list[Token], i: int) -> int | None:
     return None
 
 
-def speakers(text: str, tokens: list[Token], found: list[tuple[int, int, str]], hits_of: _HitsOnce) -> set[str]:
-    """One-word names the article uses for someone who speaks ("Noma said", "said Noma."): a person there,
-    and so everywhere in the article, unless the name is a place that speaks for its state ("Moscow said")."""
+def _name_ends_clause(text: str, tokens: list[Token], i: int, longest: int = 3) -> bool:
+    """Is token ``i`` the start of a run of up to ``longest`` capitalised words that ends the clause ("said
+    Noma.", "said Nash Riad, one of the cashiers")?"""
+    for j in range(i, min(i + longest, len(tokens))):
+        if not _capitalised(tokens[j].text) or _is_upper(tokens[j].text):
+            return False
+        end = tokens[j].end
+        if end == len(text) or text[end] in ".,;:!?\u201d\"":
+            return True
+        if j + 1 >= len(tokens) or text[end : tokens[j + 1].start] != " ":
+            return False
+    return False
+
+
+def named_like_people(text: str, tokens: list[Token], found: list[tuple[int, int, str]], hits_of: _HitsOnce,
+                      people: set[str]) -> set[str]:
+    """One-word names the article uses for people: someone who speaks ("Noma said", "said Noma."), or
+    someone paired with a person ("Deen and Villanueva"). A person there, and so everywhere in the article,
+    unless the name is a place that speaks for its state ("Moscow said", "Putin and Moscow")."""
     out: set[str] = set()
     for i, length, key in found:
         if length != 1 or key in out:
@@ -158,9 +170,11 @@ def speakers(text: str, tokens: list[Token], found: list[tuple[int, int, str]], 
         nxt = tokens[i + 1] if i + 1 < len(tokens) else None
         prev = tokens[i - 1] if i > 0 else None
         says = nxt is not None and nxt.key in SPEECH_VERBS and text[word.end : nxt.start] == " "
-        said_by = (prev is not None and prev.key in SPEECH_VERBS and text[prev.end : word.start] == " "
-                   and (word.end == len(text) or text[word.end] in ".,;:!?\u201d\""))
-        if (says or said_by) and not _speaks_for_a_state(hits_of[key]):
+        said_by = prev is not None and prev.key in SPEECH_VERBS and text[prev.end : word.start] == " " \
+            and _name_ends_clause(text, tokens, i)
+        paired = (prev is not None and prev.key in ("and", "or") and i >= 2 and tokens[i - 2].key in people
+                  and _capitalised(tokens[i - 2].text) and text[tokens[i - 2].end : word.start] == f" {prev.text} ")
+        if (says or said_by or paired) and not _speaks_for_a_state(hits_of[key]):
             out.add(key)
     return out
 
@@ -178,6 +192,10 @@ def _keep(text: str, tokens: list[Token], i: int, length: int, key: str, hits: l
     is_major = facts.major
     if (any(_is_upper(t.text) for t in words) and key not in ABBREVIATIONS and not is_major
             and not _dateline(text, words[0].start, words[-1].end)):
+        return False
+    # A short abbreviation counts only in capitals: "Sc" in "M.Sc" is not South Carolina's "SC".
+    if length == 1 and len(key) <= 3 and not _is_upper(words[0].text) and hits \
+            and all(h.via == ABBREVIATION for h in hits) and not text.startswith(".", words[0].end):
         return False
     if facts.named_strongly:
         return True

@@ -35,7 +35,7 @@ from geo.places.gazetteer import (
     Candidate,
     Gazetteer,
 )
-from geo.places.names import name_key
+from geo.places.names import GENERIC_REGION_NAMES, name_key
 
 SMALL_TOWN = 15_000
 TINY_TOWN = 2_000
@@ -111,12 +111,19 @@ class Anchors:
     countries: Counter = field(default_factory=Counter)
     regions: Counter = field(default_factory=Counter)
     own: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    # The country of each name's likeliest reading, sure or not (a story's small towns lean to their country).
+    leaning: Counter = field(default_factory=Counter)
+    own_leaning: dict[str, str | None] = field(default_factory=dict)
 
     def country(self, key: str, country: str | None) -> bool:
         return bool(country) and self.countries[country] - (self.own.get(key, (None, None))[0] == country) > 0
 
     def region(self, key: str, code: str | None) -> bool:
         return bool(code) and self.regions[code] - (self.own.get(key, (None, None))[1] == code) > 0
+
+    def leans(self, key: str, country: str | None) -> bool:
+        """Does another name of the article most likely lie in ``country``?"""
+        return bool(country) and self.leaning[country] - (self.own_leaning.get(key) == country) > 0
 
 
 def _anchors(mentions: list[RawMention], options: list[dict[str, Option]]) -> Anchors:
@@ -127,6 +134,8 @@ def _anchors(mentions: list[RawMention], options: list[dict[str, Option]]) -> An
             continue
         ranked = sorted(opts.values(), key=lambda option: option[2], reverse=True)
         best, _, top = ranked[0]
+        anchors.leaning[best.country] += 1
+        anchors.own_leaning[mention.key] = best.country
         contenders = [cand for cand, _, p in ranked if p > top - ANCHOR_MARGIN]
         country = code = None
         # A big city, or a town of SMALL_TOWN+ people that is the name's only reading ("Bakhmut").
@@ -166,9 +175,19 @@ def _score_readings(mention: RawMention, opts: dict[str, Option], anchors: Ancho
             # A name the place is not usually called in English ("White House" for Casablanca, "Hamas"
             # for Hamm) needs its country in the article or a locative word before it.
             or (via == ALTERNATE and not in_country and not mention.locative)
+            # A bare postal code ("NC", "BC") is a region only when another of the article's names lies in its
+            # country: elsewhere it is a team's, a firm's or a programme's initials ("NC Dinos").
+            or (via == ABBREVIATION and cand.kind == "region" and _is_bare_code(mention.text)
+                and not anchors.leans(mention.key, cand.country))
+            or (cand.kind == "region" and not in_country and name_key(cand.name) in GENERIC_REGION_NAMES)
         )
         out.append((cand, score, sure))
     return out
+
+
+def _is_bare_code(written: str) -> bool:
+    """Two capital letters without dots: a postal code, not an AP abbreviation ("N.C.", "Calif.")."""
+    return len(written) == 2 and written.isupper() and written.isalpha()
 
 
 def resolve(text: str, mentions: list[RawMention], minor_regions: frozenset[str] = frozenset()) -> list[Resolution]:
@@ -238,4 +257,6 @@ def geoparse(text: str, gaz: Gazetteer, notes: list[str] | None = None) -> list[
     resolved = resolve(text, written_forms(text, find_mentions(text, gaz, notes), gaz), gaz.minor_regions)
     # A gazetteer name whose every reading the resolver refused (a tiny town abroad, an alternate name
     # without its country) is not a place in this article, unless a locative word says it is ("in Quay").
-    return [r for r in resolved if r.chosen is not None or r.mention.proposed or r.mention.locative]
+    # Only a name of its own counts so: another place's alternate name after "to" ("to Fox News") does not.
+    return [r for r in resolved if r.chosen is not None or r.mention.proposed
+            or (r.mention.locative and any(h.via != ALTERNATE for h in r.mention.hits))]

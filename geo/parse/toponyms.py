@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 
-from geo.parse.mention_rules import _HitsOnce, _keep, compass_prefix, speakers
+from geo.parse.mention_rules import _HitsOnce, _keep, compass_prefix, named_like_people
 from geo.parse.tokens import (
     _WORD_AFTER_RE,
     CAPITALISED_RUN_RE,
@@ -253,7 +253,7 @@ def find_mentions(text: str, gaz: Gazetteer, notes: list[str] | None = None) -> 
     surnames: set[str] = set()
     people = _person_tokens(text, tokens, gaz, surnames)
     hits_of = _HitsOnce(gaz)
-    surnames |= speakers(text, tokens, found, hits_of)
+    surnames |= named_like_people(text, tokens, found, hits_of, people)
     mentions = []
     for i, length, key in found:
         words = tokens[i : i + length]
@@ -268,7 +268,7 @@ def find_mentions(text: str, gaz: Gazetteer, notes: list[str] | None = None) -> 
                 mentions.pop()
             i = prefix
         adjectival = hits_of.facts(key).adjectival
-        locative = i > 0 and tokens[i - 1].key in LOCATIVE_WORDS and tokens[i - 1].end >= start - 2
+        locative = i > 0 and tokens[i - 1].key in LOCATIVE_WORDS and text[tokens[i - 1].end : start] in (" ", "  ")
         mentions.append(RawMention(start, end, text[start:end], key, hits, adjectival, locative=locative))
     mentions.extend(propose_unknown(text, tokens, found, gaz, people))
     mentions.sort(key=lambda m: m.start)

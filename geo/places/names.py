@@ -135,6 +135,18 @@ REGION_DEMONYMS = {
     "ES-CT": ("Catalan",), "CA-QC": ("Quebecois", "Québécois"), "US-TX": ("Texan",), "US-CA": ("Californian",),
 }
 
+# Directions: "South Florida" is a part of Florida, not a place called "South".
+COMPASS_WORDS = frozenset(
+    "north south east west northern southern eastern western central northeast northwest southeast southwest "
+    "northeastern northwestern southeastern southwestern".split())
+
+# Names of first-level regions that say where a region lies, or what it is, rather than which one it is
+# ("Western" in Ghana, Fiji and Zambia; "Capital" in Bahrain; "Nord" in France and Haiti), or that are a
+# people's adjective ("Jewish", Russia's autonomous oblast): such a region is a place in a story about its
+# country, not wherever the word is written.
+GENERIC_REGION_NAMES = COMPASS_WORDS | frozenset(
+    "capital centre center centro coast coastal nord sud est ouest norte sur oeste jewish".split())
+
 # Words before a capitalised name that make it a person, not a place ("President Jordan ...").
 PERSON_TITLES = frozenset(
     """mr mrs ms miss dr prof sir dame lord lady president vice minister secretary chancellor premier
