@@ -158,3 +158,24 @@ def test_a_region_in_an_addresss_qualifier_position_is_a_place_even_when_its_nam
 def test_a_locative_word_before_a_sentence_break_is_no_locative():
     found = places("Nobody knew where the dog came in. On Wednesday the owners returned.")
     assert "On" not in found
+
+
+# ------------------------------------------------------------------ names written whole
+
+
+def test_names_with_lower_case_particles_are_read_whole():
+    found = places("Aid flights reached Port-au-Prince, then Dar es Salaam and Santiago de los Caballeros.")
+    assert found["Port-au-Prince"].country == "HT"
+    assert found["Dar es Salaam"].country == "TZ"
+    assert found["Santiago de los Caballeros"].country == "DO"
+
+
+def test_names_with_a_possessive_inside_are_read_whole():
+    found = places("Families left the camps near Cox's Bazar; trains from King’s Lynn ran late.")
+    assert found["Cox's Bazar"].country == "BD"
+    assert found["King’s Lynn"].country == "GB"
+
+
+def test_a_possessive_after_a_name_stays_outside_it():
+    found = places("Georgia's governor met Russia's envoy in Atlanta.")
+    assert found["Georgia"].country == "US" and found["Russia"].kind == "country"

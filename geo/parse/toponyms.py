@@ -72,6 +72,11 @@ def context_tokens(text: str) -> list[Token]:
 
 
 
+def _possessive_gap(text: str, left: Token, right: Token) -> bool:
+    """A possessive inside a name: "Cox's Bazar", "King’s Lynn" (the index also knows them without it)."""
+    return text[left.end : right.start] in ("'s ", "’s ")
+
+
 def scan(text: str, tokens: list[Token], gaz: Gazetteer, most: int | None = None) -> list[tuple[int, int, str]]:
     """Longest-match scan: (first token index, token count, key) for every gazetteer name found
     (the first ``most`` of them when given)."""
@@ -83,7 +88,7 @@ def scan(text: str, tokens: list[Token], gaz: Gazetteer, most: int | None = None
     # per window that holds it).
     chain = [1] * n
     for k in range(n - 2, -1, -1):
-        if _joinable(text, tokens[k], tokens[k + 1]):
+        if _joinable(text, tokens[k], tokens[k + 1]) or _possessive_gap(text, tokens[k], tokens[k + 1]):
             chain[k] = chain[k + 1] + 1
     # The words of a window -> the length of the longest name it starts with (0: none): a text that repeats
     # its names ("Paris Paris …") looks each window up once.

