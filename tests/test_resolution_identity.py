@@ -179,3 +179,12 @@ def test_names_with_a_possessive_inside_are_read_whole():
 def test_a_possessive_after_a_name_stays_outside_it():
     found = places("Georgia's governor met Russia's envoy in Atlanta.")
     assert found["Georgia"].country == "US" and found["Russia"].kind == "country"
+
+
+def test_acronyms_stay_within_the_parse_budget(gazetteer):
+    from geo.parse.resolve import geoparse
+    from geo.parse.toponyms import MAX_MENTIONS
+
+    found = geoparse("Workers in South Africa voted. " + "SA " * (MAX_MENTIONS + 500), gazetteer)
+    assert len(found) == MAX_MENTIONS
+    assert found[1].mention.text == "SA" and found[1].chosen.country == "ZA"

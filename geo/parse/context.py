@@ -24,6 +24,7 @@ import re
 from collections.abc import Sequence
 
 from geo.parse.tokens import FUNCTION_WORDS, RawMention
+from geo.parse.toponyms import MAX_MENTIONS, search_limit
 from geo.places.gazetteer import ABBREVIATION, ADJECTIVE, Candidate, Gazetteer, NameHit
 from geo.places.names import DOTTED_REGION_ABBREVIATIONS, QUALIFIER_ONLY_ABBREVIATIONS, name_key
 
@@ -111,14 +112,19 @@ def acronyms_of_named_places(text: str, named: list[RawMention], mentions: list[
                 places.setdefault(initials, {})[hit.candidate.id] = hit.candidate
     if not places:
         return []
+    room = MAX_MENTIONS - len(mentions)  # within the parse's budgets, like every other name
+    if room <= 0:
+        return []
     starts = [m.start for m in mentions]
     hits_of = {letters: [NameHit(c, ABBREVIATION) for c in found.values()] for letters, found in places.items()}
-    out = []
-    for match in _ACRONYM_RE.finditer(text):
+    out: list[RawMention] = []
+    for match in _ACRONYM_RE.finditer(text, 0, search_limit(text)):
         hits = hits_of.get(match.group().replace(".", ""))
         if hits is None or _overlaps(mentions, starts, match.start(), match.end()):
             continue
         out.append(RawMention(match.start(), match.end(), match.group(), name_key(match.group()), hits))
+        if len(out) == room:
+            break
     return out
 
 
