@@ -19,6 +19,7 @@ readings are compared with each candidate, and only candidates that support coul
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 import re
 from collections.abc import Sequence
@@ -89,6 +90,7 @@ _ACRONYM_RE = re.compile(r"(?<![\w.])(?:(?:[A-Z]\.){2,4}|[A-Z]{2,4})(?![\w.]\w)"
 _NOT_INITIALS = frozenset("of and the de du la le el al".split())
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _initials(name: str) -> str | None:
     """"SA" for "South Africa", "DRC" for "Democratic Republic of the Congo"; None for one-word names."""
     words = [w for w in re.split(r"[\s-]+", name) if w and w.lower() not in _NOT_INITIALS]
@@ -102,29 +104,32 @@ def acronyms_of_named_places(text: str, named: list[RawMention], mentions: list[
     South Africa (or South Africans), "N.B." beside "New Brunswick". The acronym reads as the places its
     full name could be; a capitalised acronym of a place the article never names stays unread. ``named``:
     every name found (a demonym used as a noun names its place too); ``mentions``: those kept, sorted."""
-    places: dict[str, dict[str, Candidate]] = {}  # initials -> the candidates they may stand for
-    for mention in named:
-        if " " not in mention.key:
-            continue
-        for hit in mention.hits:
-            initials = _initials(hit.candidate.name)
-            if initials and (hit.via != ADJECTIVE or mention.adjectival):
-                places.setdefault(initials, {})[hit.candidate.id] = hit.candidate
-    if not places:
-        return []
     room = MAX_MENTIONS - len(mentions)  # within the parse's budgets, like every other name
     if room <= 0:
         return []
     starts = [m.start for m in mentions]
+    limit = search_limit(text)
+    wanted = {match.group().replace(".", "") for match in _ACRONYM_RE.finditer(text, 0, limit)}
+    places: dict[str, dict[str, Candidate]] = {}  # initials -> the candidates they may stand for
+    seen: set[tuple[int, bool]] = set()
+    for mention in named:
+        if " " not in mention.key or (id(mention.hits), mention.adjectival) in seen:
+            continue
+        seen.add((id(mention.hits), mention.adjectival))
+        for hit in mention.hits:
+            initials = _initials(hit.candidate.name)
+            if initials in wanted and (hit.via != ADJECTIVE or mention.adjectival):
+                places.setdefault(initials, {})[hit.candidate.id] = hit.candidate
     hits_of = {letters: [NameHit(c, ABBREVIATION) for c in found.values()] for letters, found in places.items()}
     out: list[RawMention] = []
-    for match in _ACRONYM_RE.finditer(text, 0, search_limit(text)):
+    if not hits_of:
+        return out
+    for match in _ACRONYM_RE.finditer(text, 0, limit):
         hits = hits_of.get(match.group().replace(".", ""))
-        if hits is None or _overlaps(mentions, starts, match.start(), match.end()):
-            continue
-        out.append(RawMention(match.start(), match.end(), match.group(), name_key(match.group()), hits))
-        if len(out) == room:
-            break
+        if hits is not None and not _overlaps(mentions, starts, match.start(), match.end()):
+            out.append(RawMention(match.start(), match.end(), match.group(), name_key(match.group()), hits))
+            if len(out) == room:
+                break
     return out
 
 
