@@ -188,3 +188,34 @@ def test_acronyms_stay_within_the_parse_budget(gazetteer):
     found = geoparse("Workers in South Africa voted. " + "SA " * (MAX_MENTIONS + 500), gazetteer)
     assert len(found) == MAX_MENTIONS
     assert found[1].mention.text == "SA" and found[1].chosen.country == "ZA"
+
+
+# ------------------------------------------------------------------ parts of a country, adjectives of areas
+
+
+def test_parts_of_a_country_named_by_their_regions_sit_inside_it_and_are_measured_as_areas():
+    doc = parse_text("Wildfires spread along the West Coast while the Midwest froze.")
+    found = {m.text: p for p in doc.places for m in p.mentions}
+    west, midwest = found["West Coast"], found["Midwest"]
+    assert (west.kind, west.country) == ("feature", "US") and (midwest.kind, midwest.country) == ("feature", "US")
+    assert -125 < west.lon < -115 and -100 < midwest.lon < -85
+    assert {"CA", "MX"} <= set(west.border["region_area"]["neighbours"])  # Washington and California's borders
+    assert west.border["area_source"] == "grouped_regions"
+
+
+def test_a_generic_region_of_another_country_no_longer_takes_the_name():
+    found = places("Wildfires spread along the West Coast on Tuesday.")
+    assert found["West Coast"].country == "US"
+
+
+def test_area_adjectives_reach_the_area_not_a_country():
+    found = places("Central American migrants and Middle Eastern oil dominated the Latin American summit.")
+    assert found["Central American"].name == "Central America"
+    assert found["Middle Eastern"].name == "Middle East"
+    assert found["Latin American"].name == "Latin America"
+
+
+def test_saint_and_its_short_form_name_the_same_place():
+    found = places("Diplomats flew from St. Petersburg to Moscow, then on to Ft. Worth.")
+    assert found["St. Petersburg"].country == "RU"
+    assert found["Ft. Worth"].name == "Fort Worth"

@@ -8,6 +8,7 @@ regions are tagged by their area, not by a point.
 
 from __future__ import annotations
 
+import functools
 import re
 import weakref
 from collections.abc import Iterable
@@ -242,9 +243,42 @@ def tag_place(place: Any, index: BorderIndex | None = None) -> dict[str, Any]:
     if area is not None:
         return area
     border = tag_point(place.lat, place.lon, region_code=_region_of(place), index=index)
+    _add_area_context(place, border, index)
+    return border
+
+
+def _add_area_context(place: Any, border: dict[str, Any], index: BorderIndex) -> None:
+    """A point-tagged place that is an area (a region, a part of a country) measured from its area."""
     if place.kind == "region":
         _add_region_area(place, border, index)
-    return border
+    elif place.kind == "feature" and str(getattr(place, "id", "")).startswith(GROUPED_ID_PREFIX):
+        _add_region_area(place, border, index, grouped=_grouped_area(place, index))
+
+
+GROUPED_ID_PREFIX = "grouped:"
+
+
+def _grouped_area(place: Any, index: BorderIndex) -> Any:
+    """The area of a part of a country named by the regions it groups ("West Coast"): their areas joined."""
+    import shapely
+
+    from geo.places.names import GROUPED_REGIONS
+
+    spec = GROUPED_REGIONS.get(place.name)
+    points = _region_points(place.country) if spec and place.country else {}
+    keys = {index.region_key_near(place.country, *points[code]) for code in (spec or {}).get("regions", ())
+            if code in points}
+    areas = [area for area in (index.region_area(key) for key in sorted(k for k in keys if k)) if area is not None]
+    return shapely.union_all(areas) if areas else None
+
+
+@functools.lru_cache(maxsize=8)
+def _region_points(country: str) -> dict[str, tuple[float, float]]:
+    """ISO 3166-2 code -> (lat, lon) of the country's first-level regions (countrystatecity)."""
+    import countrystatecity_countries as csc
+
+    return {s.iso3166_2: (float(s.latitude), float(s.longitude))
+            for s in csc.get_states_of_country(country) if s.iso3166_2 and s.latitude and s.longitude}
 
 
 def _area_border(place: Any, index: BorderIndex) -> dict[str, Any] | None:
@@ -264,6 +298,7 @@ def _area_border(place: Any, index: BorderIndex) -> dict[str, Any] | None:
 
 AREA_FROM_TOWNS = "geonames_towns"  # border["area_source"]: the region's own GeoNames towns (nearest-town cells)
 AREA_FROM_TABLE = "contested_table"  # the contested table's area of the territory (itself from GeoNames towns)
+AREA_FROM_GROUPED = "grouped_regions"  # the joined areas of the regions a part of a country groups ("West Coast")
 _OBLAST_STYLE = {"UA", "RU", "BY", "KZ", "KG", "UZ", "TJ"}  # regions named after their main town ("Kursk region")
 _REGION_SUFFIX = re.compile(r"\s+(?:oblast'?|oblys|region|krai|kray)$", re.IGNORECASE)
 
@@ -283,13 +318,16 @@ def region_display_name(name: str, country: str | None, towns: list[str]) -> str
     return f"{base} region" if stripped and base else name
 
 
-def _add_region_area(place: Any, border: dict[str, Any], index: BorderIndex) -> None:
-    """Regions are areas: their border context is measured from their area, not from their centre point."""
+def _add_region_area(place: Any, border: dict[str, Any], index: BorderIndex, grouped: Any = None) -> None:
+    """Regions are areas: their border context is measured from their area, not from their centre point
+    (``grouped``: the area of a part of a country named by the regions it groups, already joined)."""
     territory = border.get("territory")
     code = border.get("country") or place.country
-    key = index.region_key_near(code, place.lat, place.lon) if code else None
+    key = index.region_key_near(code, place.lat, place.lon) if code and grouped is None else None
     area, source = None, AREA_FROM_TOWNS
-    if territory and territory["id"] in index.territory_geoms:
+    if grouped is not None:
+        area, source = grouped, AREA_FROM_GROUPED
+    elif territory and territory["id"] in index.territory_geoms:
         area, source = index.territory_geoms[territory["id"]], AREA_FROM_TABLE
     elif key:
         area = index.region_area(key)
@@ -318,7 +356,8 @@ def _add_region_area(place: Any, border: dict[str, Any], index: BorderIndex) -> 
             }
         border["region_area"] = info
         border["area_source"] = source
-        how = "its own GeoNames towns" if source == AREA_FROM_TOWNS else "the contested-territory table"
+        how = {AREA_FROM_TOWNS: "its own GeoNames towns", AREA_FROM_TABLE: "the contested-territory table",
+               AREA_FROM_GROUPED: "the GeoNames towns of the regions it groups"}[source]
         border["notes"].append(f"Measured from the region's area (from {how}), not from its centre point.")
     if territory and territory["status"] == "annexation_claimed":
         border["notes"].append("This region straddles the front line: part of it is occupied.")
@@ -437,5 +476,4 @@ def tag_documents(docs: Iterable[Any], index: BorderIndex | None = None) -> None
         )
         for place, border in zip(point_places, borders, strict=True):
             place.border = border
-            if place.kind == "region":
-                _add_region_area(place, border, index)
+            _add_area_context(place, border, index)

@@ -13,7 +13,9 @@ Every resolved mention keeps a confidence (softmax share of its best score) and 
 
 from __future__ import annotations
 
+import functools
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -35,7 +37,7 @@ from geo.places.gazetteer import (
     Candidate,
     Gazetteer,
 )
-from geo.places.names import GENERIC_REGION_NAMES, name_key
+from geo.places.names import GENERIC_REGION_NAMES, REGION_WORDS, name_key
 
 SMALL_TOWN = 15_000
 TINY_TOWN = 2_000
@@ -179,10 +181,17 @@ def _score_readings(mention: RawMention, opts: dict[str, Option], anchors: Ancho
             # country: elsewhere it is a team's, a firm's or a programme's initials ("NC Dinos").
             or (via == ABBREVIATION and cand.kind == "region" and _is_bare_code(mention.text)
                 and not anchors.leans(mention.key, cand.country))
-            or (cand.kind == "region" and not in_country and name_key(cand.name) in GENERIC_REGION_NAMES)
+            or (cand.kind == "region" and not in_country and _generic_region(cand.name))
         )
         out.append((cand, score, sure))
     return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _generic_region(name: str) -> bool:
+    """A region named by a direction or a word ("Western", "Capital", "North Province", "Centre-Nord")."""
+    words = [w for w in re.split(r"[\s-]+", name_key(name)) if w and w not in REGION_WORDS and w != "region"]
+    return bool(words) and all(w in GENERIC_REGION_NAMES for w in words)
 
 
 def _is_bare_code(written: str) -> bool:

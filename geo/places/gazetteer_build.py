@@ -34,7 +34,7 @@ from geo.places.gazetteer import (
     Gazetteer,
     source_versions,
 )
-from geo.places.gazetteer_areas import add_territories, add_us_counties
+from geo.places.gazetteer_areas import add_grouped_regions, add_territories, add_us_counties
 from geo.places.names import (
     ABBREVIATIONS,
     CONTINENT_ADJECTIVES,
@@ -90,6 +90,11 @@ class _Builder:
         self._add_key(key, index, via)
         if "'s " in key:  # the tokenizer leaves a possessive out of its word: "Cox's Bazar" reads "cox bazar"
             self._add_key(key.replace("'s ", " "), index, via)
+        for long, short in _SHORT_FORMS:  # "Saint Petersburg" is written "St. Petersburg" as often as not
+            if key.startswith(long):
+                self._add_key(short + key[len(long):], index, via)
+            elif key.startswith(short):
+                self._add_key(long + key[len(short):], index, via)
 
     def _add_key(self, key: str, index: int, via: str) -> None:
         entries = self.names.setdefault(key, [])
@@ -100,6 +105,9 @@ class _Builder:
                 return
         entries.append((index, via))
 
+
+# The short forms of a name's first word, written either way ("Saint Petersburg", "St. Petersburg").
+_SHORT_FORMS = (("saint ", "st "), ("sainte ", "ste "), ("mount ", "mt "), ("fort ", "ft "))
 
 _VIA_RANK = {PRIMARY: 0, ABBREVIATION: 1, REGION_PHRASE: 2, ADJECTIVE: 3, ALTERNATE: 4}
 
@@ -325,6 +333,8 @@ def _add_macro_regions(b: _Builder) -> None:
         b.major_keys.add(name_key(name))
         for alias in MACRO_REGIONS[name].get("aliases", ()):
             b.add_name(alias, index, PRIMARY)
+        for adjective in MACRO_REGIONS[name].get("adjectives", ()):  # "Central American" is no US adjective
+            b.add_name(adjective, index, ADJECTIVE)
 
 
 def _iter_cities(floor: int) -> Iterator[dict]:
@@ -439,6 +449,7 @@ def build_index(floor: int = CITY_POPULATION_FLOOR) -> Gazetteer:
     _add_regions(b, city_names)
     add_territories(b)
     add_us_counties(b)
+    add_grouped_regions(b)
     names = {key: tuple(entries) for key, entries in b.names.items()}
     meta = {
         "format": INDEX_FORMAT,
