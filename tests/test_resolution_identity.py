@@ -219,3 +219,16 @@ def test_saint_and_its_short_form_name_the_same_place():
     found = places("Diplomats flew from St. Petersburg to Moscow, then on to Ft. Worth.")
     assert found["St. Petersburg"].country == "RU"
     assert found["Ft. Worth"].name == "Fort Worth"
+
+
+def test_a_given_name_that_starts_an_organisations_name_is_no_person():
+    text = ("Energy audits will cover Cavan Town Hall and the Cavan Sustainable Energy Group's offices. "
+            "The plan lets Cavan upgrade its public buildings.")
+    found = places(text)
+    assert found["Cavan"].country == "IE"
+
+
+def test_a_given_name_and_surname_still_make_a_person():
+    found = places("Cavan Murphy spoke at the launch in Dublin. Murphy said the plan was sound.")
+    assert "Cavan" not in found and "Murphy" not in found
+    assert found["Dublin"].country == "IE"

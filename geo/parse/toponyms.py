@@ -33,6 +33,7 @@ from geo.parse.tokens import (
 )
 from geo.places.gazetteer import Gazetteer
 from geo.places.names import (
+    BUILDING_WORDS,
     MONTHS_AND_DAYS,
     NAME_PARTICLES,
     ORG_WORDS,
@@ -152,20 +153,28 @@ def _person_tokens(text: str, tokens: list[Token], gaz: Gazetteer, surnames: set
         if not starts_name or j <= reached:
             continue
         first, last = j, None
+        run: list[str] = []
         while j < n and (
             (_capitalised(tokens[j].text) and not _is_upper(tokens[j].text))
             or _is_initial(tokens[j].text)
             or tokens[j].text in NAME_PARTICLES
         ):
-            if tokens[j].key in ORG_WORDS or tokens[j].key in FUNCTION_WORDS:
+            if tokens[j].key in ORG_WORDS or tokens[j].key in BUILDING_WORDS:
+                # A run of names from a given name to an organisation's word is the organisation's name, not
+                # a person's ("Cavan Town Hall", "Cavan Sustainable Energy Group").
+                if lower not in PERSON_TITLES:
+                    run, last = [], None
+                break
+            if tokens[j].key in FUNCTION_WORDS:
                 break
             if not _is_initial(tokens[j].text) and tokens[j].text not in NAME_PARTICLES:
-                people.add(tokens[j].key)
+                run.append(tokens[j].key)
                 last = j
             if j + 1 < n and _joinable(text, tokens[j], tokens[j + 1]):
                 j += 1
             else:
                 break
+        people.update(run)
         if surnames is not None and last is not None and (last > first or first == i + 1):
             surnames.add(tokens[last].key)
         reached = j
