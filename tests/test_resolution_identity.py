@@ -232,3 +232,26 @@ def test_a_given_name_and_surname_still_make_a_person():
     found = places("Cavan Murphy spoke at the launch in Dublin. Murphy said the plan was sound.")
     assert "Cavan" not in found and "Murphy" not in found
     assert found["Dublin"].country == "IE"
+
+
+# ------------------------------------------------------------------ physical features named after places
+
+
+def test_a_feature_named_after_a_place_is_unresolved_not_pinned_on_the_place():
+    doc = parse_text("Tankers crossed the Indian Ocean and the Gulf of Mexico, then sailed up the Mississippi "
+                     "River past Lake Victoria and Mount Kenya.", borders=False)
+    assert not doc.places  # no pin in India, Mexico, the state of Mississippi or Kenya
+    assert {m.text for m in doc.unresolved} == {"Indian Ocean", "Gulf of Mexico", "Mississippi River",
+                                                 "Lake Victoria", "Mount Kenya"}
+
+
+def test_the_place_itself_is_still_a_place_beside_its_feature():
+    found = places("Flooding on the Mississippi River reached Mississippi towns; India watched the Indian Ocean.")
+    assert found["Mississippi"].country == "US" and found["India"].kind == "country"
+
+
+def test_places_named_with_a_feature_word_stay_places():
+    found = places("Flights from Salt Lake City and Cape Town landed at Lake Charles.")
+    assert found["Salt Lake City"].country == "US"
+    assert found["Cape Town"].country == "ZA"
+    assert found["Lake Charles"].country == "US"

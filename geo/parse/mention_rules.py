@@ -24,6 +24,9 @@ from geo.places.names import (
     BUILDING_WORDS,
     COMPASS_WORDS,
     CONNECTORS,
+    FEATURE_WORDS_AFTER,
+    FEATURE_WORDS_BEFORE,
+    FEATURE_WORDS_OF,
     MONTHS_AND_DAYS,
     NAME_PARTICLES,
     ORG_WORDS,
@@ -141,6 +144,23 @@ def compass_prefix(text: str, tokens: list[Token], i: int) -> int | None:
             and text[prev.end : tokens[i].start] == " ":
         return i - 1
     return None
+
+
+def feature_span(text: str, tokens: list[Token], first: int, last: int) -> tuple[int, int] | None:
+    """The tokens (first, last) of a physical feature's name around the place name at tokens first..last
+    ("Indian Ocean", "Gulf of Mexico", "Lake Victoria"), or None when the name stands alone."""
+    begin, end = first, last
+    nxt = tokens[last + 1] if last + 1 < len(tokens) else None
+    if nxt is not None and nxt.key in FEATURE_WORDS_AFTER and _capitalised(nxt.text) \
+            and text[tokens[last].end : nxt.start] == " ":
+        end = last + 1
+    if first >= 2 and tokens[first - 1].key == "of" and tokens[first - 2].key in FEATURE_WORDS_OF \
+            and _capitalised(tokens[first - 2].text) and text[tokens[first - 2].end : tokens[first].start] == " of ":
+        begin = first - 2
+    elif first >= 1 and tokens[first - 1].key in FEATURE_WORDS_BEFORE and _capitalised(tokens[first - 1].text) \
+            and text[tokens[first - 1].end : tokens[first].start] in (" ", ". "):
+        begin = first - 1
+    return (begin, end) if (begin, end) != (first, last) else None
 
 
 def _name_ends_clause(text: str, tokens: list[Token], i: int, longest: int = 3) -> bool:

@@ -267,5 +267,5 @@ def geoparse(text: str, gaz: Gazetteer, notes: list[str] | None = None) -> list[
     # A gazetteer name whose every reading the resolver refused (a tiny town abroad, an alternate name
     # without its country) is not a place in this article, unless a locative word says it is ("in Quay").
     # Only a name of its own counts so: another place's alternate name after "to" ("to Fox News") does not.
-    return [r for r in resolved if r.chosen is not None or r.mention.proposed
+    return [r for r in resolved if r.chosen is not None or r.mention.proposed or r.mention.feature
             or (r.mention.locative and any(h.via != ALTERNATE for h in r.mention.hits))]

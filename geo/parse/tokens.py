@@ -58,6 +58,7 @@ class RawMention:
     adjectival: bool = False
     proposed: bool = False  # not in the gazetteer: a likely name from its context, for a geocoder
     locative: bool = False  # a locative word stands before it ("in", "near", "from")
+    feature: bool = False  # a physical feature named after a place ("Indian Ocean"): unresolved, never pinned
 
 
 def tokenize(text: str) -> list[Token]:

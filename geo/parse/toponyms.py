@@ -13,9 +13,10 @@ False-positive rules (each is a small function, measured on the dev set, see REA
 
 from __future__ import annotations
 
+import bisect
 import re
 
-from geo.parse.mention_rules import _HitsOnce, _keep, compass_prefix, named_like_people
+from geo.parse.mention_rules import _HitsOnce, _keep, compass_prefix, feature_span, named_like_people
 from geo.parse.tokens import (
     _WORD_AFTER_RE,
     CAPITALISED_RUN_RE,
@@ -282,8 +283,19 @@ def find_mentions(text: str, gaz: Gazetteer, notes: list[str] | None = None) -> 
             if mentions and mentions[-1].start == start:
                 mentions.pop()
             i = prefix
+        feature = feature_span(text, tokens, i, i + length - 1 if prefix is None else i + length)
+        if feature is not None:  # "Indian Ocean", "Gulf of Mexico": a feature's name, unresolved, not India
+            start, end = tokens[feature[0]].start, tokens[feature[1]].end
+            while mentions and mentions[-1].end > start:
+                mentions.pop()
+            mentions.append(RawMention(start, end, text[start:end], name_key(text[start:end]), [], feature=True))
+            continue
         locative = i > 0 and tokens[i - 1].key in LOCATIVE_WORDS and text[tokens[i - 1].end : start] in (" ", "  ")
         mentions.append(RawMention(start, end, text[start:end], key, hits, adjectival, locative=locative))
-    mentions.extend(propose_unknown(text, tokens, found, gaz, people))
+    starts = [m.start for m in mentions]  # in text order: a feature's name may cover a proposed word ("Mount")
+    for proposed in propose_unknown(text, tokens, found, gaz, people):
+        k = bisect.bisect_left(starts, proposed.end)
+        if not (k > 0 and mentions[k - 1].end > proposed.start):
+            mentions.append(proposed)
     mentions.sort(key=lambda m: m.start)
     return mentions

@@ -141,6 +141,16 @@ COMPASS_WORDS = frozenset(
     "north south east west northern southern eastern western central northeast northwest southeast southwest "
     "northeastern northwestern southeastern southwestern".split())
 
+# Words that make a place's name the name of a physical feature beside it: "Indian Ocean", "Mississippi River",
+# "Suez Canal" (after the name); "Gulf of Mexico", "Sea of Japan" (before it, with "of"); "Lake Victoria",
+# "Mount Kenya" (before it). The gazetteer has no such features: the name stays unresolved, not pinned on
+# the town or country it contains. ("Bay", "Island", "Valley" and "Peninsula" are left out: "Guantanamo Bay",
+# "Hainan Island", "Napa Valley" and "Crimean Peninsula" sit on or around the place they name.)
+FEATURE_WORDS_AFTER = frozenset(
+    "ocean sea gulf river strait straits canal delta mountains desert lagoon glacier trench lake".split())
+FEATURE_WORDS_OF = frozenset("gulf sea bay strait straits".split())
+FEATURE_WORDS_BEFORE = frozenset("lake mount mt".split())
+
 # Names of first-level regions that say where a region lies, or what it is, rather than which one it is
 # ("Western" in Ghana, Fiji and Zambia; "Capital" in Bahrain; "Nord" in France and Haiti), or that are a
 # people's adjective ("Jewish", Russia's autonomous oblast): such a region is a place in a story about its
