@@ -255,3 +255,16 @@ def test_places_named_with_a_feature_word_stay_places():
     assert found["Salt Lake City"].country == "US"
     assert found["Cape Town"].country == "ZA"
     assert found["Lake Charles"].country == "US"
+
+
+def test_a_direction_before_a_name_the_gazetteer_lacks_is_one_unplaced_name():
+    doc = parse_text("Aid convoys waited outside Eastern Ghouta while officials in West Java met.", borders=False)
+    assert {m.text for m in doc.unresolved} == {"Eastern Ghouta", "West Java"}
+    assert not doc.places  # no region called "Eastern" or "West" somewhere else
+
+
+def test_a_direction_alone_after_a_locative_is_no_place():
+    doc = parse_text("Officials in Western said the talks were over.", borders=False)
+    assert not doc.places and not doc.unresolved
+    found = places("Officials in the Northern Territory said the talks were over.")
+    assert found["Northern Territory"].country == "AU"

@@ -163,6 +163,22 @@ def feature_span(text: str, tokens: list[Token], first: int, last: int) -> tuple
     return (begin, end) if (begin, end) != (first, last) else None
 
 
+def direction_span(text: str, tokens: list[Token], i: int, length: int, key: str) -> tuple[int, int] | None:
+    """The tokens of a name made of a direction and a name the gazetteer lacks ("Eastern Ghouta", "North
+    Kivu", "South Waziristan"): the direction alone (a region called "Eastern" somewhere) is not the place."""
+    if not all(word in COMPASS_WORDS for word in key.split()):
+        return None
+    last, end = i + length - 1, i + length - 1
+    while end + 1 < len(tokens) and end - last < 2:
+        nxt = tokens[end + 1]
+        if not (_capitalised(nxt.text) and not _is_upper(nxt.text) and text[tokens[end].end : nxt.start] == " "
+                and nxt.key not in ORG_WORDS and nxt.key not in BUILDING_WORDS and nxt.key not in PERSON_TITLES
+                and nxt.key not in FUNCTION_WORDS and nxt.key not in MONTHS_AND_DAYS):
+            break
+        end += 1
+    return (i, end) if end > last else None
+
+
 def _name_ends_clause(text: str, tokens: list[Token], i: int, longest: int = 3) -> bool:
     """Is token ``i`` the start of a run of up to ``longest`` capitalised words that ends the clause ("said
     Noma.", "said Nash Riad, one of the cashiers")?"""

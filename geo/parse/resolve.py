@@ -181,16 +181,19 @@ def _score_readings(mention: RawMention, opts: dict[str, Option], anchors: Ancho
             # country: elsewhere it is a team's, a firm's or a programme's initials ("NC Dinos").
             or (via == ABBREVIATION and cand.kind == "region" and _is_bare_code(mention.text)
                 and not anchors.leans(mention.key, cand.country))
-            or (cand.kind == "region" and not in_country and _generic_region(cand.name))
+            or (cand.kind == "region" and not in_country and _generic_region(cand.name, via == REGION_PHRASE))
         )
         out.append((cand, score, sure))
     return out
 
 
 @functools.lru_cache(maxsize=4096)
-def _generic_region(name: str) -> bool:
-    """A region named by a direction or a word ("Western", "Capital", "North Province", "Centre-Nord")."""
-    words = [w for w in re.split(r"[\s-]+", name_key(name)) if w and w not in REGION_WORDS and w != "region"]
+def _generic_region(name: str, as_phrase: bool = False) -> bool:
+    """A region named by a direction or a word ("Western", "Capital", "West Coast", "Centre-Nord"); named by
+    a phrase ("North state" for "North Province"), its stem is what counts. "Northern Territory" is a name."""
+    words = [w for w in re.split(r"[\s-]+", name_key(name)) if w]
+    if as_phrase:
+        words = [w for w in words if w not in REGION_WORDS]
     return bool(words) and all(w in GENERIC_REGION_NAMES for w in words)
 
 
@@ -267,5 +270,7 @@ def geoparse(text: str, gaz: Gazetteer, notes: list[str] | None = None) -> list[
     # A gazetteer name whose every reading the resolver refused (a tiny town abroad, an alternate name
     # without its country) is not a place in this article, unless a locative word says it is ("in Quay").
     # Only a name of its own counts so: another place's alternate name after "to" ("to Fox News") does not.
-    return [r for r in resolved if r.chosen is not None or r.mention.proposed or r.mention.feature
-            or (r.mention.locative and any(h.via != ALTERNATE for h in r.mention.hits))]
+    # Nor does a word that only says where ("in the North", "in Western").
+    return [r for r in resolved if r.chosen is not None or r.mention.proposed or r.mention.unplaced
+            or (r.mention.locative and any(h.via != ALTERNATE for h in r.mention.hits)
+                and not _generic_region(r.mention.text, as_phrase=True))]

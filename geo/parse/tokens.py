@@ -58,7 +58,9 @@ class RawMention:
     adjectival: bool = False
     proposed: bool = False  # not in the gazetteer: a likely name from its context, for a geocoder
     locative: bool = False  # a locative word stands before it ("in", "near", "from")
-    feature: bool = False  # a physical feature named after a place ("Indian Ocean"): unresolved, never pinned
+    # A place's name the gazetteer cannot place: a feature named after a place ("Indian Ocean"), a direction
+    # before a name it lacks ("Eastern Ghouta"). Kept, unresolved, never pinned on the place it contains.
+    unplaced: bool = False
 
 
 def tokenize(text: str) -> list[Token]:

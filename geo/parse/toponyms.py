@@ -16,7 +16,14 @@ from __future__ import annotations
 import bisect
 import re
 
-from geo.parse.mention_rules import _HitsOnce, _keep, compass_prefix, feature_span, named_like_people
+from geo.parse.mention_rules import (
+    _HitsOnce,
+    _keep,
+    compass_prefix,
+    direction_span,
+    feature_span,
+    named_like_people,
+)
 from geo.parse.tokens import (
     _WORD_AFTER_RE,
     CAPITALISED_RUN_RE,
@@ -283,12 +290,14 @@ def find_mentions(text: str, gaz: Gazetteer, notes: list[str] | None = None) -> 
             if mentions and mentions[-1].start == start:
                 mentions.pop()
             i = prefix
-        feature = feature_span(text, tokens, i, i + length - 1 if prefix is None else i + length)
-        if feature is not None:  # "Indian Ocean", "Gulf of Mexico": a feature's name, unresolved, not India
-            start, end = tokens[feature[0]].start, tokens[feature[1]].end
+        # "Indian Ocean", "Gulf of Mexico": a feature's name, not India; "Eastern Ghouta": not a region "Eastern".
+        unplaced = feature_span(text, tokens, i, i + length - 1 if prefix is None else i + length) \
+            or direction_span(text, tokens, i, length, key)
+        if unplaced is not None:
+            start, end = tokens[unplaced[0]].start, tokens[unplaced[1]].end
             while mentions and mentions[-1].end > start:
                 mentions.pop()
-            mentions.append(RawMention(start, end, text[start:end], name_key(text[start:end]), [], feature=True))
+            mentions.append(RawMention(start, end, text[start:end], name_key(text[start:end]), [], unplaced=True))
             continue
         locative = i > 0 and tokens[i - 1].key in LOCATIVE_WORDS and text[tokens[i - 1].end : start] in (" ", "  ")
         mentions.append(RawMention(start, end, text[start:end], key, hits, adjectival, locative=locative))
