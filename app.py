@@ -41,7 +41,7 @@ from app_components.view import (
     plain,
     share_query,
 )
-from app_components.webassets import asset_urls
+from app_components.webassets import map_frame
 from geo.borders import border_sentence
 from geo.errors import StoreError
 from geo.maps.mapview import build_map
@@ -110,11 +110,11 @@ def main() -> None:
         chooser = st.container()
     with map_col:
         focus = ss.map_focus
-        urls = asset_urls()
+        frame, urls = map_frame() or (None, None)
         clicked = cached_map(map_key(ss.doc_id, corrs, focus),
                              lambda: build_map(doc, selected_place=focus, passage_links="parent",
                                                assets="linked" if urls else "inline", asset_urls=urls),
-                             key="map", height=MAP_HEIGHT, returned_objects=RETURNED_OBJECTS)
+                             key="map", height=MAP_HEIGHT, returned_objects=RETURNED_OBJECTS, frame=frame)
         payload = json.dumps(clicked, sort_keys=True, default=str)
         if payload != ss.get("last_click"):
             ss.last_click = payload

@@ -231,7 +231,7 @@ def share_and_export(doc_id: str, doc: Document) -> None:
     st.subheader("Share and export")
     query = urlencode(share_query(doc_id, st.session_state.get("selected")))
     base = (st.context.url or "").split("?", 1)[0]
-    st.code(f"{base}?{query}", language=None)
+    st.markdown(f"`{base}?{query}`")
     st.caption("Anyone who can reach this server sees the same article, corrections and selection.")
     html_col, json_col = st.columns(2)
     html_col.download_button("Download the HTML map", data=lambda: export_html(doc), file_name=f"map-{doc_id}.html",
