@@ -51,9 +51,12 @@ def _cached_args(map_key: tuple, _build: Callable[[], folium.Map], options_key: 
 
 
 def cached_map(map_key: tuple, build: Callable[[], folium.Map], *, key: str, height: int,
-               returned_objects: list[str], frame: Callable[..., Any] | None = None) -> Any:
+               returned_objects: list[str], frame: Callable[..., Any] | None = None,
+               report_drawn: bool = False, on_change: Callable[[], None] | None = None) -> Any:
     """Show the map ``build()`` makes for ``map_key`` (built and rendered once per key per server) in
-    ``frame`` (the app's map component) or else streamlit-folium's, and return the last clicked object."""
+    ``frame`` (the app's map component) or else streamlit-folium's, and return the last clicked object.
+    With ``report_drawn`` the app's frame also says once that its map is drawn (``"drawn": True`` in the
+    returned value, which reruns the app); ``on_change`` is called before that run (and on every click)."""
     options = {"key": key, "height": height, "use_container_width": True, "returned_objects": returned_objects}
     if not callable(_COMPONENT):  # a streamlit-folium without it: the plain (slower) path
         return st_folium(build(), **options)
@@ -61,4 +64,8 @@ def cached_map(map_key: tuple, build: Callable[[], folium.Map], *, key: str, hei
                                                      for k, v in options.items())))
     replay = dict(args) if frame is None else {k: args[k] for k in FRAME_ARGS if k in args}
     replay["returned_objects"] = list(replay.get("returned_objects") or [])
-    return (frame or _COMPONENT)(**replay)
+    if frame is None:
+        return _COMPONENT(**replay)
+    if report_drawn:
+        replay["report_drawn"] = True
+    return frame(**replay, on_change=on_change)

@@ -28,7 +28,7 @@ MAP_FRAME_NAME = "geo_map"  # the frame's title in the page: app_components.weba
 def frame_html(names: dict[str, str]) -> str:
     """The map frame's index.html for the published files ``names`` ({asset name: file name})."""
     links = []
-    for name, file_name in names.items():
+    for file_name in names.values():
         href = html.escape(file_name, quote=True)
         if file_name.endswith(".css"):
             links.append(f'<link rel="stylesheet" href="{href}">')
