@@ -34,8 +34,8 @@ COUNTRY = {"id": "geonames:614540", "name": "Georgia", "kind": "country", "lat":
 PINS = """() => { const reg = window.geoMap; const out = {};
   for (const key in reg.placeIds) { const at = reg.markers[key].getLatLng(); out[reg.placeIds[key]] = [at.lat, at.lng]; }
   return out; }"""
-POPUP_OF = """id => { const reg = window.geoMap; const key = Object.keys(reg.placeIds).find(k => reg.placeIds[k] === id);
-  reg.show(key); const box = document.querySelector('.leaflet-popup .geo-popup');
+SHOW = """id => { const reg = window.geoMap; reg.show(Object.keys(reg.placeIds).find(k => reg.placeIds[k] === id)); }"""
+QUOTES = """id => { const box = document.querySelector('.leaflet-popup .geo-popup');
   return box && box.getAttribute('data-place-id') === id ? box.querySelector('ol').textContent : null; }"""
 
 
@@ -105,7 +105,10 @@ def test_a_correction_of_one_mention_survives_the_share_link(server, browser):
     pins = frame.evaluate(PINS)
     assert pins[COUNTRY["id"]] == pytest.approx([COUNTRY["lat"], COUNTRY["lon"]], abs=1e-6)
     assert pins[STATE["id"]] == pytest.approx([STATE["lat"], STATE["lon"]], abs=1e-6)
-    quotes = {pid: frame.evaluate(POPUP_OF, pid) for pid in (COUNTRY["id"], STATE["id"])}
+    quotes = {}
+    for pid in (COUNTRY["id"], STATE["id"]):  # each pin's popup (a pin in a cluster: the map zooms to it first)
+        frame.evaluate(SHOW, pid)
+        quotes[pid] = frame.wait_for_function(QUOTES, arg=pid, timeout=15_000).json_value()
     assert "Tbilisi" in quotes[COUNTRY["id"]] and "Savannah" not in quotes[COUNTRY["id"]], quotes
     assert "Savannah" in quotes[STATE["id"]] and "Tbilisi" not in quotes[STATE["id"]], quotes
     # The article panel ties each "Georgia" to its own pin.
