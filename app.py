@@ -3,12 +3,16 @@
 Wiring only. Reading (geo.parse), geoparsing (geo.pipeline), storing and corrections (geo.store), the map
 and exports (geo.maps) live in the geo package; the page's pieces live in app_components: view (pure
 helpers), resources (loaded once per server), session (the reader's document and selection), panels
-(input, sidebar, corrections, share and downloads), and the article-panel component. Every string that
+(input, sidebar, corrections, share and downloads), the map's frame and files (webassets, fastmap) and the
+article-panel component. Every string that
 came from an article reaches HTML through geo.maps.htmlsafe, and Markdown through ``view.plain``.
 
 Linking: a pin click selects its place (its passages highlighted and scrolled to); a highlighted name in
 the article, a row of the places table or the "Show a place" box selects it and the map flies to it
 (in the browser: the map is not rebuilt for a selection); a popup's "Go to passage" scrolls the panel.
+
+Loading: a new page first gets the map and the article only; once the map frame reports its map drawn
+(a rerun), the table, the paste box, the corrections and the downloads follow (see ``main``).
 
 Run: ``streamlit run app.py`` (settings: .streamlit/config.toml and the GEO_* environment variables).
 """
@@ -77,7 +81,7 @@ def main() -> None:
     # alone 1.3 MB), and Streamlit shows no element of the page before it has the code of them all.
     first_paint = not ss.get("map_drawn")
     # Less of Streamlit's top margin: the map then fits a 1440x900 screen whole (fixed CSS, no article text).
-    st.markdown("<style>[data-testid='stMainBlockContainer']{padding-top:2.2rem}</style>", unsafe_allow_html=True)
+    st.html("<style>[data-testid='stMainBlockContainer']{padding-top:2.2rem}</style>")
     st.title("News map")
     st.caption("Places mentioned in an article, on a map with their border context. Offline by default.")
     # Progress and messages always go into this one container, so the elements below keep their places
