@@ -3,12 +3,16 @@
 Wiring only. Reading (geo.parse), geoparsing (geo.pipeline), storing and corrections (geo.store), the map
 and exports (geo.maps) live in the geo package; the page's pieces live in app_components: view (pure
 helpers), resources (loaded once per server), session (the reader's document and selection), panels
-(input, sidebar, corrections, share and downloads), and the article-panel component. Every string that
+(input, sidebar, corrections, share and downloads), the map's frame and files (webassets, fastmap) and the
+article-panel component. Every string that
 came from an article reaches HTML through geo.maps.htmlsafe, and Markdown through ``view.plain``.
 
 Linking: a pin click selects its place (its passages highlighted and scrolled to); a highlighted name in
 the article, a row of the places table or the "Show a place" box selects it and the map flies to it
 (in the browser: the map is not rebuilt for a selection); a popup's "Go to passage" scrolls the panel.
+
+Loading: a new page first gets the map and the article only; once the map frame reports its map drawn
+(a rerun), the table, the paste box, the corrections and the downloads follow (see ``main``).
 
 Run: ``streamlit run app.py`` (settings: .streamlit/config.toml and the GEO_* environment variables).
 """
@@ -41,11 +45,12 @@ from app_components.view import (
     plain,
     share_query,
 )
-from app_components.webassets import asset_urls
+from app_components.webassets import map_frame
 from geo.borders import border_sentence
 from geo.errors import StoreError
 from geo.maps.mapview import build_map
 from geo.maps.popups import KIND_LABEL
+from geo.parse.model import Document
 
 # The biggest thing on a 1440x900 screen. (Taller maps once lost pin clicks: Leaflet focuses the map on a
 # press and Chromium scrolled the app page under the pointer; geo.maps.mapview now focuses without scrolling.)
@@ -68,6 +73,13 @@ def main() -> None:
     # Sidebar folded at first: the map and the article get the screen (settings are one click away).
     st.set_page_config(page_title="News map", page_icon="🗺️", layout="wide", initial_sidebar_state="collapsed")
     ss = st.session_state
+    frame, urls = map_frame() or (None, None)
+    if frame is None:  # streamlit-folium's frame does not say when its map is drawn: everything at once
+        ss.map_drawn = True
+    # A new page first shows the map and the article only; the rest follows once the map is drawn (its frame
+    # says so, which reruns the app). Each other kind of element costs the browser its code (the places table
+    # alone 1.3 MB), and Streamlit shows no element of the page before it has the code of them all.
+    first_paint = not ss.get("map_drawn")
     # Less of Streamlit's top margin: the map then fits a 1440x900 screen whole (fixed CSS, no article text).
     st.html("<style>[data-testid='stMainBlockContainer']{padding-top:2.2rem}</style>")
     st.title("News map")
@@ -82,7 +94,7 @@ def main() -> None:
             st.error(plain(ss.pop("notice")))
 
     policy = settings()  # once per run: a bad GEO_* value is reported once
-    input_panel(policy)
+    input_panel(policy, fields=not first_paint)
 
     with notices:
         try:
@@ -103,34 +115,28 @@ def main() -> None:
     if ss.pop("add_done", False):
         for key in ("add_text", "add_at", "add_name"):
             ss.pop(key, None)
-    sidebar(doc, policy)
+    if not first_paint:
+        sidebar(doc, policy)
 
     map_col, text_col = st.columns(MAP_TEXT_COLUMNS, gap="medium")  # the map is the biggest thing on the page
     with text_col:
         chooser = st.container()
     with map_col:
         focus = ss.map_focus
-        urls = asset_urls()
         clicked = cached_map(map_key(ss.doc_id, corrs, focus),
                              lambda: build_map(doc, selected_place=focus, passage_links="parent",
                                                assets="linked" if urls else "inline", asset_urls=urls),
-                             key="map", height=MAP_HEIGHT, returned_objects=RETURNED_OBJECTS)
+                             key="map", height=MAP_HEIGHT, returned_objects=RETURNED_OBJECTS, frame=frame,
+                             report_drawn=first_paint, on_change=map_drawn)
         payload = json.dumps(clicked, sort_keys=True, default=str)
         if payload != ss.get("last_click"):
             ss.last_click = payload
             hit = place_for_click(doc, clicked)
             if hit:
                 select_place(hit, focus=False)
-        with chooser:
-            if "pending_select" in ss:
-                ss.place_select = ss.pop("pending_select")
-            if ss.get("place_select") not in ids:
-                ss.place_select = ""
-            st.selectbox("Show a place", ["", *ids], key="place_select",
-                         format_func=lambda pid: "— whole article —" if not pid else
-                         (lambda p: f"{p.name} ({KIND_LABEL.get(p.kind, 'Place').lower()}, {p.country or '?'})")(
-                             doc.places[ids.index(pid)]),
-                         on_change=lambda: select_place(ss.place_select or None, focus=True))
+        if not first_paint:
+            with chooser:
+                place_chooser(doc, ids)
     with text_col:
         chosen = place_by_id(doc, ss.get("selected"))
         st.caption(plain(border_sentence(chosen) or chosen.name) if chosen else
@@ -139,6 +145,14 @@ def main() -> None:
                       scroll_to=first_passage(chosen), fly=fly, height=MAP_HEIGHT - CHOOSER_HEIGHT - 90,
                       key=PANEL_KEY)
 
+    if not first_paint:
+        lower_panels(doc, corrs)
+    share_link_in_address(ss.doc_id)
+
+
+def lower_panels(doc: Document, corrs: list[dict]) -> None:
+    """The places table, the corrections, sharing and downloads, below the map and the article."""
+    ss = st.session_state
     # The places table below map and text, the page's full width.
     if doc.places:
         st.dataframe(places_rows(doc), hide_index=True, width="stretch", key=TABLE_KEY, on_select="rerun",
@@ -150,9 +164,31 @@ def main() -> None:
     corrections_panel(ss.doc_id, doc, corrs)
     share_and_export(ss.doc_id, doc)
 
-    want = share_query(ss.doc_id, ss.get("selected"))
+
+def share_link_in_address(doc_id: str) -> None:
+    """The page's address is the share link of what is on show."""
+    want = share_query(doc_id, st.session_state.get("selected"))
     if dict(st.query_params.to_dict()) != want:
         st.query_params.from_dict(want)
+
+
+def map_drawn() -> None:
+    """The map frame answered (its map is drawn, or a pin was clicked): the whole page from now on."""
+    st.session_state.map_drawn = True
+
+
+def place_chooser(doc: Document, ids: list[str]) -> None:
+    """The "Show a place" box above the article."""
+    ss = st.session_state
+    if "pending_select" in ss:
+        ss.place_select = ss.pop("pending_select")
+    if ss.get("place_select") not in ids:
+        ss.place_select = ""
+    st.selectbox("Show a place", ["", *ids], key="place_select",
+                 format_func=lambda pid: "— whole article —" if not pid else
+                 (lambda p: f"{p.name} ({KIND_LABEL.get(p.kind, 'Place').lower()}, {p.country or '?'})")(
+                     doc.places[ids.index(pid)]),
+                 on_change=lambda: select_place(ss.place_select or None, focus=True))
 
 
 if __name__ == "__main__":

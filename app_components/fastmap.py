@@ -1,10 +1,12 @@
-"""st_folium with its arguments computed once per map instead of on every rerun.
+"""The app's map: folium rendered once per map (document, corrections, focused place) and drawn in the app's
+own light frame (app_components.webassets) when the server publishes its map files.
 
-st_folium renders the folium map three times per call (≈0.3–0.45 s here for the reference article,
-whose script carries the ~0.6 MB inline basemap), and rendering the same Map twice is not idempotent,
-so the Map itself cannot be cached. Instead the arguments st_folium hands to its frontend are captured
-once per map key (document, corrections, focused place) and replayed on later reruns: same arguments,
-same component key, so the browser keeps the map it has instead of loading it again.
+st_folium renders the folium map three times per call (≈0.3–0.45 s here for the reference article) and
+rendering the same Map twice is not idempotent, so the Map itself cannot be cached. Instead the arguments
+st_folium hands to its frontend (the map's script, header, links) are captured once per map key and replayed
+on later reruns: same arguments, same component key, so the browser keeps the map it has instead of loading
+it again. With the app's frame they go to that frame, which speaks the same language back (the last clicked
+object and its tooltip); without it (the cache folder is not writable) to streamlit-folium's own frame.
 """
 
 from __future__ import annotations
@@ -24,6 +26,9 @@ MAX_MAPS = 24  # cached maps per server (about 1 MB each)
 # one capture at a time, and replays call the real function through this reference, never the global.
 _COMPONENT = getattr(streamlit_folium, "_component_func", None)
 _CAPTURE_LOCK = threading.Lock()
+# What the app's frame reads (app_components/map_frontend/frame.html); the rest of st_folium's arguments
+# (zoom, center, feature groups, drawing) are for features this app does not use.
+FRAME_ARGS = ("script", "header", "html", "height", "returned_objects", "default", "css_links", "js_links", "key")
 
 
 def _capture(fig: folium.Map, options: dict[str, Any]) -> dict[str, Any]:
@@ -46,14 +51,21 @@ def _cached_args(map_key: tuple, _build: Callable[[], folium.Map], options_key: 
 
 
 def cached_map(map_key: tuple, build: Callable[[], folium.Map], *, key: str, height: int,
-               returned_objects: list[str]) -> Any:
-    """Show the map ``build()`` makes for ``map_key`` (built and rendered once per key per server) and
-    return what st_folium returns (the last clicked object)."""
+               returned_objects: list[str], frame: Callable[..., Any] | None = None,
+               report_drawn: bool = False, on_change: Callable[[], None] | None = None) -> Any:
+    """Show the map ``build()`` makes for ``map_key`` (built and rendered once per key per server) in
+    ``frame`` (the app's map component) or else streamlit-folium's, and return the last clicked object.
+    With ``report_drawn`` the app's frame also says once that its map is drawn (``"drawn": True`` in the
+    returned value, which reruns the app); ``on_change`` is called before that run (and on every click)."""
     options = {"key": key, "height": height, "use_container_width": True, "returned_objects": returned_objects}
     if not callable(_COMPONENT):  # a streamlit-folium without it: the plain (slower) path
         return st_folium(build(), **options)
     args = _cached_args(map_key, build, tuple(sorted((k, tuple(v) if isinstance(v, list) else v)
                                                      for k, v in options.items())))
-    replay = dict(args)
+    replay = dict(args) if frame is None else {k: args[k] for k in FRAME_ARGS if k in args}
     replay["returned_objects"] = list(replay.get("returned_objects") or [])
-    return _COMPONENT(**replay)
+    if frame is None:
+        return _COMPONENT(**replay)
+    if report_drawn:
+        replay["report_drawn"] = True
+    return frame(**replay, on_change=on_change)

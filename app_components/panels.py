@@ -39,10 +39,13 @@ def fetch_policy_text(policy: Settings) -> str:
                else "refused (GEO_ALLOW_PRIVATE_URLS=1 allows them)."))
 
 
-def input_panel(policy: Settings) -> None:
-    """Paste, upload or fetch an article; errors stay here and the current map stays as it is."""
+def input_panel(policy: Settings, fields: bool = True) -> None:
+    """Paste, upload or fetch an article; errors stay here and the current map stays as it is. Without
+    ``fields`` only the (folded) expander is drawn, its fields in a later run."""
     with st.expander("Map another article: paste, upload or give a URL",
                      expanded=st.session_state.get("input_open", False)):
+        if not fields:
+            return
         paste, upload, link = st.tabs(["Paste text", "Upload a file", "From a URL"])
         with paste, st.form("paste_form", clear_on_submit=False, border=False):
             text = st.text_area("Article text", height=180, key="paste_text",
@@ -231,7 +234,7 @@ def share_and_export(doc_id: str, doc: Document) -> None:
     st.subheader("Share and export")
     query = urlencode(share_query(doc_id, st.session_state.get("selected")))
     base = (st.context.url or "").split("?", 1)[0]
-    st.code(f"{base}?{query}", language=None)
+    st.markdown(f"`{base}?{query}`")
     st.caption("Anyone who can reach this server sees the same article, corrections and selection.")
     html_col, json_col = st.columns(2)
     html_col.download_button("Download the HTML map", data=lambda: export_html(doc), file_name=f"map-{doc_id}.html",

@@ -51,10 +51,14 @@ def cache(tmp_path_factory):
         yield tmp
 
 
-def run(query: dict[str, str] | None = None) -> AppTest:
+def run(query: dict[str, str] | None = None, drawn: bool = True) -> AppTest:
+    """The app's first run. AppTest has no browser, so no map frame reports its map drawn: unless ``drawn``
+    is False the session starts as if it had (the whole page at once)."""
     at = AppTest.from_file(APP, default_timeout=90)
     for key, value in (query or {}).items():
         at.query_params[key] = value
+    if drawn:
+        at.session_state["map_drawn"] = True
     return at.run()
 
 
@@ -74,8 +78,16 @@ def component_args(at: AppTest, name: str) -> dict:
     return json.loads(found[0].proto.json_args)
 
 
+def map_component(at: AppTest) -> str:
+    """The name of the map's component: the app's own frame, or streamlit-folium's (no served files)."""
+    found = [c.proto.component_name for c in elements(at, "component_instance")
+             if c.proto.component_name.endswith(("webassets.geo_map", "st_folium"))]
+    assert len(found) == 1
+    return found[0]
+
+
 def map_args(at: AppTest) -> dict:
-    return component_args(at, "st_folium")
+    return component_args(at, map_component(at))
 
 
 def panel_args(at: AppTest) -> dict:
@@ -120,6 +132,28 @@ def test_sample_is_mapped_on_open_with_one_marker_per_place():
     assert at.query_params["doc"] == current_id(at)
     assert htmlsafe.text(doc.article.title) in panel(at)
     assert len(at.dataframe[0].value) == len(doc.places)
+
+
+def test_a_new_page_shows_the_map_and_the_article_first_and_the_rest_once_the_map_is_drawn():
+    at = run(drawn=False)
+    ok(at)
+    doc = store.load_document(current_id(at))
+    first = map_args(at)
+    assert first["report_drawn"] is True and markers(at) == len(doc.places)
+    assert htmlsafe.text(doc.article.title) in panel(at)
+    assert at.query_params["doc"] == current_id(at)
+    # Not yet: the places table, the paste box, the place chooser, the corrections, the downloads.
+    assert (len(at.dataframe), len(at.text_area), len(at.selectbox), len(at.get("download_button"))) == (0, 0, 0, 0)
+    assert [e.value for e in at.subheader] == []
+
+    at.session_state["map_drawn"] = True  # what the frame's report does (the component's on_change)
+    at.run()
+    ok(at)
+    again = map_args(at)
+    assert "report_drawn" not in again and again["script"] == first["script"]  # the same map, kept
+    assert len(at.dataframe[0].value) == len(doc.places)
+    assert at.text_area(key="paste_text").value in ("", None)
+    assert [e.value for e in at.subheader] == ["Corrections", "Share and export"]
 
 
 def test_paste_maps_the_text_and_updates_the_link():
@@ -401,16 +435,20 @@ def test_a_selection_across_paragraphs_is_refused_with_a_message():
 
 def test_map_links_the_served_files_and_is_self_contained_when_they_cannot_be_written(monkeypatch, tmp_path):
     def fresh_run() -> AppTest:
-        served_files.asset_urls.clear()
+        served_files.map_frame.clear()
         fastmap._cached_args.clear()
         return run()
 
     at = fresh_run()
     ok(at)
     args = map_args(at)
+    assert map_component(at) == "app_components.webassets.geo_map"  # the app's frame, in the files' folder
     links = args["js_links"] + args["css_links"]
-    assert len(links) == 6 and all(link.startswith("../") and "geo_map_files/" in link for link in links)
-    assert "data:" not in args["script"] and "geo_map_files/basemap-" in args["script"]
+    assert len(links) == 6 and all(re.fullmatch(r"[a-z_]+-[0-9a-f]{16}\.(js|css)", link) for link in links)
+    assert "data:" not in args["script"] and '"basemap-' in args["script"]
+    # The frame's own page names the same files, so the browser fetches them while the map's script comes.
+    frame_page = (webassets.folder() / "index.html").read_text(encoding="utf-8")
+    assert all(f'"{link}"' in frame_page for link in links)
     linked_size = len(json.dumps(args))
 
     blocker = tmp_path / "a-file"
@@ -421,12 +459,13 @@ def test_map_links_the_served_files_and_is_self_contained_when_they_cannot_be_wr
             at = fresh_run()
         ok(at)
         args = map_args(at)
+        assert map_component(at) == "streamlit_folium.st_folium"
         assert all(link.startswith("data:") for link in args["js_links"] + args["css_links"])
         assert markers(at) == len(store.load_document(current_id(at)).places)
         assert len(json.dumps(args)) > 3 * linked_size  # the sample: 0.9 MB inline, 0.23 MB linked
     finally:  # later tests get linked maps again
         monkeypatch.undo()
-        served_files.asset_urls.clear()
+        served_files.map_frame.clear()
         fastmap._cached_args.clear()
 
 

@@ -21,13 +21,13 @@ from test_app import HOSTILE
 from geo.parse.article import read_article
 from geo.store import documents as store
 from geo.tools.servers import seeded_cache, start_server, stop_server
-from geo.tools.stress import NEW_MAP_DRAWN
+from geo.tools.stress import NEW_MAP_DRAWN, is_map_frame
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.server]
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
-MAP = "iframe[title='streamlit_folium.st_folium']"
+MAP = "iframe[title='app_components.webassets.geo_map']"  # the app's map frame
 PANEL = "iframe[title='app_components.article_panel.geo_article_panel']"
 LOCAL = ("http://127.0.0.1", "http://localhost", "ws://127.0.0.1", "data:", "blob:", "about:")
 
@@ -78,7 +78,7 @@ class Session:
 
     def wait_map(self, n_places: int, timeout: float = 60_000):
         self.page.wait_for_function(NEW_MAP_DRAWN, arg=n_places, timeout=timeout)
-        frame = next(f for f in self.page.frames if "st_folium" in f.url and f.evaluate(
+        frame = next(f for f in self.page.frames if is_map_frame(f.url) and f.evaluate(
             "() => !window.__old && !!window.geoMap"))
         frame.wait_for_function("() => !document.querySelector('.leaflet-cluster-anim')")
         frame.wait_for_timeout(500)  # let the cluster animation settle
@@ -87,7 +87,7 @@ class Session:
 
     def mark_maps_old(self) -> None:
         for frame in self.page.frames:
-            if "st_folium" in frame.url:
+            if is_map_frame(frame.url):
                 frame.evaluate("() => { window.__old = true; }")
 
     def panel(self):
@@ -98,7 +98,7 @@ class Session:
         return frame
 
     def map_frame(self):
-        return next(f for f in self.page.frames if "st_folium" in f.url and f.evaluate(
+        return next(f for f in self.page.frames if is_map_frame(f.url) and f.evaluate(
             "() => !window.__old && !!window.geoMap"))
 
     def wait_idle(self) -> None:
@@ -157,7 +157,7 @@ def test_sample_map_click_share_and_download(server, browser):
     # Leaflet, its plugins and the basemap come from the server as shared files, not inlined in each map.
     frame.wait_for_function("() => document.querySelectorAll('.leaflet-overlay-pane path').length > 150")
     scripts = frame.evaluate("() => Array.from(document.scripts).map(s => s.src).filter(Boolean)")
-    assert any("geo_map_files/leaflet-" in src for src in scripts), scripts
+    assert any("/app_components.webassets.geo_map/leaflet-" in src for src in scripts), scripts
     assert not any(src.startswith("data:") for src in scripts)
     ARTIFACTS.mkdir(exist_ok=True)
     s.page.screenshot(path=str(ARTIFACTS / "app.png"))
@@ -190,7 +190,7 @@ def test_sample_map_click_share_and_download(server, browser):
     goto.click()
     wait_in_view(s, panel, target)
     assert "geo-flash" in panel.locator(f"#geo-{target}").get_attribute("class")
-    assert "st_folium" in frame.url  # the map's frame did not navigate away
+    assert is_map_frame(frame.url)  # the map's frame did not navigate away
 
     # The share link in a fresh browser context: same map, same selection, popup open on the place.
     t = Session(browser, link)
@@ -306,7 +306,7 @@ def test_a_name_in_the_article_flies_the_map_to_its_place(server, browser):
     panel.locator(f"button.geo-mention--selected[data-place='{other_place.id}']").first.wait_for()
     assert panel.locator("button.geo-mention:focus").get_attribute("data-s") == focused  # focus survives
     s.page.wait_for_function(
-        """([name]) => { const f = Array.from(document.querySelectorAll("iframe[title='streamlit_folium.st_folium']"))
+        """([name]) => { const f = Array.from(document.querySelectorAll("iframe[title='app_components.webassets.geo_map']"))
              .map(x => x.contentDocument.querySelector('.geo-popup h3')).find(Boolean);
              return f && f.textContent === name; }""", arg=[other_place.name], timeout=15_000)
 

@@ -13,11 +13,11 @@ import pytest
 
 from geo.store import documents as store
 from geo.tools.servers import seeded_cache, start_server, stop_server
-from geo.tools.stress import NEW_MAP_DRAWN
+from geo.tools.stress import NEW_MAP_DRAWN, is_map_frame
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.server]
 
-MAP = "iframe[title='streamlit_folium.st_folium']"
+MAP = "iframe[title='app_components.webassets.geo_map']"  # the app's map frame
 PANEL = "iframe[title='app_components.article_panel.geo_article_panel']"
 LOCAL = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
 SELECTED = """pid => { const d = document.querySelector("%s").contentDocument;
@@ -54,7 +54,7 @@ def open_app(browser, url: str, height: int = 900):
     page.wait_for_function("location.search.includes('doc=')", timeout=120_000)
     doc = store.load_document(page.evaluate("new URLSearchParams(location.search).get('doc')"))
     page.wait_for_function(NEW_MAP_DRAWN, arg=len(doc.places), timeout=120_000)
-    frame = next(f for f in page.frames if "st_folium" in f.url and f.evaluate("() => !!window.geoMap"))
+    frame = next(f for f in page.frames if is_map_frame(f.url) and f.evaluate("() => !!window.geoMap"))
     page.wait_for_timeout(800)
     frame.wait_for_function("() => !document.querySelector('.leaflet-cluster-anim')")
     page.wait_for_function("""() => !document.querySelector(

@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
-from geo.tools.stress import NEW_MAP_DRAWN
+from geo.tools.stress import MAP_FRAME, MARK_MAPS_OLD, NEW_MAP_DRAWN, is_map_frame
 
 TARGETS = {"pin_click_s": 0.3, "name_answer_s": 0.3, "name_click_s": 0.3, "paste_to_map_s": 1.5, "share_link_s": 2.0,
            "warm_open_s": 2.0, "fresh_open_s": 2.0}
@@ -39,9 +39,10 @@ VIEWPORT = {"width": 1440, "height": 900}
 _SELECTED = """pid => { const f = document.querySelector("iframe[title='app_components.article_panel.geo_article_panel']"); const d = f && f.contentDocument; if (!d) return false;
   const el = d.querySelector('button.geo-mention--selected[data-place="' + CSS.escape(pid) + '"]');
   return !!el && !!el.closest('.geo-passage--selected'); }"""
-_POPUP_OF = """pid => Array.from(document.querySelectorAll("iframe[title='streamlit_folium.st_folium']")).some(f => {
+_POPUP_OF = """pid => Array.from(document.querySelectorAll("MAP_FRAME")).some(f => {
   try { const d = f.contentDocument; const p = d.querySelector('.leaflet-popup .geo-popup');
-        return !f.contentWindow.__old && !!p && p.getAttribute('data-place-id') === pid; } catch (e) { return false; } })"""
+        return !f.contentWindow.__old && !!p && p.getAttribute('data-place-id') === pid; } catch (e) { return false; } })""".replace(
+    "MAP_FRAME", MAP_FRAME)
 
 
 def _route(route: Any) -> None:
@@ -58,7 +59,7 @@ def _context(browser: Any) -> tuple[Any, Any]:
 
 
 def _map_frame(page: Any) -> Any:
-    return next(f for f in page.frames if "st_folium" in f.url and f.evaluate("() => !window.__old && !!window.geoMap"))
+    return next(f for f in page.frames if is_map_frame(f.url) and f.evaluate("() => !window.__old && !!window.geoMap"))
 
 
 def _settle(page: Any) -> None:
@@ -84,8 +85,7 @@ def _paste(page: Any, text: str, doc_id: str, places_of: Any) -> float:
     if not page.get_by_label("Article text").is_visible():
         page.get_by_text("Map another article: paste, upload or give a URL").click()
     page.get_by_label("Article text").fill(text)
-    page.evaluate("""() => document.querySelectorAll("iframe[title='streamlit_folium.st_folium']").forEach(f => {
-        try { f.contentWindow.__old = true; } catch (e) {} })""")
+    page.evaluate(MARK_MAPS_OLD)
     started = time.perf_counter()
     page.get_by_role("button", name="Map this text").click()
     page.wait_for_function("id => new URLSearchParams(location.search).get('doc') === id", arg=doc_id,

@@ -20,7 +20,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.asyncio.client import ClientConnection, connect
 
-MAP_COMPONENT = "streamlit_folium.st_folium"
+MAP_COMPONENTS = ("app_components.webassets.geo_map", "streamlit_folium.st_folium")  # the app's frame, or the fallback
 _PLACE_IDS = re.compile(r"placeIds: (\{[^}]*\})")
 
 
@@ -113,7 +113,7 @@ class AppSession:
 
     def map_place_count(self) -> int | None:
         """How many places the shown map registers (None when no map is shown)."""
-        args = self.component_args(MAP_COMPONENT)
+        args = next((a for a in map(self.component_args, MAP_COMPONENTS) if a is not None), None)
         found = _PLACE_IDS.search((args or {}).get("script", ""))
         return len(json.loads(found.group(1))) if found else None
 

@@ -39,19 +39,30 @@ from geo.tools.servers import cpu_seconds, memory_kb, seeded_cache, start_server
 LOCAL_PREFIXES = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")
 CORPUS = PROJECT_ROOT.parent / "shared" / "eval" / "gwn.jsonl"
 
-# True when an st_folium frame not marked old shows a map with `n` places and at least one marker.
-NEW_MAP_DRAWN = """n => Array.from(document.querySelectorAll("iframe[title='streamlit_folium.st_folium']")).some(f => {
+# The map's frame: the app's own (app_components.webassets), or streamlit-folium's when the server cannot
+# publish its map files.
+MAP_FRAME_TITLES = ("app_components.webassets.geo_map", "streamlit_folium.st_folium")
+MAP_FRAME = ", ".join(f"iframe[title='{title}']" for title in MAP_FRAME_TITLES)
+
+
+def is_map_frame(url: str) -> bool:
+    """Whether a frame's URL is the map frame's."""
+    return any(f"/component/{title}/" in url for title in MAP_FRAME_TITLES)
+
+
+# True when a map frame not marked old shows a map with `n` places and at least one marker.
+NEW_MAP_DRAWN = """n => Array.from(document.querySelectorAll("MAP_FRAME")).some(f => {
   try { const w = f.contentWindow; return !w.__old && w.geoMap && Object.keys(w.geoMap.placeIds).length === n
         && w.document.querySelector('.leaflet-marker-icon') !== null && f.getBoundingClientRect().height > 0; }
-  catch (e) { return false; } })"""
-ANY_MAP_DRAWN = """() => Array.from(document.querySelectorAll("iframe[title='streamlit_folium.st_folium']")).some(f => {
+  catch (e) { return false; } })""".replace("MAP_FRAME", MAP_FRAME)
+ANY_MAP_DRAWN = """() => Array.from(document.querySelectorAll("MAP_FRAME")).some(f => {
   try { return !!f.contentWindow.geoMap && !!f.contentWindow.document.querySelector('.leaflet-marker-icon'); }
-  catch (e) { return false; } })"""
-SHOWN_PLACES = """() => Array.from(document.querySelectorAll("iframe[title='streamlit_folium.st_folium']")).map(f => {
+  catch (e) { return false; } })""".replace("MAP_FRAME", MAP_FRAME)
+SHOWN_PLACES = """() => Array.from(document.querySelectorAll("MAP_FRAME")).map(f => {
   try { const w = f.contentWindow; return (w.__old ? 'old:' : '') + (w.geoMap ? Object.keys(w.geoMap.placeIds).length : '-'); }
-  catch (e) { return '?'; } }).join(',')"""
-MARK_MAPS_OLD = """() => document.querySelectorAll("iframe[title='streamlit_folium.st_folium']").forEach(f => {
-  try { f.contentWindow.__old = true; } catch (e) {} })"""
+  catch (e) { return '?'; } }).join(',')""".replace("MAP_FRAME", MAP_FRAME)
+MARK_MAPS_OLD = """() => document.querySelectorAll("MAP_FRAME").forEach(f => {
+  try { f.contentWindow.__old = true; } catch (e) {} })""".replace("MAP_FRAME", MAP_FRAME)
 
 
 # ------------------------------------------------------------------------------------------ inputs
