@@ -60,8 +60,7 @@ def test_protocol_client_sees_the_app_and_reports_a_wrong_map(tmp_path):
 
     async def scenario():
         session = AppSession(url)
-        await session.open(60)
-        await session.rerun(60)
+        await session.load_page(60)
         sample_places = session.map_place_count()
         with pytest.raises(ProtocolError, match="no button labelled"):
             session.widget_id("button", "No such button")

@@ -31,8 +31,7 @@ async def _one_reader(url: str, pid: int, texts: list[str], every: int, timeout_
     from geo.tools.stclient import AppSession
 
     session = AppSession(url)
-    await session.open(timeout_s)
-    await session.rerun(timeout_s)
+    await session.load_page(timeout_s)
     samples, problems = [{"articles": 0, **_mb(pid)}], []
     say(f"opened: {samples[0]['rss_mb']} MB")
     for n, text in enumerate(texts, 1):

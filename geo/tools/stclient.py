@@ -60,6 +60,8 @@ class AppSession:
                 state.trigger_value = True
             elif isinstance(value, str):
                 state.string_value = value
+            elif isinstance(value, dict):  # a custom component's value, as its frame sends it
+                state.json_value = json.dumps(value)
             else:
                 raise TypeError(f"unsupported widget value {value!r}")
         self.elements, self.exceptions = {}, []  # as in the browser: what this run does not send is gone
@@ -85,6 +87,19 @@ class AppSession:
                 if element.WhichOneof("type") == "exception":
                     self.exceptions.append(element.exception.message[:200])
             elif kind == "script_finished":
+                return
+
+    async def load_page(self, timeout_s: float) -> None:
+        """Open the page as a browser does: connect, run the script, and answer as the map frame does once its
+        map is drawn (a new page first shows the map and the article; its other panels follow that answer)."""
+        await self.open(timeout_s)
+        await self.rerun(timeout_s)
+        for element in list(self.elements.values()):
+            if element.WhichOneof("type") == "component_instance" and \
+                    element.component_instance.component_name == MAP_COMPONENTS[0]:
+                if json.loads(element.component_instance.json_args or "{}").get("report_drawn"):
+                    drawn = {"last_object_clicked": None, "last_object_clicked_tooltip": None, "drawn": True}
+                    await self.rerun(timeout_s, {element.component_instance.id: drawn})
                 return
 
     def widget_id(self, kind: str, label: str) -> str:
