@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from geo.places.gazetteer import NameHit
 from geo.places.names import (
@@ -38,8 +39,9 @@ SHORT_ABBREVIATIONS = frozenset({"st", "ft", "mt", "pt"})
 _POSSESSIVE = ("'s", "’s")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """One word: its span, its text and its lookup key (a tuple: made by the hundred per article)."""
+
     start: int
     end: int
     text: str
@@ -65,9 +67,17 @@ def tokenize(text: str) -> list[Token]:
     return _tokens_between(text, 0, len(text))
 
 
+# name_key of every word seen, shared by the parses of this process (words recur from article to article);
+# emptied when it reaches _KEYS_MAX words, so text of ever new words cannot grow it without bound.
+_KEYS: dict[str, str] = {}
+_KEYS_MAX = 200_000
+_new_token = tuple.__new__
+
+
 def _tokens_between(text: str, start: int, end: int) -> list[Token]:
     tokens = []
-    keys: dict[str, str] = {}  # a word seen again is not folded again
+    keys = _KEYS  # a word seen before is not folded again
+    append = tokens.append
     for match in TOKEN_RE.finditer(text, start, end):
         word = match.group()
         s, e = match.span()
@@ -76,15 +86,19 @@ def _tokens_between(text: str, start: int, end: int) -> list[Token]:
             word = word[:-2]
         key = keys.get(word)
         if key is None:
+            if len(keys) >= _KEYS_MAX:
+                keys.clear()
             key = keys[word] = name_key(word)
-        tokens.append(Token(s, e, word, key))
+        append(_new_token(Token, (s, e, word, key)))
     return tokens
 
 
 _UPPER = "A-ZÀ-ÖØ-Þ" + "".join(ch for ch in map(chr, range(0x100, 0x250)) if ch.isupper())
 # A capitalised word (or an abbreviation like U.S.) followed by more such words; only these runs,
 # plus one word of context on each side, are tokenised: most of an article is never looked at.
-_WORD = rf"(?:(?:[{_UPPER}]\.){{2,}}|[{_UPPER}][\w{_MARKS}'’&]*)"
+# (an abbreviation "U.S." or a word; written to start with one character class, which lets the regex
+# engine skip ahead to the next capital instead of trying the pattern at every position)
+_WORD = rf"[{_UPPER}](?:\.(?:[{_UPPER}]\.)+|[\w{_MARKS}'’&]*)"
 _CONNECTORS = "|".join(sorted(CONNECTORS))
 CAPITALISED_RUN_RE = re.compile(
     rf"{_WORD}(?:(?:[ \-]+|\. )(?:(?:{_CONNECTORS})[ \-]+){{0,3}}{_WORD})*(?: (?:{'|'.join(TRAILING_WORDS)})\b)?"
