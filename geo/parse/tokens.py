@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -75,21 +76,28 @@ _new_token = tuple.__new__
 
 
 def _tokens_between(text: str, start: int, end: int) -> list[Token]:
-    tokens = []
+    return _tokens_in(text, ((start, end),))
+
+
+def _tokens_in(text: str, windows: Iterable[Sequence[int]]) -> list[Token]:
+    """The tokens of every (start, end) window of ``text``, in order."""
+    tokens: list[Token] = []
     keys = _KEYS  # a word seen before is not folded again
     append = tokens.append
-    for match in TOKEN_RE.finditer(text, start, end):
-        word = match.group()
-        s, e = match.span()
-        if word.endswith(_POSSESSIVE) and len(word) > 2:
-            e -= 2
-            word = word[:-2]
-        key = keys.get(word)
-        if key is None:
-            if len(keys) >= _KEYS_MAX:
-                keys.clear()
-            key = keys[word] = name_key(word)
-        append(_new_token(Token, (s, e, word, key)))
+    words = TOKEN_RE.finditer
+    for start, end in windows:
+        for match in words(text, start, end):
+            word = match.group()
+            s, e = match.span()
+            if word.endswith(_POSSESSIVE) and len(word) > 2:
+                e -= 2
+                word = word[:-2]
+            key = keys.get(word)
+            if key is None:
+                if len(keys) >= _KEYS_MAX:
+                    keys.clear()
+                key = keys[word] = name_key(word)
+            append(_new_token(Token, (s, e, word, key)))
     return tokens
 
 

@@ -28,8 +28,7 @@ from geo.parse.tokens import (
     _is_initial,
     _is_upper,
     _joinable,
-    _tokens_between,
-    _word_before,
+    _tokens_in,
 )
 from geo.places.gazetteer import Gazetteer
 from geo.places.names import (
@@ -52,24 +51,34 @@ MAX_MENTIONS = 20_000
 MAX_SEARCH_CHARS = 2_000_000
 
 
+# A capitalised run and (in group 1, looked at without being consumed) the word after it: _WORD_AFTER_RE.
+_RUN_AND_WORD_AFTER_RE = re.compile(rf"(?:{CAPITALISED_RUN_RE.pattern})(?=({_WORD_AFTER_RE.pattern})|)")
+# The word before a run, found on the text reversed (as _word_before walks back, but in the regex engine):
+# at most 3 characters that are no letter, digit or newline, then the word's letters, digits and ._'’.
+_GAP_BACK_RE = re.compile(r"(?:[^\w\n]|_){0,3}")
+_WORD_BACK_RE = re.compile(r"[\w.'’]*")
+
+
 def context_tokens(text: str) -> list[Token]:
     """Tokens of every capitalised run with one word before and after it, in text order."""
     windows: list[list[int]] = []
-    for match in CAPITALISED_RUN_RE.finditer(text):
+    size = len(text)
+    back = ""  # the text reversed, made at the first run that has text before it
+    for match in _RUN_AND_WORD_AFTER_RE.finditer(text):
         start, end = match.span()
-        after = _WORD_AFTER_RE.match(text, end)
-        start = _word_before(text, start, windows[-1][1] if windows else 0)
-        end = after.end() if after else end
+        end = max(end, match.end(1))
+        if start > 0:  # _word_before(text, start, floor), floor: the end of the last window
+            if not back:
+                back = text[::-1]
+            j = size - 1 - _GAP_BACK_RE.match(back, size - start).end()
+            if j >= 0 and text[j].isalnum():
+                floor = windows[-1][1] if windows else 0
+                start = size - _WORD_BACK_RE.match(back, size - 1 - j, size - floor).end() if j >= floor else j + 1
         if windows and start <= windows[-1][1]:
             windows[-1][1] = max(windows[-1][1], end)
         else:
             windows.append([start, end])
-    tokens: list[Token] = []
-    for start, end in windows:
-        tokens.extend(_tokens_between(text, start, end))
-    return tokens
-
-
+    return _tokens_in(text, windows)
 
 
 def scan(text: str, tokens: list[Token], gaz: Gazetteer, most: int | None = None) -> list[tuple[int, int, str]]:
