@@ -28,7 +28,7 @@ def test_prefixes_are_cached_next_to_the_index_and_rebuilt_when_it_changes(tmp_p
     first = load_prefixes(index, ["new york city"])
     assert first == {"new", "new york"}
     cached = prefixes_path(index)
-    assert cached.exists() and cached.name == "gazetteer-f1000-v1.prefixes.pickle"
+    assert cached.exists() and cached.name == "gazetteer-f1000.prefixes.pickle"
     # read back from the file (the names given are not looked at when the stamp matches)
     assert load_prefixes(index, ["something else"]) == first
     # the index changes (size and time): the prefixes are computed again and the file is replaced
@@ -36,6 +36,12 @@ def test_prefixes_are_cached_next_to_the_index_and_rebuilt_when_it_changes(tmp_p
     os.utime(index, ns=(1, 1))
     assert load_prefixes(index, ["rio de janeiro"]) == {"rio", "rio de"}
     assert pickle.loads(cached.read_bytes())["prefixes"] == {"rio", "rio de"}
+    # an index of another format version: the same file, rebuilt for it
+    newer = tmp_path / "gazetteer-f1000-v2.pickle"
+    newer.write_bytes(b"a newer index")
+    assert prefixes_path(newer) == cached
+    assert load_prefixes(newer, ["el paso"]) == {"el"}
+    assert load_prefixes(index, ["rio de janeiro"]) == {"rio", "rio de"}  # the stamp says whose it is
 
 
 def test_a_torn_prefix_file_is_rebuilt(tmp_path):

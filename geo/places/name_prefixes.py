@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -36,9 +37,10 @@ def word_prefixes(keys: Iterable[str]) -> frozenset[str]:
 
 
 def prefixes_path(index: Path) -> Path:
-    """Where the prefixes of the index at ``index`` are cached (one file per index name: the stamp inside
-    tells whether it belongs to the index file as it is now)."""
-    return index.with_name(index.stem + ".prefixes.pickle")
+    """Where the prefixes of the index at ``index`` are cached: one file whatever the index's format version
+    ("gazetteer-f1000-v18.pickle" -> "gazetteer-f1000.prefixes.pickle"), so an index of a new format
+    replaces it instead of leaving an old one behind; the stamp inside tells which index file it is for."""
+    return index.with_name(re.sub(r"-v\d+$", "", index.stem) + ".prefixes.pickle")
 
 
 def _stamp(index: Path) -> tuple | None:
