@@ -123,9 +123,12 @@ def _person_tokens(text: str, tokens: list[Token], gaz: Gazetteer, surnames: set
     # Where the last walk along a name stopped: a walk starting at or before it would visit the same
     # tokens up to the same stop and add nothing new, so runs of names ("John John John…") stay linear.
     reached = -1
-    for i, tok in enumerate(tokens):
+    first_names = gaz.first_names
+    # Only a title or a given name can start a name: the other tokens are passed over.
+    for i in [i for i, tok in enumerate(tokens) if tok.key in PERSON_TITLES or tok.key in first_names]:
         if i < reached:  # a name starting here (at i or i + 1) lies inside the last walk
             continue
+        tok = tokens[i]
         lower = tok.key
         starts_name = False
         if lower in PERSON_TITLES and i + 1 < n and _joinable(text, tok, tokens[i + 1]) and _capitalised(tokens[i + 1].text):
@@ -181,15 +184,13 @@ def propose_unknown(text: str, tokens: list[Token], found: list[tuple[int, int, 
     """
     covered = {k for i, length, _ in found for k in range(i, i + length)}
     out = []
-    i, n = 0, len(tokens)
-    while i < n:
+    n = len(tokens)
+    after = 0  # tokens before this one are part of a name already proposed
+    # Only capitalised tokens outside the names found can start one (the other tokens are passed over).
+    for i in [i for i, tok in enumerate(tokens) if tok.text[:1].isupper() and i not in covered]:
         tok = tokens[i]
-        if (i in covered or not tok.text[:1].isupper() or _is_upper(tok.text) or tok.key in FUNCTION_WORDS
-                or tok.key in MONTHS_AND_DAYS):
-            i += 1
-            continue
-        if not _LOCATIVE_CONTEXT_RE.search(text, max(0, tok.start - 20), tok.start):
-            i += 1
+        if (i < after or _is_upper(tok.text) or tok.key in FUNCTION_WORDS or tok.key in MONTHS_AND_DAYS
+                or not _LOCATIVE_CONTEXT_RE.search(text, max(0, tok.start - 20), tok.start)):
             continue
         j = i
         while j + 1 < n and j + 1 not in covered and _joinable(text, tokens[j], tokens[j + 1]) \
@@ -197,10 +198,11 @@ def propose_unknown(text: str, tokens: list[Token], found: list[tuple[int, int, 
             j += 1
         words = tokens[i : j + 1]
         keys = {w.key for w in words}
-        if not (keys & (people | gaz.common_words | ORG_WORDS | PERSON_TITLES)) and len(tok.text) > 2:
+        if (keys.isdisjoint(people) and keys.isdisjoint(gaz.common_words) and keys.isdisjoint(ORG_WORDS)
+                and keys.isdisjoint(PERSON_TITLES) and len(tok.text) > 2):
             start, end = words[0].start, words[-1].end
             out.append(RawMention(start, end, text[start:end], name_key(text[start:end]), [], proposed=True))
-        i = j + 1
+        after = j + 1
     return out
 
 
