@@ -37,7 +37,7 @@ FUNCTION_WORDS = frozenset(
     "said says according".split()
 )
 SHORT_ABBREVIATIONS = frozenset({"st", "ft", "mt", "pt"})
-_POSSESSIVE = ("'s", "’s")
+_APOSTROPHES = "'’"  # of a possessive ('s) left out of the token
 
 
 class Token(NamedTuple):
@@ -81,23 +81,21 @@ def _tokens_between(text: str, start: int, end: int) -> list[Token]:
 
 def _tokens_in(text: str, windows: Iterable[Sequence[int]]) -> list[Token]:
     """The tokens of every (start, end) window of ``text``, in order."""
+    words = TOKEN_RE.finditer
+    spans = [match.span() for start, end in windows for match in words(text, start, end)]
     tokens: list[Token] = []
     keys = _KEYS  # a word seen before is not folded again
     append = tokens.append
-    words = TOKEN_RE.finditer
-    for start, end in windows:
-        for match in words(text, start, end):
-            word = match.group()
-            s, e = match.span()
-            if word.endswith(_POSSESSIVE) and len(word) > 2:
-                e -= 2
-                word = word[:-2]
-            key = keys.get(word)
-            if key is None:
-                if len(keys) >= _KEYS_MAX:
-                    keys.clear()
-                key = keys[word] = name_key(word)
-            append(_new_token(Token, (s, e, word, key)))
+    for s, e in spans:
+        if text[e - 1] == "s" and e - s > 2 and text[e - 2] in _APOSTROPHES:  # a possessive: "Kyiv's"
+            e -= 2
+        word = text[s:e]
+        key = keys.get(word)
+        if key is None:
+            if len(keys) >= _KEYS_MAX:
+                keys.clear()
+            key = keys[word] = name_key(word)
+        append(_new_token(Token, (s, e, word, key)))
     return tokens
 
 
