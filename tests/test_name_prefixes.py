@@ -1,16 +1,15 @@
-"""The gazetteer's word-prefixes (geo.places.name_prefixes) and the longest-match scan that uses them: data
-built in code, and the scan checked against the plain try-every-length scan it replaced."""
+"""The gazetteer's word-prefixes (geo.places.gazetteer.word_prefixes) and the longest-match scan that uses
+them: data built in code, and the scan checked against the plain try-every-length scan it replaced."""
 
 from __future__ import annotations
 
-import os
 import pickle
 import random
 
 from geo.parse.tokens import _case_ok, _joinable
 from geo.parse.toponyms import MAX_NAME_TOKENS, context_tokens, scan
-from geo.places.gazetteer import PRIMARY, Gazetteer
-from geo.places.name_prefixes import load_prefixes, prefixes_path, word_prefixes
+from geo.places import gazetteer as gz
+from geo.places.gazetteer import PRIMARY, Gazetteer, word_prefixes
 from geo.places.names import name_key
 
 
@@ -22,40 +21,25 @@ def test_prefixes_end_before_each_space():
     assert word_prefixes(["kyiv"]) == frozenset()
 
 
-def test_prefixes_are_cached_next_to_the_index_and_rebuilt_when_it_changes(tmp_path):
-    index = tmp_path / "gazetteer-f1000-v1.pickle"
-    index.write_bytes(b"an index")
-    first = load_prefixes(index, ["new york city"])
-    assert first == {"new", "new york"}
-    cached = prefixes_path(index)
-    assert cached.exists() and cached.name == "gazetteer-f1000.prefixes.pickle"
-    # read back from the file (the names given are not looked at when the stamp matches)
-    assert load_prefixes(index, ["something else"]) == first
-    # the index changes (size and time): the prefixes are computed again and the file is replaced
-    index.write_bytes(b"another, longer index")
-    os.utime(index, ns=(1, 1))
-    assert load_prefixes(index, ["rio de janeiro"]) == {"rio", "rio de"}
-    assert pickle.loads(cached.read_bytes())["prefixes"] == {"rio", "rio de"}
-    # an index of another format version: the same file, rebuilt for it
-    newer = tmp_path / "gazetteer-f1000-v2.pickle"
-    newer.write_bytes(b"a newer index")
-    assert prefixes_path(newer) == cached
-    assert load_prefixes(newer, ["el paso"]) == {"el"}
-    assert load_prefixes(index, ["rio de janeiro"]) == {"rio", "rio de"}  # the stamp says whose it is
+def test_prefixes_are_stored_in_the_index_file_and_read_back(tmp_path, monkeypatch):
+    monkeypatch.setenv("GEO_CACHE_DIR", str(tmp_path))
+    built = _gazetteer("New York City", "Rio de Janeiro", "Kyiv")
+    path = gz.index_path()
+    gz._write_index(path, built)
+    assert pickle.loads(path.read_bytes())["prefixes"] == {"new", "new york", "rio", "rio de"}
+    read = gz._read_index(path, gz.CITY_POPULATION_FLOOR)
+    assert read.__dict__["name_prefixes"] == {"new", "new york", "rio", "rio de"}  # set from the file
 
 
-def test_a_torn_prefix_file_is_rebuilt(tmp_path):
-    index = tmp_path / "gazetteer-f1000-v1.pickle"
-    index.write_bytes(b"an index")
-    prefixes_path(index).write_bytes(b"\x80\x05 torn")
-    assert load_prefixes(index, ["san jose"]) == {"san"}
-    assert load_prefixes(index, []) == {"san"}  # now read from the rewritten file
-
-
-def test_without_an_index_file_the_prefixes_are_computed_in_memory(tmp_path):
-    index = tmp_path / "missing.pickle"
-    assert load_prefixes(index, ["la paz"]) == {"la"}
-    assert not prefixes_path(index).exists()
+def test_an_index_file_without_prefixes_computes_them(tmp_path, monkeypatch):
+    monkeypatch.setenv("GEO_CACHE_DIR", str(tmp_path))
+    path = gz.index_path()
+    gz._write_index(path, _gazetteer("La Paz", "El Paso"))
+    payload = pickle.loads(path.read_bytes())
+    del payload["prefixes"]
+    path.write_bytes(pickle.dumps(payload))
+    read = gz._read_index(path, gz.CITY_POPULATION_FLOOR)
+    assert "name_prefixes" not in read.__dict__ and read.name_prefixes == {"la", "el"}
 
 
 def test_an_index_built_in_memory_computes_its_prefixes():
@@ -69,7 +53,9 @@ def test_an_index_built_in_memory_computes_its_prefixes():
 def _gazetteer(*names: str) -> Gazetteer:
     places = [(f"test:{i}", n, "city", 0.0, 0.0, "XX", None, None, 500_000) for i, n in enumerate(names)]
     index = {name_key(n): ((i, PRIMARY),) for i, n in enumerate(names)}
-    return Gazetteer(places, index, {"max_tokens": max(len(k.split()) for k in index)})
+    meta = {"max_tokens": max(len(k.split()) for k in index), "format": gz.INDEX_FORMAT,
+            "versions": gz.source_versions(), "floor": gz.CITY_POPULATION_FLOOR}
+    return Gazetteer(places, index, meta)
 
 
 def _scan_every_length(text: str, tokens, gaz: Gazetteer) -> list[tuple[int, int, str]]:
