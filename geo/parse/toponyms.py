@@ -94,7 +94,7 @@ def scan(text: str, tokens: list[Token], gaz: Gazetteer, most: int | None = None
         length = 0
         if _capitalised(tok.text):
             # The window grows from this word while its words are joinable and may still begin a longer name
-            # (geo.places.name_prefixes); the longest name in the gazetteer that passes the case rule wins.
+            # (Gazetteer.name_prefixes); the longest name in the gazetteer that passes the case rule wins.
             key = best = tok.key
             if key in names and _case_ok(tokens[i : i + 1], key):
                 length = 1
