@@ -225,7 +225,7 @@ def _write_index(path: Path, gaz: Gazetteer) -> None:
 
 
 def _remove_other_formats(path: Path) -> None:
-    """Delete indexes of other formats for the same floor next to ``path`` (26 MB each); best effort."""
+    """Delete indexes of other formats for the same floor next to ``path`` (about 23 MB each); best effort."""
     match = re.fullmatch(r"(gazetteer-f\d+-v)\d+\.pickle", path.name)
     if not match:
         return
