@@ -251,6 +251,7 @@ def test_names_of_one_place_are_packed_in_the_file_and_read_back_the_same(tmp_ca
         assert read.hits(key) == built.hits(key)
         assert (key in read) == (key in built)
     assert [h.via for h in read.hits("test")] == [ALTERNATE, REGION_PHRASE]
+    assert read.entries("tt") == built.entries("tt") == ((1, gz.ABBREVIATION),) and read.entries("x") == ()
     assert read.hits("testish")[0].candidate.name == "Testville"
 
 

@@ -102,6 +102,14 @@ class Gazetteer:
             self._cache[index] = cand
         return cand
 
+    def entries(self, key: str) -> tuple[tuple[int, str], ...]:
+        """The (place index, via) pairs of a key, as built (the index file packs a single one, see
+        :func:`pack_names`); () for an unknown key."""
+        pairs = self._names.get(key, ())
+        if pairs.__class__ is int:
+            return ((pairs >> 3, _VIAS[pairs & 7]),)
+        return pairs
+
     def hits(self, key: str) -> list[NameHit]:
         """Every candidate for an already-normalised key (see :func:`geo.places.names.name_key`); a new list
         on every call (the hits in it are made once per process)."""
@@ -109,10 +117,7 @@ class Gazetteer:
         if made is None:
             if len(self._hits) >= HITS_KEPT:
                 self._hits.clear()
-            pairs = self._names.get(key, ())
-            if pairs.__class__ is int:  # one place (pack_names)
-                pairs = ((pairs >> 3, _VIAS[pairs & 7]),)
-            made = self._hits[key] = tuple(NameHit(self.candidate(i), via) for i, via in pairs)
+            made = self._hits[key] = tuple(NameHit(self.candidate(i), via) for i, via in self.entries(key))
         return list(made)
 
     def search(self, query: str, limit: int = 10) -> list[Candidate]:
