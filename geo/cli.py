@@ -120,6 +120,9 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--skip-build", action="store_true", help="do not time a fresh index build")
     b.add_argument("--adversarial", action="store_true",
                    help="only: seconds per 100 KB of plain news and of hostile text (runs of names, ...)")
+    b.add_argument("--phases", action="store_true",
+                   help="only: CPU ms per article of each geoparse phase (tokenise, scan, rules, resolve) "
+                        "over the texts, and the index load")
 
     s = sub.add_parser("stress", help="load test: concurrent app sessions plus CLI parses (loopback)")
     s.add_argument("--sessions", type=int, default=20, help="concurrent app sessions (default 20)")
@@ -405,6 +408,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from geo.tools.app_bench import run_app_bench
 
         run_app_bench(out=sys.stdout, runs=1 if args.quick else 3)
+        return 0
+    if args.phases:
+        from geo.tools.phases import run_phases
+
+        run_phases(corpus=args.texts, rounds=1 if args.quick else 5, out=sys.stdout)
         return 0
     if args.corpus:
         from geo.tools.bench import run_corpus_bench

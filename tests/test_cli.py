@@ -176,6 +176,17 @@ def test_bench_quick_runs():
     assert "Traceback" not in result.stderr
 
 
+def test_bench_phases_prints_every_phase(tmp_path):
+    texts = tmp_path / "texts.jsonl"
+    texts.write_text(json.dumps({"id": "1", "text": "Troops moved from Kursk towards Kyiv, President Lincoln said."})
+                     + "\n", encoding="utf-8")
+    result = run_geo("bench", "--phases", "--quick", "--texts", str(texts), timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert "(1 articles, best of 1 rounds)" in result.stdout
+    for phase in ("tokenise", "scan", "rules", "find_mentions", "resolve", "geoparse", "index load"):
+        assert phase in result.stdout, phase
+
+
 def test_an_output_path_that_cannot_be_written_is_one_clear_line(tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")

@@ -233,6 +233,28 @@ def test_write_index_is_atomic_and_round_trips(tmp_cache):
     assert again is not None and again.candidate(0) == gaz.candidate(0)
 
 
+def test_names_of_one_place_are_packed_in_the_file_and_read_back_the_same(tmp_cache):
+    places = [("geonames:1", "Testtown", "city", 1.0, 2.0, "XX", None, 1, 5000),
+              ("geonames:2", "Testville", "city", 3.0, 4.0, "XX", None, 2, 90_000)]
+    names = {"testtown": ((0, PRIMARY),), "tt": ((1, gz.ABBREVIATION),), "testish": ((1, ADJECTIVE),),
+             "test": ((0, ALTERNATE), (1, REGION_PHRASE))}
+    packed = gz.pack_names(names)
+    assert packed["testtown"] == 0 * 8 + 0 and packed["tt"] == 1 * 8 + 2  # place * 8 + the via's number
+    assert packed["test"] == names["test"]  # two places: as they were
+    assert gz.pack_names(packed) == packed
+    meta = _tiny_payload()["meta"]
+    built, path = Gazetteer(places, names, meta), index_path()
+    gz._write_index(path, built)
+    assert pickle.loads(path.read_bytes())["names"] == packed
+    read = gz._read_index(path, gz.CITY_POPULATION_FLOOR)
+    for key in [*names, "nowhere"]:
+        assert read.hits(key) == built.hits(key)
+        assert (key in read) == (key in built)
+    assert [h.via for h in read.hits("test")] == [ALTERNATE, REGION_PHRASE]
+    assert read.entries("tt") == built.entries("tt") == ((1, gz.ABBREVIATION),) and read.entries("x") == ()
+    assert read.hits("testish")[0].candidate.name == "Testville"
+
+
 def test_write_index_deletes_indexes_of_other_formats(tmp_cache):
     path = index_path()
     floor = gz.CITY_POPULATION_FLOOR

@@ -116,13 +116,13 @@ def _context_tokens_unbounded(text: str) -> list:
     for match in toponyms.CAPITALISED_RUN_RE.finditer(text):
         start, end = match.span()
         after = toponyms._WORD_AFTER_RE.match(text, end)
-        start = toponyms._word_before(text, start)  # floor 0: back to the word's true start
+        start = tokens._word_before(text, start)  # floor 0: back to the word's true start
         end = after.end() if after else end
         if windows and start <= windows[-1][1]:
             windows[-1][1] = max(windows[-1][1], end)
         else:
             windows.append([start, end])
-    return [tok for start, end in windows for tok in toponyms._tokens_between(text, start, end)]
+    return [tok for start, end in windows for tok in tokens._tokens_between(text, start, end)]
 
 
 def test_context_windows_are_the_same_with_the_bounded_walk_back():

@@ -154,7 +154,8 @@ def test_qualifier_overrides_the_population_prior():
 
 def test_the_index_names_each_place_once_per_name(gazetteer):
     """The resolver takes one option per hit; the index must therefore keep one entry per place per name."""
-    duplicated = [key for key, entries in gazetteer._names.items() if len({i for i, _ in entries}) != len(entries)]
+    duplicated = [key for key in gazetteer._names
+                  if len({i for i, _ in gazetteer.entries(key)}) != len(gazetteer.entries(key))]
     assert duplicated == []
 
 

@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from geo.places.gazetteer import NameHit
 from geo.places.names import (
@@ -35,11 +37,12 @@ FUNCTION_WORDS = frozenset(
     "said says according".split()
 )
 SHORT_ABBREVIATIONS = frozenset({"st", "ft", "mt", "pt"})
-_POSSESSIVE = ("'s", "’s")
+_APOSTROPHES = "'’"  # of a possessive ('s) left out of the token
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """One word: its span, its text and its lookup key (a tuple: made by the hundred per article)."""
+
     start: int
     end: int
     text: str
@@ -68,26 +71,43 @@ def tokenize(text: str) -> list[Token]:
     return _tokens_between(text, 0, len(text))
 
 
+# name_key of every word seen, shared by the parses of this process (words recur from article to article);
+# emptied when it reaches _KEYS_MAX words, so text of ever new words cannot grow it without bound.
+_KEYS: dict[str, str] = {}
+_KEYS_MAX = 50_000
+_new_token = tuple.__new__
+
+
 def _tokens_between(text: str, start: int, end: int) -> list[Token]:
-    tokens = []
-    keys: dict[str, str] = {}  # a word seen again is not folded again
-    for match in TOKEN_RE.finditer(text, start, end):
-        word = match.group()
-        s, e = match.span()
-        if word.endswith(_POSSESSIVE) and len(word) > 2:
+    return _tokens_in(text, ((start, end),))
+
+
+def _tokens_in(text: str, windows: Iterable[Sequence[int]]) -> list[Token]:
+    """The tokens of every (start, end) window of ``text``, in order."""
+    words = TOKEN_RE.finditer
+    spans = [match.span() for start, end in windows for match in words(text, start, end)]
+    tokens: list[Token] = []
+    keys = _KEYS  # a word seen before is not folded again
+    append = tokens.append
+    for s, e in spans:
+        if text[e - 1] == "s" and e - s > 2 and text[e - 2] in _APOSTROPHES:  # a possessive: "Kyiv's"
             e -= 2
-            word = word[:-2]
+        word = text[s:e]
         key = keys.get(word)
         if key is None:
+            if len(keys) >= _KEYS_MAX:
+                keys.clear()
             key = keys[word] = name_key(word)
-        tokens.append(Token(s, e, word, key))
+        append(_new_token(Token, (s, e, word, key)))
     return tokens
 
 
 _UPPER = "A-ZÀ-ÖØ-Þ" + "".join(ch for ch in map(chr, range(0x100, 0x250)) if ch.isupper())
 # A capitalised word (or an abbreviation like U.S.) followed by more such words; only these runs,
 # plus one word of context on each side, are tokenised: most of an article is never looked at.
-_WORD = rf"(?:(?:[{_UPPER}]\.){{2,}}|[{_UPPER}][\w{_MARKS}'’&]*)"
+# (an abbreviation "U.S." or a word; written to start with one character class, which lets the regex
+# engine skip ahead to the next capital instead of trying the pattern at every position)
+_WORD = rf"[{_UPPER}](?:\.(?:[{_UPPER}]\.)+|[\w{_MARKS}'’&]*)"
 _CONNECTORS = "|".join(sorted(CONNECTORS))
 CAPITALISED_RUN_RE = re.compile(
     rf"{_WORD}(?:(?:[ \-]+|\. )(?:(?:{_CONNECTORS})[ \-]+){{0,3}}{_WORD})*(?: (?:{'|'.join(TRAILING_WORDS)})\b)?"

@@ -36,8 +36,7 @@ from geo.parse.tokens import (
     _is_initial,
     _is_upper,
     _joinable,
-    _tokens_between,
-    _word_before,
+    _tokens_in,
 )
 from geo.places.gazetteer import Gazetteer
 from geo.places.names import (
@@ -61,24 +60,34 @@ MAX_MENTIONS = 20_000
 MAX_SEARCH_CHARS = 2_000_000
 
 
+# A capitalised run and (in group 1, looked at without being consumed) the word after it: _WORD_AFTER_RE.
+_RUN_AND_WORD_AFTER_RE = re.compile(rf"(?:{CAPITALISED_RUN_RE.pattern})(?=({_WORD_AFTER_RE.pattern})|)")
+# The word before a run, found on the text reversed (as _word_before walks back, but in the regex engine):
+# at most 3 characters that are no letter, digit or newline, then the word's letters, digits and ._'’.
+_GAP_BACK_RE = re.compile(r"(?:[^\w\n]|_){0,3}")
+_WORD_BACK_RE = re.compile(r"[\w.'’]*")
+
+
 def context_tokens(text: str) -> list[Token]:
     """Tokens of every capitalised run with one word before and after it, in text order."""
     windows: list[list[int]] = []
-    for match in CAPITALISED_RUN_RE.finditer(text):
+    size = len(text)
+    back = ""  # the text reversed, made at the first run that has text before it
+    for match in _RUN_AND_WORD_AFTER_RE.finditer(text):
         start, end = match.span()
-        after = _WORD_AFTER_RE.match(text, end)
-        start = _word_before(text, start, windows[-1][1] if windows else 0)
-        end = after.end() if after else end
+        end = max(end, match.end(1))
+        if start > 0:  # _word_before(text, start, floor), floor: the end of the last window
+            if not back:
+                back = text[::-1]
+            j = size - 1 - _GAP_BACK_RE.match(back, size - start).end()
+            if j >= 0 and text[j].isalnum():
+                floor = windows[-1][1] if windows else 0
+                start = size - _WORD_BACK_RE.match(back, size - 1 - j, size - floor).end() if j >= floor else j + 1
         if windows and start <= windows[-1][1]:
             windows[-1][1] = max(windows[-1][1], end)
         else:
             windows.append([start, end])
-    tokens: list[Token] = []
-    for start, end in windows:
-        tokens.extend(_tokens_between(text, start, end))
-    return tokens
-
-
+    return _tokens_in(text, windows)
 
 
 def _possessive_gap(text: str, left: Token, right: Token) -> bool:
@@ -92,34 +101,27 @@ def scan(text: str, tokens: list[Token], gaz: Gazetteer, most: int | None = None
     found: list[tuple[int, int, str]] = []
     n = len(tokens)
     max_len = min(gaz.max_tokens, MAX_NAME_TOKENS)
-    keys = [t.key for t in tokens]
-    # chain[k]: how many tokens from k on are joined one to the next (each pair is checked once, not once
-    # per window that holds it).
-    chain = [1] * n
-    for k in range(n - 2, -1, -1):
-        if _joinable(text, tokens[k], tokens[k + 1]) or _possessive_gap(text, tokens[k], tokens[k + 1]):
-            chain[k] = chain[k + 1] + 1
-    # The words of a window -> the length of the longest name it starts with (0: none): a text that repeats
-    # its names ("Paris Paris …") looks each window up once.
-    known: dict[str, int] = {}
+    names, prefixes = gaz.name_keys, gaz.name_prefixes
     i = 0
     while i < n:
+        tok = tokens[i]
         length = 0
-        if _capitalised(tokens[i].text):
-            # The window is as long as the tokens are joinable; the longest name in the gazetteer wins.
-            limit = min(max_len, chain[i])
-            words = text[tokens[i].start : tokens[i + limit - 1].end]  # its words and the gaps between
-            length = known.get(words, -1)
-            if length < 0:
-                length = 0
-                for size in range(limit, 0, -1):
-                    key = " ".join(keys[i : i + size])
-                    if key in gaz and _case_ok(tokens[i : i + size], key):
-                        length = size
-                        break
-                known[words] = length
+        if _capitalised(tok.text):
+            # The window grows from this word while its words are joinable and may still begin a longer name
+            # (Gazetteer.name_prefixes); the longest name in the gazetteer that passes the case rule wins.
+            key = best = tok.key
+            if key in names and _case_ok(tokens[i : i + 1], key):
+                length = 1
+            size = 1
+            while (size < max_len and key in prefixes and i + size < n
+                   and (_joinable(text, tokens[i + size - 1], tokens[i + size])
+                        or _possessive_gap(text, tokens[i + size - 1], tokens[i + size]))):
+                key = f"{key} {tokens[i + size].key}"
+                size += 1
+                if key in names and _case_ok(tokens[i : i + size], key):
+                    length, best = size, key
         if length:
-            found.append((i, length, " ".join(keys[i : i + length])))
+            found.append((i, length, best))
             if len(found) == most:
                 break
             i += length
@@ -136,9 +138,12 @@ def _person_tokens(text: str, tokens: list[Token], gaz: Gazetteer, surnames: set
     # Where the last walk along a name stopped: a walk starting at or before it would visit the same
     # tokens up to the same stop and add nothing new, so runs of names ("John John John…") stay linear.
     reached = -1
-    for i, tok in enumerate(tokens):
+    first_names = gaz.first_names
+    # Only a title or a given name can start a name: the other tokens are passed over.
+    for i in [i for i, tok in enumerate(tokens) if tok.key in PERSON_TITLES or tok.key in first_names]:
         if i < reached:  # a name starting here (at i or i + 1) lies inside the last walk
             continue
+        tok = tokens[i]
         lower = tok.key
         starts_name = False
         if lower in PERSON_TITLES and i + 1 < n and _joinable(text, tok, tokens[i + 1]) and _capitalised(tokens[i + 1].text):
@@ -202,15 +207,13 @@ def propose_unknown(text: str, tokens: list[Token], found: list[tuple[int, int, 
     """
     covered = {k for i, length, _ in found for k in range(i, i + length)}
     out = []
-    i, n = 0, len(tokens)
-    while i < n:
+    n = len(tokens)
+    after = 0  # tokens before this one are part of a name already proposed
+    # Only capitalised tokens outside the names found can start one (the other tokens are passed over).
+    for i in [i for i, tok in enumerate(tokens) if tok.text[:1].isupper() and i not in covered]:
         tok = tokens[i]
-        if (i in covered or not tok.text[:1].isupper() or _is_upper(tok.text) or tok.key in FUNCTION_WORDS
-                or tok.key in MONTHS_AND_DAYS):
-            i += 1
-            continue
-        if not _LOCATIVE_CONTEXT_RE.search(text, max(0, tok.start - 20), tok.start):
-            i += 1
+        if (i < after or _is_upper(tok.text) or tok.key in FUNCTION_WORDS or tok.key in MONTHS_AND_DAYS
+                or not _LOCATIVE_CONTEXT_RE.search(text, max(0, tok.start - 20), tok.start)):
             continue
         j = i
         while j + 1 < n and j + 1 not in covered and _joinable(text, tokens[j], tokens[j + 1]) \
@@ -218,10 +221,11 @@ def propose_unknown(text: str, tokens: list[Token], found: list[tuple[int, int, 
             j += 1
         words = tokens[i : j + 1]
         keys = {w.key for w in words}
-        if not (keys & (people | gaz.common_words | ORG_WORDS | PERSON_TITLES)) and len(tok.text) > 2:
+        if (keys.isdisjoint(people) and keys.isdisjoint(gaz.common_words) and keys.isdisjoint(ORG_WORDS)
+                and keys.isdisjoint(PERSON_TITLES) and len(tok.text) > 2):
             start, end = words[0].start, words[-1].end
             out.append(RawMention(start, end, text[start:end], name_key(text[start:end]), [], proposed=True))
-        i = j + 1
+        after = j + 1
     return out
 
 

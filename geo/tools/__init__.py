@@ -10,6 +10,7 @@ _EXPORTS = {
     "AppSession": "stclient",
     "launch": "chromium",
     "run_app_bench": "app_bench",
+    "run_phases": "phases",
 }
 
 __all__ = sorted(_EXPORTS)
