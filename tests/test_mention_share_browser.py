@@ -14,6 +14,7 @@ from test_app_browser import Session
 from geo.parse.model import Article, Document, Mention, Passage, Place
 from geo.store import documents as store
 from geo.tools.servers import seeded_cache, start_server, stop_server
+from tests.test_corrections_scope import COUNTRY, STATE
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.server]
 
@@ -25,10 +26,6 @@ TEXT = (
 SAVANNAH, US_GEORGIA = TEXT.index("Savannah"), TEXT.index("Georgia")
 TBILISI = TEXT.index("Tbilisi")
 GE_GEORGIA = TEXT.index("Georgia", TBILISI)
-STATE = {"id": "iso3166:US-GA", "name": "Georgia", "kind": "region", "lat": 32.7, "lon": -83.4,
-         "country": "US", "admin1": "US-GA", "geonameid": None, "population": None}
-COUNTRY = {"id": "geonames:614540", "name": "Georgia", "kind": "country", "lat": 42.0, "lon": 43.5,
-           "country": "GE", "admin1": None, "geonameid": 614540, "population": 3_700_000}
 
 # {place id: [lat, lng]} of the pins the map shows, and the passage texts each pin's popup quotes.
 PINS = """() => { const reg = window.geoMap; const out = {};

@@ -4,13 +4,7 @@ place's name, and alternate spellings that are also English words. Articles are 
 from __future__ import annotations
 
 from geo.pipeline import parse_text
-
-
-def places(text: str) -> dict[str, object]:
-    """Mention text -> the Document place it belongs to."""
-    doc = parse_text(text, borders=False)
-    return {m.text: p for p in doc.places for m in p.mentions}
-
+from tests.test_resolution import places
 
 # ------------------------------------------------------------------ a state over a municipality
 
