@@ -1,5 +1,6 @@
 """The false-positive rules for one scanned name: case, common words, people, organisations and buildings,
-hyphenated compounds, datelines; each name's facts looked up once per parse.
+hyphenated compounds, datelines; each name's facts looked up once per parse. Also the spans a name belongs
+to (a direction before it, a physical feature around it) and the names an article uses for people.
 """
 
 from __future__ import annotations
