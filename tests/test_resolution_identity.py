@@ -262,3 +262,15 @@ def test_a_direction_alone_after_a_locative_is_no_place():
     assert not doc.places and not doc.unresolved
     found = places("Officials in the Northern Territory said the talks were over.")
     assert found["Northern Territory"].country == "AU"
+
+
+def test_the_fast_acronym_finder_finds_what_the_acronym_pattern_finds():
+    import random
+
+    from geo.parse.context import _ACRONYM_RE, _acronyms
+
+    rng = random.Random(7)
+    for _ in range(5000):
+        text = "".join(rng.choice("AB.C D.x9 US.") for _ in range(rng.randint(0, 30)))
+        limit = rng.randint(0, len(text))
+        assert [m.span() for m in _acronyms(text, limit)] == [m.span() for m in _ACRONYM_RE.finditer(text, 0, limit)]
