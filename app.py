@@ -112,6 +112,10 @@ def main() -> None:
     if ss.get("map_focus") not in ids:
         ss.map_focus = None
     fly = ss.get("fly") if (ss.get("fly") or {}).get("place") in ids else None
+    if fly and first_paint and frame is not None:
+        # A share link's place: the map frame opens it as soon as its map is drawn, before the rest of the
+        # page arrives (the panel would wait for the map, and then for the browser busy with that rest).
+        ss.map_show, ss.fly, fly = fly["place"], None, None
     if ss.pop("add_done", False):
         for key in ("add_text", "add_at", "add_name"):
             ss.pop(key, None)
@@ -127,7 +131,8 @@ def main() -> None:
                              lambda: build_map(doc, selected_place=focus, passage_links="parent",
                                                assets="linked" if urls else "inline", asset_urls=urls),
                              key="map", height=MAP_HEIGHT, returned_objects=RETURNED_OBJECTS, frame=frame,
-                             report_drawn=first_paint, on_change=map_drawn)
+                             report_drawn=first_paint, show=ss.get("map_show") if first_paint else None,
+                             on_change=map_drawn)
         payload = json.dumps(clicked, sort_keys=True, default=str)
         if payload != ss.get("last_click"):
             ss.last_click = payload
