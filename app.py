@@ -55,6 +55,7 @@ from geo.parse.model import Document
 # The biggest thing on a 1440x900 screen. (Taller maps once lost pin clicks: Leaflet focuses the map on a
 # press and Chromium scrolled the app page under the pointer; geo.maps.mapview now focuses without scrolling.)
 MAP_HEIGHT = 600
+TOP_MARGIN = "<style>[data-testid='stMainBlockContainer']{padding-top:2.2rem}</style>"
 CHOOSER_HEIGHT = 76  # the "Show a place" box above the article (and 90 px for the place's sentence)
 TABLE_MAX_HEIGHT = 320  # about eight rows, then it scrolls: the map stays the biggest thing on the page
 MAP_TEXT_COLUMNS = [2, 1]
@@ -80,10 +81,12 @@ def main() -> None:
     # says so, which reruns the app). Each other kind of element costs the browser its code (the places table
     # alone 1.3 MB), and Streamlit shows no element of the page before it has the code of them all.
     first_paint = not ss.get("map_drawn")
-    # Less of Streamlit's top margin: the map then fits a 1440x900 screen whole (fixed CSS, no article text).
-    st.html("<style>[data-testid='stMainBlockContainer']{padding-top:2.2rem}</style>")
     st.title("News map")
-    st.caption("Places mentioned in an article, on a map with their border context. Offline by default.")
+    # Less of Streamlit's top margin: the map then fits a 1440x900 screen whole. The fixed rule rides in the
+    # caption's Markdown (its code is in Streamlit's first bundle; st.html would cost one more wave of loads
+    # before the first paint). No article text is ever shown with unsafe_allow_html.
+    st.caption("Places mentioned in an article, on a map with their border context. Offline by default." + TOP_MARGIN,
+               unsafe_allow_html=True)
     # Progress and messages always go into this one container, so the elements below keep their places
     # between reruns (a shifted component is mounted anew: the map and the panel would reload).
     notices = st.container()

@@ -236,7 +236,7 @@ def measure(url: str, runs: int = 3) -> dict[str, list[float | None]]:
 
             # Shared places: the pins clicked (in view on the opening map) and the names clicked (some in a
             # cluster on the opening map: the map goes to where they stand alone).
-            shared = [pid for pair in zip(clicked, names) for pid in pair][:2 * runs]
+            shared = [pid for pair in zip(clicked, names, strict=False) for pid in pair][:2 * runs]
             for pid in shared:
                 elapsed, context, page = _open(browser, f"{url}/?doc={doc_id}&place={pid}", len(doc.places), pid)
                 out["share_link_s"].append(elapsed)
