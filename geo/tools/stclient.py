@@ -60,6 +60,8 @@ class AppSession:
                 state.trigger_value = True
             elif isinstance(value, str):
                 state.string_value = value
+            elif isinstance(value, dict):  # a custom component's value (its frame sends JSON)
+                state.json_value = json.dumps(value)
             else:
                 raise TypeError(f"unsupported widget value {value!r}")
         self.elements, self.exceptions = {}, []  # as in the browser: what this run does not send is gone
@@ -86,6 +88,17 @@ class AppSession:
                     self.exceptions.append(element.exception.message[:200])
             elif kind == "script_finished":
                 return
+
+    async def report_map_drawn(self, timeout_s: float) -> bool:
+        """Say what the app's map frame says once its map is drawn, when the page asks for it (a new page
+        first shows the map and the article only, the rest after that report); True when a rerun followed."""
+        for element in self.elements.values():
+            if element.WhichOneof("type") == "component_instance" and \
+                    element.component_instance.component_name == MAP_COMPONENTS[0]:
+                if json.loads(element.component_instance.json_args or "{}").get("report_drawn"):
+                    await self.rerun(timeout_s, {element.component_instance.id: {"drawn": True}})
+                    return True
+        return False
 
     def widget_id(self, kind: str, label: str) -> str:
         """The id of the ``kind`` widget (e.g. "text_area", "button") labelled ``label`` in the last run."""
