@@ -12,7 +12,8 @@ the article, a row of the places table or the "Show a place" box selects it and 
 (in the browser: the map is not rebuilt for a selection); a popup's "Go to passage" scrolls the panel.
 
 Loading: a new page first gets the map and the article only; once the map frame reports its map drawn
-(a rerun), the table, the paste box, the corrections and the downloads follow (see ``main``).
+(a rerun), the table, the paste box, the corrections and the downloads follow (see ``main``). A share link's
+place is opened by the map frame itself, in the task that draws the map, so its popup shows with the map.
 
 Run: ``streamlit run app.py`` (settings: .streamlit/config.toml and the GEO_* environment variables).
 """
