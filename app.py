@@ -12,7 +12,8 @@ the article, a row of the places table or the "Show a place" box selects it and 
 (in the browser: the map is not rebuilt for a selection); a popup's "Go to passage" scrolls the panel.
 
 Loading: a new page first gets the map and the article only; once the map frame reports its map drawn
-(a rerun), the table, the paste box, the corrections and the downloads follow (see ``main``).
+(a rerun), the table, the paste box, the corrections and the downloads follow (see ``main``). A share link's
+place is opened by the map frame itself, in the task that draws the map, so its popup shows with the map.
 
 Run: ``streamlit run app.py`` (settings: .streamlit/config.toml and the GEO_* environment variables).
 """
@@ -55,6 +56,7 @@ from geo.parse.model import Document
 # The biggest thing on a 1440x900 screen. (Taller maps once lost pin clicks: Leaflet focuses the map on a
 # press and Chromium scrolled the app page under the pointer; geo.maps.mapview now focuses without scrolling.)
 MAP_HEIGHT = 600
+TOP_MARGIN = "<style>[data-testid='stMainBlockContainer']{padding-top:2.2rem}</style>"
 CHOOSER_HEIGHT = 76  # the "Show a place" box above the article (and 90 px for the place's sentence)
 TABLE_MAX_HEIGHT = 320  # about eight rows, then it scrolls: the map stays the biggest thing on the page
 MAP_TEXT_COLUMNS = [2, 1]
@@ -80,10 +82,12 @@ def main() -> None:
     # says so, which reruns the app). Each other kind of element costs the browser its code (the places table
     # alone 1.3 MB), and Streamlit shows no element of the page before it has the code of them all.
     first_paint = not ss.get("map_drawn")
-    # Less of Streamlit's top margin: the map then fits a 1440x900 screen whole (fixed CSS, no article text).
-    st.html("<style>[data-testid='stMainBlockContainer']{padding-top:2.2rem}</style>")
     st.title("News map")
-    st.caption("Places mentioned in an article, on a map with their border context. Offline by default.")
+    # Less of Streamlit's top margin: the map then fits a 1440x900 screen whole. The fixed rule rides in the
+    # caption's Markdown (its code is in Streamlit's first bundle; st.html would cost one more wave of loads
+    # before the first paint). No article text is ever shown with unsafe_allow_html.
+    st.caption("Places mentioned in an article, on a map with their border context. Offline by default." + TOP_MARGIN,
+               unsafe_allow_html=True)
     # Progress and messages always go into this one container, so the elements below keep their places
     # between reruns (a shifted component is mounted anew: the map and the panel would reload).
     notices = st.container()
@@ -112,6 +116,10 @@ def main() -> None:
     if ss.get("map_focus") not in ids:
         ss.map_focus = None
     fly = ss.get("fly") if (ss.get("fly") or {}).get("place") in ids else None
+    if fly and first_paint and frame is not None:
+        # A share link's place: the map frame opens it as soon as its map is drawn, before the rest of the
+        # page arrives (the panel would wait for the map, and then for the browser busy with that rest).
+        ss.map_show, ss.fly, fly = fly["place"], None, None
     if ss.pop("add_done", False):
         for key in ("add_text", "add_at", "add_name"):
             ss.pop(key, None)
@@ -127,7 +135,8 @@ def main() -> None:
                              lambda: build_map(doc, selected_place=focus, passage_links="parent",
                                                assets="linked" if urls else "inline", asset_urls=urls),
                              key="map", height=MAP_HEIGHT, returned_objects=RETURNED_OBJECTS, frame=frame,
-                             report_drawn=first_paint, on_change=map_drawn)
+                             report_drawn=first_paint, show=ss.get("map_show") if first_paint else None,
+                             on_change=map_drawn)
         payload = json.dumps(clicked, sort_keys=True, default=str)
         if payload != ss.get("last_click"):
             ss.last_click = payload

@@ -52,11 +52,13 @@ def _cached_args(map_key: tuple, _build: Callable[[], folium.Map], options_key: 
 
 def cached_map(map_key: tuple, build: Callable[[], folium.Map], *, key: str, height: int,
                returned_objects: list[str], frame: Callable[..., Any] | None = None,
-               report_drawn: bool = False, on_change: Callable[[], None] | None = None) -> Any:
+               report_drawn: bool = False, show: str | None = None,
+               on_change: Callable[[], None] | None = None) -> Any:
     """Show the map ``build()`` makes for ``map_key`` (built and rendered once per key per server) in
     ``frame`` (the app's map component) or else streamlit-folium's, and return the last clicked object.
     With ``report_drawn`` the app's frame also says once that its map is drawn (``"drawn": True`` in the
-    returned value, which reruns the app); ``on_change`` is called before that run (and on every click)."""
+    returned value, which reruns the app); ``on_change`` is called before that run (and on every click).
+    ``show`` (a place id) is opened, popup and all, by the app's frame as soon as it has drawn a new map."""
     options = {"key": key, "height": height, "use_container_width": True, "returned_objects": returned_objects}
     if not callable(_COMPONENT):  # a streamlit-folium without it: the plain (slower) path
         return st_folium(build(), **options)
@@ -68,4 +70,6 @@ def cached_map(map_key: tuple, build: Callable[[], folium.Map], *, key: str, hei
         return _COMPONENT(**replay)
     if report_drawn:
         replay["report_drawn"] = True
+    if show:
+        replay["show"] = show
     return frame(**replay, on_change=on_change)

@@ -312,6 +312,8 @@ def test_map_opens_on_the_story_not_the_world():
     match = re.search(r"\.fitBounds\(\s*(\[\[.*?\]\])", html, flags=re.S)
     assert '"paddingTopLeft": [50, 110]' in html and '"autoPanPaddingTopLeft": [130, 110]' in html
     assert match, "the map must open on fitted bounds"
+    # at once, not a zoom animation from folium's first view (its end re-clusters pins, closing a popup)
+    assert '"animate": false' in html[match.start():match.start() + 300]
     (south, west), (north, east) = json.loads(match.group(1))
     lons = [p.lon for p in doc.places if p.kind == "city"]
     assert west == min(lons) and east == max(lons) and west > -20  # the US mention did not pull the frame

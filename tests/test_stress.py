@@ -60,8 +60,13 @@ def test_protocol_client_sees_the_app_and_reports_a_wrong_map(tmp_path):
 
     async def scenario():
         session = AppSession(url)
-        await session.load_page(60)
-        sample_places = session.map_place_count()
+        await session.open(60)
+        await session.rerun(60)
+        sample_places = session.map_place_count()  # a new page: the map and the article first
+        with pytest.raises(ProtocolError, match="no text_area labelled"):
+            session.widget_id("text_area", "Article text")
+        assert await session.report_map_drawn(60)  # as the map frame says once its map is drawn: the rest
+        assert session.map_place_count() == sample_places
         with pytest.raises(ProtocolError, match="no button labelled"):
             session.widget_id("button", "No such button")
         await session.rerun(60, {session.widget_id("text_area", "Article text"): "   ",

@@ -12,6 +12,7 @@ from typing import Any
 
 import folium
 from folium.elements import JSCSSMixin
+from folium.map import FitBounds
 from folium.plugins import MarkerCluster
 from folium.template import Template
 
@@ -204,6 +205,7 @@ def apply_assets(m: folium.Map, mode: str, urls: dict[str, str] | None = None) -
 FRAME_KINDS = ("city", "region")  # the places that drive the opening frame
 FRAME_LIGHT_MARGIN_DEG = 12.0  # a country, continent or macro-region counts only this close to them
 FRAME_MAX_ZOOM = 7
+FLY_MIN_ZOOM = 5  # a place flown to is shown at this zoom (about a country) or closer
 SMALL_MAP = (900, 700)  # px: a map narrower or lower than this opens its popups as a card at the right edge
 POPUP_CLEAR_TOP_LEFT = (130, 110)  # px kept free at the top left, where the zoom buttons and the scale bar sit
 FRAME_PADDING_BOTTOM_RIGHT = (40, 60)  # the folded legend and the attribution sit at the bottom right
@@ -350,8 +352,12 @@ def build_map(doc: Document, *, selected_place: str | None = None, assets: str =
 
     frame = story_bounds(places)
     if frame is not None:
-        m.fit_bounds(frame, padding_top_left=FRAME_PADDING_TOP_LEFT,
-                     padding_bottom_right=FRAME_PADDING_BOTTOM_RIGHT, max_zoom=FRAME_MAX_ZOOM)
+        fit = FitBounds(frame, padding_top_left=FRAME_PADDING_TOP_LEFT,
+                        padding_bottom_right=FRAME_PADDING_BOTTOM_RIGHT, max_zoom=FRAME_MAX_ZOOM)
+        # The map opens on its frame: not a zoom animation from folium's starting view (while it runs the pins
+        # are re-clustered, and a popup opened meanwhile, as a share link's, was closed when it ended).
+        fit.options["animate"] = False
+        fit.add_to(m)
 
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
 
@@ -423,6 +429,30 @@ def build_map(doc: Document, *, selected_place: str | None = None, assets: str =
     var p = map.latLngToContainerPoint(at), free = map.getSize().x - box.offsetWidth - 30;
     if (p.x > free) {{ map.panBy([p.x - free / 2, 0], {{animate: false}}); }}
   }});
+  // Place `key` shown with its popup open in one move of `duration` seconds (0: at once): straight to the
+  // zoom at which its pin stands alone (out of its cluster), the pin left of the card on a small map and
+  // below the middle on a big one (its popup opens above it). No second zoom, no pan after the popup.
+  reg.fly = function(key, duration) {{
+    var mk = reg.markers[key]; if (!mk) return false;
+    map.closePopup(); reg.pending = key;
+    if (map.hasLayer(mk) && map.getBounds().pad(-0.05).contains(mk.getLatLng())) {{ mk.openPopup(); return true; }}
+    var zoom = Math.max(map.getZoom(), {FLY_MIN_ZOOM});
+    if (mk.__parent && mk.__parent._zoom !== undefined) {{ zoom = Math.max(zoom, mk.__parent._zoom + 1); }}
+    if (zoom > map.getMaxZoom()) {{ return reg.show(key); }}  // clustered to the last zoom: spiderfied
+    var size = map.getSize();
+    var at = small() ? L.point((size.x - Math.min(300, 0.42 * size.x) - 30) / 2, size.y / 2)
+                     : L.point(size.x / 2, size.y * 0.7);
+    var center = map.unproject(map.project(mk.getLatLng(), zoom).subtract(at).add(size.divideBy(2)), zoom);
+    var open = function() {{
+      if (reg.pending !== key || mk.isPopupOpen()) return;
+      if (map.hasLayer(mk)) {{ mk.openPopup(); }} else {{ reg.show(key); }}
+    }};
+    if (!duration) {{ map.setView(center, zoom, {{animate: false}}); open(); return true; }}
+    map.flyTo(center, zoom, {{duration: duration}});
+    map.once('moveend', open);  // after flyTo: the end of a move it stopped is not the flight's end
+    setTimeout(open, duration * 1000 + 400);  // the flight was cut short (a drag): open it anyway
+    return true;
+  }};
   var sel = {htmlsafe.script_json(selected_index)};
   if (sel !== null) {{ map.whenReady(function() {{ reg.show(sel); }}); }}
 }})();

@@ -31,7 +31,9 @@ async def _one_reader(url: str, pid: int, texts: list[str], every: int, timeout_
     from geo.tools.stclient import AppSession
 
     session = AppSession(url)
-    await session.load_page(timeout_s)
+    await session.open(timeout_s)
+    await session.rerun(timeout_s)
+    await session.report_map_drawn(timeout_s)  # as the map frame does: the rest of the page
     samples, problems = [{"articles": 0, **_mb(pid)}], []
     say(f"opened: {samples[0]['rss_mb']} MB")
     for n, text in enumerate(texts, 1):

@@ -60,7 +60,7 @@ class AppSession:
                 state.trigger_value = True
             elif isinstance(value, str):
                 state.string_value = value
-            elif isinstance(value, dict):  # a custom component's value, as its frame sends it
+            elif isinstance(value, dict):  # a custom component's value (its frame sends JSON)
                 state.json_value = json.dumps(value)
             else:
                 raise TypeError(f"unsupported widget value {value!r}")
@@ -89,18 +89,16 @@ class AppSession:
             elif kind == "script_finished":
                 return
 
-    async def load_page(self, timeout_s: float) -> None:
-        """Open the page as a browser does: connect, run the script, and answer as the map frame does once its
-        map is drawn (a new page first shows the map and the article; its other panels follow that answer)."""
-        await self.open(timeout_s)
-        await self.rerun(timeout_s)
-        for element in list(self.elements.values()):
+    async def report_map_drawn(self, timeout_s: float) -> bool:
+        """Say what the app's map frame says once its map is drawn, when the page asks for it (a new page
+        first shows the map and the article only, the rest after that report); True when a rerun followed."""
+        for element in self.elements.values():
             if element.WhichOneof("type") == "component_instance" and \
                     element.component_instance.component_name == MAP_COMPONENTS[0]:
                 if json.loads(element.component_instance.json_args or "{}").get("report_drawn"):
-                    drawn = {"last_object_clicked": None, "last_object_clicked_tooltip": None, "drawn": True}
-                    await self.rerun(timeout_s, {element.component_instance.id: drawn})
-                return
+                    await self.rerun(timeout_s, {element.component_instance.id: {"drawn": True}})
+                    return True
+        return False
 
     def widget_id(self, kind: str, label: str) -> str:
         """The id of the ``kind`` widget (e.g. "text_area", "button") labelled ``label`` in the last run."""

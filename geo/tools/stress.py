@@ -200,6 +200,7 @@ async def protocol_session(url: str, text: str, places: int, timeout_s: float, g
         if session.map_place_count() is None:
             raise RuntimeError("the first page shows no map")
         result["open_s"] = time.perf_counter() - started
+        await session.report_map_drawn(timeout_s)  # as the map frame does: the rest of the page follows
         widgets = {session.widget_id("text_area", "Article text"): text,
                    session.widget_id("button", "Map this text"): True}
         await wait_at(gate, result, delay_s)
