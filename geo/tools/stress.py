@@ -196,7 +196,8 @@ async def protocol_session(url: str, text: str, places: int, timeout_s: float, g
     result["session"] = session
     try:
         started = time.perf_counter()
-        await session.load_page(timeout_s)
+        await session.open(timeout_s)
+        await session.rerun(timeout_s)
         if session.map_place_count() is None:
             raise RuntimeError("the first page shows no map")
         result["open_s"] = time.perf_counter() - started
@@ -278,7 +279,8 @@ async def warm_up(browser: Any, url: str, timeout_s: float) -> float:
 
         session = AppSession(url)
         try:
-            await session.load_page(timeout_s)
+            await session.open(timeout_s)
+            await session.rerun(timeout_s)
         finally:
             await session.close()
         return time.perf_counter() - started
