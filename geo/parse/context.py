@@ -70,7 +70,8 @@ def contains(outer: Candidate, inner: Candidate) -> bool:
 
 def written_forms(text: str, mentions: list[RawMention], gaz: Gazetteer) -> list[RawMention]:
     """Names as they are written: "Washington, D.C." is one name when the gazetteer knows it whole;
-    AP-style short forms not written as such and demonyms used as nouns (languages) are dropped."""
+    AP-style short forms not written as such and demonyms used as nouns (languages) are dropped; acronyms the
+    article defines by naming a place in full are added ("N.B." beside "New Brunswick")."""
     merged: list[RawMention] = []
     for mention in mentions:
         last = merged[-1] if merged else None
