@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -188,6 +189,15 @@ class BorderIndex:
                 area = voronoi_area(pts, list(labels), {key}, land)
             self._region_areas[key] = area
         return self._region_areas[key]
+
+    def regions_area(self, keys: Iterable[str]) -> Any:
+        """The joined areas of several GeoNames regions (None when none has an area), worked out once."""
+        wanted = sorted(set(keys))
+        joined = "+".join(wanted)
+        if joined not in self._region_areas:
+            areas = [area for area in map(self.region_area, wanted) if area is not None]
+            self._region_areas[joined] = shapely.union_all(areas) if areas else None
+        return self._region_areas[joined]
 
     def area_context(self, code: str, area: Any, tolerance_km: float = 3.0) -> tuple[list[str], tuple[str, float] | None]:
         """The neighbours whose land border ``area`` (inside country ``code``) reaches, within ``tolerance_km``,

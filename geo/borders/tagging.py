@@ -20,6 +20,7 @@ from geo.borders import contested
 from geo.borders.index import BorderIndex, entry_countries, load_border_index
 from geo.borders.sentences import join_names, summarise
 from geo.errors import InputError
+from geo.places.gazetteer_areas import GROUPED_ID_PREFIX
 from geo.places.naturalearth import country_records
 
 ATTRIBUTION = "Borders: Natural Earth 1:10m, internationally recognised view"
@@ -255,21 +256,15 @@ def _add_area_context(place: Any, border: dict[str, Any], index: BorderIndex) ->
         _add_region_area(place, border, index, grouped=_grouped_area(place, index))
 
 
-GROUPED_ID_PREFIX = "grouped:"
-
-
 def _grouped_area(place: Any, index: BorderIndex) -> Any:
     """The area of a part of a country named by the regions it groups ("West Coast"): their areas joined."""
-    import shapely
-
     from geo.places.names import GROUPED_REGIONS
 
     spec = GROUPED_REGIONS.get(place.name)
     points = _region_points(place.country) if spec and place.country else {}
-    keys = {index.region_key_near(place.country, *points[code]) for code in (spec or {}).get("regions", ())
-            if code in points}
-    areas = [area for area in (index.region_area(key) for key in sorted(k for k in keys if k)) if area is not None]
-    return shapely.union_all(areas) if areas else None
+    keys = [index.region_key_near(place.country, *points[code]) for code in (spec or {}).get("regions", ())
+            if code in points]
+    return index.regions_area(key for key in keys if key)
 
 
 @functools.lru_cache(maxsize=8)

@@ -115,6 +115,9 @@ def add_territories(b: Any) -> None:
             b.major_keys.add(name_key(name.removeprefix("the ")))
 
 
+GROUPED_ID_PREFIX = "grouped:"  # the id of a part of a country named by the regions it groups
+
+
 def add_grouped_regions(b: Any) -> None:
     """Parts of a country named by the regions they group ("West Coast": California, Oregon, Washington), as
     features inside that country at the mean point of their regions (which must be in the index already)."""
@@ -127,7 +130,7 @@ def add_grouped_regions(b: Any) -> None:
         lon = sum(p[4] for p in points) / len(points)
         country = countries.pop()
         slug = name_key(name).replace(" ", "-")
-        index = b.add_place(Candidate(f"grouped:{country}-{slug}", name, "feature", lat, lon, country, None, None, 0))
+        index = b.add_place(Candidate(f"{GROUPED_ID_PREFIX}{country}-{slug}", name, "feature", lat, lon, country, None, None, 0))
         b.count_source("feature", "countrystatecity (mean point of the regions grouped)")
         b.add_name(name, index, PRIMARY)
         for alias in spec.get("aliases", ()):

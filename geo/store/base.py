@@ -79,6 +79,16 @@ class Store(Protocol):
         """Release connections."""
 
 
+def loaded_body(row: Any, what: str, doc_id: str) -> str | None:
+    """The body a size-checked SELECT returned in its column 1 (NULL there: stored over the size limit, which
+    is refused on load as on save); None when there is no row."""
+    if row is None:
+        return None
+    if row[1] is None:
+        raise too_large(what, doc_id)
+    return row[1]
+
+
 def check_size(what: str, doc_id: str, body: str) -> None:
     """StoreError when ``body`` is over the size limit (checked before anything is written)."""
     if len(body) > MAX_STORED_BYTES or len(body.encode("utf-8")) > MAX_STORED_BYTES:

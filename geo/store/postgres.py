@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from geo.errors import StoreError
-from geo.store.base import MAX_STORED_BYTES, StoreConflict, StoreUnavailable, check_size, migrate, too_large
+from geo.store.base import MAX_STORED_BYTES, StoreConflict, StoreUnavailable, check_size, loaded_body, migrate
 
 CONNECT_TIMEOUT_S = 5
 POOL_MAX = 8
@@ -107,11 +107,7 @@ class PostgresStore:
         with self._tx("read") as conn:
             row = conn.execute("SELECT octet_length(body), CASE WHEN octet_length(body) <= %s THEN body END "
                                "FROM documents WHERE id = %s", (MAX_STORED_BYTES, doc_id)).fetchone()
-        if row is None:
-            return None
-        if row[1] is None:
-            raise too_large("stored document", doc_id)
-        return row[1]
+        return loaded_body(row, "stored document", doc_id)
 
     def put_document(self, doc_id: str, body: str) -> None:
         check_size("document", doc_id, body)
@@ -127,11 +123,8 @@ class PostgresStore:
         with self._tx("read") as conn:
             row = conn.execute("SELECT revision, CASE WHEN octet_length(body) <= %s THEN body END "
                                "FROM corrections WHERE doc_id = %s", (MAX_STORED_BYTES, doc_id)).fetchone()
-        if row is None:
-            return None, 0
-        if row[1] is None:
-            raise too_large("stored corrections", doc_id)
-        return row[1], int(row[0])
+        body = loaded_body(row, "stored corrections", doc_id)
+        return (None, 0) if row is None else (body, int(row[0]))
 
     def put_corrections(self, doc_id: str, body: str, expected: int | None) -> int:
         check_size("corrections", doc_id, body)

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from geo.errors import StoreError
-from geo.store.base import MAX_STORED_BYTES, StoreConflict, check_size, migrate, too_large
+from geo.store.base import MAX_STORED_BYTES, StoreConflict, check_size, loaded_body, migrate
 
 BUSY_TIMEOUT_S = 30.0
 MAX_IDLE = 4
@@ -129,11 +129,7 @@ class SqliteStore:
             row = conn.execute(
                 "SELECT length(CAST(body AS BLOB)), CASE WHEN length(CAST(body AS BLOB)) <= ? THEN body END "
                 "FROM documents WHERE id = ?", (MAX_STORED_BYTES, doc_id)).fetchone()
-        if row is None:
-            return None
-        if row[1] is None:
-            raise too_large("stored document", doc_id)
-        return row[1]
+        return loaded_body(row, "stored document", doc_id)
 
     def put_document(self, doc_id: str, body: str) -> None:
         check_size("document", doc_id, body)
@@ -151,11 +147,8 @@ class SqliteStore:
             row = conn.execute(
                 "SELECT revision, CASE WHEN length(CAST(body AS BLOB)) <= ? THEN body END "
                 "FROM corrections WHERE doc_id = ?", (MAX_STORED_BYTES, doc_id)).fetchone()
-        if row is None:
-            return None, 0
-        if row[1] is None:
-            raise too_large("stored corrections", doc_id)
-        return row[1], int(row[0])
+        body = loaded_body(row, "stored corrections", doc_id)
+        return (None, 0) if row is None else (body, int(row[0]))
 
     def put_corrections(self, doc_id: str, body: str, expected: int | None) -> int:
         check_size("corrections", doc_id, body)
