@@ -35,6 +35,7 @@ class Article:
     source: str = "text"
     url: str | None = None
     id: str = ""
+    passage_rule: str = "blank-lines"  # how the text was split into passages (geo.parse.passages.RULES)
 
     def __post_init__(self) -> None:
         if not self.id:
@@ -97,7 +98,7 @@ class Document:
 
     def to_dict(self) -> dict[str, Any]:
         article = asdict(self.article)
-        article = {k: article[k] for k in ("id", "title", "source", "url", "text", "passages")}
+        article = {k: article[k] for k in ("id", "title", "source", "url", "text", "passages", "passage_rule")}
         return {
             "schema": SCHEMA,
             "article": article,
@@ -121,6 +122,7 @@ class Document:
             source=a.get("source", "text"),
             url=a.get("url"),
             id=a.get("id", ""),
+            passage_rule=a.get("passage_rule", "blank-lines"),
         )
         places = []
         for p in data.get("places", []):
