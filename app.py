@@ -55,7 +55,7 @@ from geo.parse.model import Document
 
 # The biggest thing on a 1440x900 screen. (Taller maps once lost pin clicks: Leaflet focuses the map on a
 # press and Chromium scrolled the app page under the pointer; geo.maps.mapview now focuses without scrolling.)
-MAP_HEIGHT = 600
+MAP_HEIGHT = 540
 TOP_MARGIN = "<style>[data-testid='stMainBlockContainer']{padding-top:2.2rem}</style>"
 CHOOSER_HEIGHT = 76  # the "Show a place" box above the article (and 90 px for the place's sentence)
 TABLE_ROW_HEIGHT = 68  # three lines of text a row (Streamlit's grid wraps text only in rows over 4rem)

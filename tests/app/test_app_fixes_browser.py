@@ -42,6 +42,7 @@ def test_a_damaged_share_link_keeps_its_message_above_the_sample_until_dismissed
     url, _log = server
     s = Session(_Laptop(browser), url + "/?doc=0123456789abcdef")
     try:
+        s.page.wait_for_function("!location.search.includes('0123456789abcdef')", timeout=60_000)
         s.open_sample()
         s.page.locator("[data-testid='stDataFrame']").wait_for(timeout=60_000)  # the whole page is there
         s.wait_idle()
@@ -87,10 +88,10 @@ def test_after_mapping_the_input_panel_is_folded_and_the_map_is_above_the_fold(s
 
 
 def text_lines(image, top: int, bottom: int, left: int, right: int) -> int:
-    """Runs of pixel rows holding dark (text) pixels between ``top`` and ``bottom``: lines of text."""
+    """Runs of pixel rows holding dark (text) pixels between ``top`` and ``bottom`` and ``left`` and ``right``."""
     lines, inside = 0, False
     for y in range(top, bottom):
-        dark = any(sum(image.getpixel((x, y))[:3]) < 300 for x in range(left, right))
+        dark = any(sum(image.getpixel((x, y))[:3]) < 300 for x in range(left, right, 2))
         if dark and not inside:
             lines += 1
         inside = dark
@@ -98,23 +99,28 @@ def text_lines(image, top: int, bottom: int, left: int, right: int) -> int:
 
 
 def test_the_border_column_wraps_instead_of_being_cut_off(server, browser):
+    """Every column but the border sentences holds one line a row; wrapped sentences make more lines of
+    text in their strip of the table than in the place names' strip."""
     from PIL import Image
 
     url, _log = server
     s = Session(_Laptop(browser), url)
     try:
-        doc, _frame = s.open_sample()
+        s.open_sample()
         grid = s.page.locator("[data-testid='stDataFrame']")
         grid.wait_for(timeout=60_000)
         s.wait_idle()
         grid.scroll_into_view_if_needed()
         s.page.wait_for_timeout(1000)
         image = Image.open(io.BytesIO(grid.screenshot())).convert("RGB")
-        header, row = 38, 68  # app.TABLE_ROW_HEIGHT
-        rows = min(len(doc.places), (image.height - header) // row)
-        most = max(text_lines(image, header + i * row + 2, header + (i + 1) * row - 2, 4, image.width - 4)
-                   for i in range(rows))
-        assert most >= 2, "a long border sentence reads on two lines or more"
+        header = 40
+        strips = [text_lines(image, header, image.height - 2, x, x + 30) for x in range(6, image.width - 36, 30)]
+        names = next(n for n in strips if n)  # the place names (the first column with text): one line a row
+        assert names >= 3, strips
+        # the border sentences, the widest column, fill the middle of the table: wrapped, they make
+        # more lines there than the one-line names (not wrapped: about as many, cut off at the cell's edge)
+        middle = sorted(strips[len(strips) // 3: 2 * len(strips) // 3])
+        assert middle[len(middle) // 2] >= 1.5 * names, strips
     finally:
         s.context.close()
 
@@ -141,4 +147,5 @@ def test_the_corpus_map_is_at_the_top_with_its_legend_folded(server, browser):
 def test_the_server_log_has_no_deprecation(server):
     _url, log = server
     text = log.read_text(errors="replace")
-    assert "deprecat" not in text.lower(), text[-2000:]
+    # Streamlit logs a deprecated call as "Please replace `st.components.v1.html` with `st.iframe`"
+    assert "please replace" not in text.lower() and "deprecat" not in text.lower(), text[-2000:]
