@@ -119,7 +119,9 @@ def ingest(article: Article, policy: Settings | None = None) -> str:
             missing = [name for name in missing if name in _missing_data()]
             for name, (label, share, expected) in BUILD_STEPS.items():
                 if name in missing:
-                    _with_ticker(bar, label, pos, pos + share, expected, lambda name=name: build_in_child(name))
+                    # in a child when its files can be kept; else here, kept in memory (no cache to load from)
+                    build = (lambda name=name: build_in_child(name)) if cache_writable() else BUILD_LOADS[name]
+                    _with_ticker(bar, label, pos, pos + share, expected, build)
                 pos += share
         for load in (gazetteer, border_index, _basemap):  # the built files, loaded as on any later start
             load()
@@ -152,6 +154,16 @@ def ingest(article: Article, policy: Settings | None = None) -> str:
 _BUILD_LOCK = threading.Lock()
 
 
+def cache_writable() -> bool:
+    """Can files be written into the cache folder (so a child's build can be loaded from there)?"""
+    import os
+
+    from geo.paths import cache_dir
+
+    folder = cache_dir()
+    return folder.is_dir() and os.access(folder, os.W_OK | os.X_OK)
+
+
 def build_in_child(name: str) -> None:
     """Build derived data ``name`` (a BUILD_STEPS key) into the cache folder in a child process: its peak
     memory (about 0.8 GB for the gazetteer) goes back to the system when the child exits, and the server
@@ -172,6 +184,9 @@ def _basemap() -> Any:
     from geo.maps.basemap import basemap_geojson
 
     return basemap_geojson()
+
+
+BUILD_LOADS: dict[str, Callable[[], Any]] = {"gazetteer": gazetteer, "borders": border_index, "basemap": _basemap}
 
 
 def too_large_notice(text: str) -> str | None:
