@@ -59,7 +59,7 @@ MAP_HEIGHT = 540
 TOP_MARGIN = "<style>[data-testid='stMainBlockContainer']{padding-top:2.2rem}</style>"
 CHOOSER_HEIGHT = 76  # the "Show a place" box above the article (and 90 px for the place's sentence)
 TABLE_ROW_HEIGHT = 68  # three lines of text a row (Streamlit's grid wraps text only in rows over 4rem)
-TABLE_MAX_HEIGHT = 38 + 6 * TABLE_ROW_HEIGHT  # six rows, then it scrolls: the map stays the biggest thing
+TABLE_MAX_HEIGHT = 38 + 4 * TABLE_ROW_HEIGHT  # four rows, then it scrolls: the map stays the biggest thing
 MAP_TEXT_COLUMNS = [2, 1]
 NOTHING_FOUND = (
     "No places found in this article. The map looks for the names of countries, first-level regions "
