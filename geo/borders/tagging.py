@@ -248,8 +248,36 @@ def tag_place(place: Any, index: BorderIndex | None = None) -> dict[str, Any]:
     return border
 
 
+TERRITORY_ID_PREFIX = "territory:"  # the gazetteer's id of a place that is a territory of the table
+
+
+def _own_territory(place: Any, border: dict[str, Any], index: BorderIndex) -> None:
+    """A place that is itself a table territory ("Gaza Strip", "Donbas") takes that entry whatever its point
+    falls in: a point on the generalised edge of Gaza lands in Israel's polygon, Donbas's in Donetsk region's."""
+    pid = str(getattr(place, "id", ""))
+    if not pid.startswith(TERRITORY_ID_PREFIX):
+        return
+    try:
+        entry = contested.by_id(pid.removeprefix(TERRITORY_ID_PREFIX))
+    except KeyError:
+        return  # a conflict place outside the table (Nagorno-Karabakh)
+    old = border.get("territory")
+    if old is not None and old["id"] == entry["id"]:
+        return
+    if old is not None:  # the entry the point fell in gives way, with its notes
+        former = contested.by_id(old["id"])
+        drop = {former["note"], f"Source: {former['source_detail']}."}
+        border["notes"] = [n for n in border["notes"] if n not in drop]
+    code = entry["de_jure"] or border.get("country")
+    if entry["de_jure"] and border.get("country") != entry["de_jure"]:
+        border["notes"] = [n for n in border["notes"] if not n.startswith(("On the border line", "Within "))]
+    _apply_territory(border, entry, code, index)
+    border["summary"] = summarise(border)
+
+
 def _add_area_context(place: Any, border: dict[str, Any], index: BorderIndex) -> None:
     """A point-tagged place that is an area (a region, a part of a country) measured from its area."""
+    _own_territory(place, border, index)
     if place.kind == "region":
         _add_region_area(place, border, index)
     elif place.kind == "feature" and str(getattr(place, "id", "")).startswith(GROUPED_ID_PREFIX):
@@ -313,6 +341,18 @@ def region_display_name(name: str, country: str | None, towns: list[str]) -> str
     return f"{base} region" if stripped and base else name
 
 
+def _region_name(place: Any, territory: dict[str, Any] | None, key: str | None, code: str, index: BorderIndex) -> str:
+    """The region's one name in the sentence: a table territory's own name when the region is that territory
+    ("Zaporizhzhia region", not a second spelling from its towns), else the English name a reader knows."""
+    if str(getattr(place, "id", "")).startswith(TERRITORY_ID_PREFIX):
+        return place.name
+    if territory and key:
+        entry = contested.by_id(territory["id"])
+        if tuple(entry["geometry"].get("geonames", ())) == (key,):
+            return entry["name"]
+    return region_display_name(place.name, code, index.region_towns.get(key or "", []))
+
+
 def _add_region_area(place: Any, border: dict[str, Any], index: BorderIndex, grouped: Any = None) -> None:
     """Regions are areas: their border context is measured from their area, not from their centre point
     (``grouped``: the area of a part of a country named by the regions it groups, already joined)."""
@@ -331,7 +371,7 @@ def _add_region_area(place: Any, border: dict[str, Any], index: BorderIndex, gro
     else:
         touching, nearest = index.area_context(code, area)
         info: dict[str, Any] = {
-            "name": region_display_name(place.name, code, index.region_towns.get(key or "", [])),
+            "name": _region_name(place, territory, key, code, index),
             "geonames_admin1": key,
             "area_source": source,
             "neighbours": touching,
@@ -437,7 +477,7 @@ def _tag_area(what: str, countries: list[str]) -> dict[str, Any]:
         "claimed_by": [],
         "nearest_border": None,
         "coast_km": None,
-        "notes": [f"{what[0].upper()}{what[1:]}: spans {len(countries)} countries and territories."],
+        "notes": [f"{what[0].upper()}{what[1:]} spanning {len(countries)} countries and territories."],
         "countries": countries,
         "area": True,
     }
