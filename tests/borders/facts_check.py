@@ -25,9 +25,12 @@ def stated_neighbours(sentence: str, codes: dict[str, str]) -> set[str]:
     found: set[str] = set()
     clauses = re.findall(r"(?:the region (?:also )?borders|land borders with) ([^;()]+)", sentence)
     clauses += re.findall(r"neighbouring ((?:the )?[A-Z][\w'.-]*(?: [A-Z][\w'.-]*)*)", sentence)
+    names = sorted(codes, key=len, reverse=True)  # "Bosnia and Herzegovina" whole, before splitting on "and"
     for clause in clauses:
+        for name in names:
+            clause = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", "\x00" + codes[name], clause)
         for item in re.split(r", | and ", clause.strip()):
-            item = item.strip()
+            item = item.strip().lstrip("\x00")
             if item:
                 found.add(codes.get(item, item))
     return found
