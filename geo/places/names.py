@@ -40,7 +40,7 @@ CONNECTORS = frozenset(
 
 # Words that turn a region's stem into the region ("the Kursk region", "Kherson oblast").
 REGION_WORDS = (
-    "region", "oblast", "province", "governorate", "prefecture", "krai", "kray", "state", "territory",
+    "region", "oblast", "province", "governorate", "prefecture", "krai", "kray", "state", "territory", "county",
 )
 
 # Lower-case words that may end a multi-word name: region words and "states" ("Gulf states").
