@@ -188,5 +188,4 @@ def border_sentence(place: Place) -> str:
     """The one line of border context shown for a place (map popup, app, ``parse`` table); "" without a border."""
     if not place.border:
         return ""
-    name = (place.border.get("region_area") or {}).get("name") or place.name
-    return describe(name, place.border)
+    return describe(place.label, place.border)

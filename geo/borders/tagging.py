@@ -322,22 +322,49 @@ def _area_border(place: Any, index: BorderIndex) -> dict[str, Any] | None:
 AREA_FROM_TOWNS = "geonames_towns"  # border["area_source"]: the region's own GeoNames towns (nearest-town cells)
 AREA_FROM_TABLE = "contested_table"  # the contested table's area of the territory (itself from GeoNames towns)
 AREA_FROM_GROUPED = "grouped_regions"  # the joined areas of the regions a part of a country groups ("West Coast")
-_OBLAST_STYLE = {"UA", "RU", "BY", "KZ", "KG", "UZ", "TJ"}  # regions named after their main town ("Kursk region")
+_TOWN_NAMED_TYPES = frozenset(("region", "oblast", "administrative region", "administrative territory"))
 _REGION_SUFFIX = re.compile(r"\s+(?:oblast'?|oblys|region|krai|kray)$", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=64)
+def _region_types(country: str) -> dict[str, str]:
+    """First-level region name -> its type in countrystatecity ("Kharkivska" -> "region", "Texas" -> "state")."""
+    import countrystatecity_countries as csc
+
+    return {s.name: (s.type or "").lower() for s in csc.get_states_of_country(country)}
+
+
+def _namesake_town(base: str, towns: list[str]) -> str | None:
+    """The town a region is named after: its name ("Kursk"), or the noun of its adjective name ("Kharkivska" ->
+    Kharkiv, "Sumska" -> Sumy, "Odeska" -> Odesa: the adjective less -a/-ka/-ska, plus at most two letters)."""
+    low = base.lower()
+    cuts = [low[:-k] for k in (1, 2, 3) if low.endswith("ka") and len(low) - k >= 3]
+    for town in towns:
+        t = town.lower()
+        common = next((i for i, (x, y) in enumerate(zip(low, t, strict=False)) if x != y), min(len(low), len(t)))
+        if common >= 4 and common >= len(t) - 2:
+            return town.rstrip("'’")
+        if any(t.startswith(c) and len(t) - len(c) <= 2 for c in cuts):
+            return town.rstrip("'’")
+        if cuts and common >= max(6, len(t) - 3):  # 'Chernivetska' -> Chernivtsi
+            return town.rstrip("'’")
+    return None
+
+
 def region_display_name(name: str, country: str | None, towns: list[str]) -> str:
-    """The English name a reader knows for a first-level region: 'Kharkivska' -> 'Kharkiv region',
-    'Kursk' -> 'Kursk region' where regions are named after their main town; other names unchanged."""
+    """The English name a reader knows for a first-level region: 'Kharkivska' -> 'Kharkiv region', 'Kursk' ->
+    'Kursk region', 'Volynska' -> 'Volyn region'; other names unchanged ('Texas').
+
+    By rule from the data: a region whose countrystatecity type is a region or oblast and whose name is its
+    main town's name or an adjective made from a name (-ska) takes the English "X region" form."""
     base = _REGION_SUFFIX.sub("", name).strip()
     stripped = base != name.strip()
-    if country in _OBLAST_STYLE:
-        low = base.lower()
-        for town in towns:
-            t = town.lower()
-            common = next((i for i, (x, y) in enumerate(zip(low, t, strict=False)) if x != y), min(len(low), len(t)))
-            if common >= 4 and common >= len(t) - 2:
-                return f"{town} region"
+    if stripped or _region_types(country or "").get(name) in _TOWN_NAMED_TYPES:
+        town = _namesake_town(base, towns)
+        if town:
+            return f"{town} region"
+        if base.lower().endswith("ska") and len(base) >= 7:  # 'Volynska': Volyn is a land, not a town
+            return f"{base[:-3]} region"
     return f"{base} region" if stripped and base else name
 
 
