@@ -18,6 +18,8 @@ import numpy as np
 
 from geo.borders import contested
 from geo.borders.index import BorderIndex, entry_countries, load_border_index
+from geo.borders.region_names import TERRITORY_ID_PREFIX, region_name
+from geo.borders.region_names import region_display_name as region_display_name  # where callers found it
 from geo.borders.sentences import join_names, summarise
 from geo.errors import InputError
 from geo.places.gazetteer_areas import GROUPED_ID_PREFIX
@@ -248,9 +250,6 @@ def tag_place(place: Any, index: BorderIndex | None = None) -> dict[str, Any]:
     return border
 
 
-TERRITORY_ID_PREFIX = "territory:"  # the gazetteer's id of a place that is a territory of the table
-
-
 def _own_territory(place: Any, border: dict[str, Any], index: BorderIndex) -> None:
     """A place that is itself a table territory ("Gaza Strip", "Donbas") takes that entry whatever its point
     falls in: a point on the generalised edge of Gaza lands in Israel's polygon, Donbas's in Donetsk region's."""
@@ -322,64 +321,6 @@ def _area_border(place: Any, index: BorderIndex) -> dict[str, Any] | None:
 AREA_FROM_TOWNS = "geonames_towns"  # border["area_source"]: the region's own GeoNames towns (nearest-town cells)
 AREA_FROM_TABLE = "contested_table"  # the contested table's area of the territory (itself from GeoNames towns)
 AREA_FROM_GROUPED = "grouped_regions"  # the joined areas of the regions a part of a country groups ("West Coast")
-_TOWN_NAMED_TYPES = frozenset(("region", "oblast", "administrative region", "administrative territory"))
-_REGION_SUFFIX = re.compile(r"\s+(?:oblast'?|oblys|region|krai|kray)$", re.IGNORECASE)
-
-
-@functools.lru_cache(maxsize=64)
-def _region_types(country: str) -> dict[str, str]:
-    """First-level region name -> its type in countrystatecity ("Kharkivska" -> "region", "Texas" -> "state")."""
-    import countrystatecity_countries as csc
-
-    return {s.name: (s.type or "").lower() for s in csc.get_states_of_country(country)}
-
-
-def _namesake_town(base: str, towns: list[str]) -> str | None:
-    """The town a region is named after: its name ("Kursk"), or the noun of its adjective name ("Kharkivska" ->
-    Kharkiv, "Sumska" -> Sumy, "Odeska" -> Odesa: the adjective less -a/-ka/-ska, plus at most two letters)."""
-    low = base.lower()
-    cuts = [low[:-k] for k in (1, 2, 3) if low.endswith("ka") and len(low) - k >= 3]
-    for town in towns:
-        t = town.lower()
-        common = next((i for i, (x, y) in enumerate(zip(low, t, strict=False)) if x != y), min(len(low), len(t)))
-        if common >= 4 and common >= len(t) - 2:
-            return town.rstrip("'’")
-        if any(t.startswith(c) and len(t) - len(c) <= 2 for c in cuts):
-            return town.rstrip("'’")
-        if cuts and common >= max(6, len(t) - 3):  # 'Chernivetska' -> Chernivtsi
-            return town.rstrip("'’")
-    return None
-
-
-def region_display_name(name: str, country: str | None, towns: list[str]) -> str:
-    """The English name a reader knows for a first-level region: 'Kharkivska' -> 'Kharkiv region', 'Kursk' ->
-    'Kursk region', 'Volynska' -> 'Volyn region'; other names unchanged ('Texas').
-
-    By rule from the data: a region whose countrystatecity type is a region or oblast and whose name is its
-    main town's name or an adjective made from a name (-ska) takes the English "X region" form."""
-    base = _REGION_SUFFIX.sub("", name).strip()
-    stripped = base != name.strip()
-    if stripped or _region_types(country or "").get(name) in _TOWN_NAMED_TYPES:
-        town = _namesake_town(base, towns)
-        if town:
-            return f"{town} region"
-        if base.lower().endswith("ska") and len(base) >= 7:  # 'Volynska': Volyn is a land, not a town
-            return f"{base[:-3]} region"
-    return f"{base} region" if stripped and base else name
-
-
-def _region_name(place: Any, territory: dict[str, Any] | None, key: str | None, code: str, index: BorderIndex) -> str:
-    """The region's one name in the sentence: a table territory's own name when the region is that territory
-    ("Zaporizhzhia region", not a second spelling from its towns), else the English name a reader knows."""
-    if str(getattr(place, "id", "")).startswith(TERRITORY_ID_PREFIX):
-        return place.name
-    if territory and key:
-        entry = contested.by_id(territory["id"])
-        if tuple(entry["geometry"].get("geonames", ())) == (key,):
-            return entry["name"]
-    return region_display_name(place.name, code, index.region_towns.get(key or "", []))
-
-
 def _add_region_area(place: Any, border: dict[str, Any], index: BorderIndex, grouped: Any = None) -> None:
     """Regions are areas: their border context is measured from their area, not from their centre point
     (``grouped``: the area of a part of a country named by the regions it groups, already joined)."""
@@ -398,7 +339,7 @@ def _add_region_area(place: Any, border: dict[str, Any], index: BorderIndex, gro
     else:
         touching, nearest = index.area_context(code, area)
         info: dict[str, Any] = {
-            "name": _region_name(place, territory, key, code, index),
+            "name": region_name(place, territory, key, code, index),
             "geonames_admin1": key,
             "area_source": source,
             "neighbours": touching,

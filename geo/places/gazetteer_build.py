@@ -47,6 +47,7 @@ from geo.places.names import (
     REGION_ALIASES,
     REGION_DEMONYMS,
     REGION_WORDS,
+    adjective_cuts,
     name_key,
 )
 
@@ -274,9 +275,9 @@ def _adjective_stems(key: str, city_names: set[str]) -> set[str]:
     """The noun of a region named by an adjective in -ska/-ka ('Sumska' -> 'Sumy', 'Odeska' -> 'Odesa',
     'Volynska' -> 'Volyn'): the city the adjective is made from (its stem plus at most two letters), else the
     stem itself when it is a word of its own (four letters or more)."""
-    if len(key) < 6 or not key.endswith("ka"):
+    cuts = adjective_cuts(key)
+    if not cuts:
         return set()
-    cuts = [c for c in (key[:-1], key[:-2], key[:-3] if key.endswith("ska") else "") if len(c) >= 3]
     exact = [c for c in cuts if c in city_names]  # 'donetsk', 'kharkiv', 'chernihiv'
     if exact:
         return {exact[0]}

@@ -98,6 +98,8 @@ def test_no_region_of_ukraine_russia_or_belarus_shows_an_adjective_form():
             place.id, place.lat, place.lon, place.country, place.admin1 = cand.id, cand.lat, cand.lon, cand.country, cand.admin1
             place.border = tag_place(place)
             shown = label_with_name(place) + " " + border_sentence(place)
-            if any(word.endswith(("ska", "ska region")) for word in shown.split()):
+            if country == "UA" and state.name.endswith("ka") and state.name in shown:  # "Kharkivska"
                 bad.append(shown)
+            if (state.type or "").lower() in ("oblast", "administrative region") and " region" not in shown:
+                bad.append(shown)  # an oblast reads "Kursk region", "Gomel region"
     assert not bad, bad
