@@ -12,11 +12,12 @@ import re
 from collections import Counter
 from typing import Any
 
-from geo.places.names import REGION_WORDS
+from geo.places.names import COUNTY_WORD, REGION_WORDS
 
 _POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])$")
 _LEADING_THE = re.compile(r"^the\s+", re.IGNORECASE)
-_REGION_WORD = re.compile(rf"\s+(?:{'|'.join(REGION_WORDS)})$", re.IGNORECASE)
+_WORDS = "|".join((*REGION_WORDS, COUNTY_WORD))
+_REGION_WORD = re.compile(rf"\s+(?:{_WORDS})$|^(?:{_WORDS})(?:\s+of)?\s+", re.IGNORECASE)  # "Cavan County", "County Cavan"
 
 
 def written_form(text: str) -> str:

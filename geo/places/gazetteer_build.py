@@ -40,6 +40,7 @@ from geo.places.names import (
     CONTINENT_ADJECTIVES,
     CONTINENT_ALIASES,
     COUNTRY_ALIASES,
+    COUNTY_WORD,
     EXTRA_DEMONYMS,
     MACRO_REGIONS,
     MONTHS_AND_DAYS,
@@ -324,6 +325,9 @@ def _add_regions(b: _Builder, city_names_by_country: dict[str, set[str]]) -> Non
                 for word in REGION_WORDS:
                     b.add_name(f"{stem} {word}", index, REGION_PHRASE)
                     b.add_name(f"{word} of {stem}", index, REGION_PHRASE)
+                if (state.type or "").lower() == COUNTY_WORD:  # a county, not a state: "Kisumu County", "County Cavan"
+                    for phrase in (f"{stem} {COUNTY_WORD}", f"{COUNTY_WORD} {stem}", f"{COUNTY_WORD} of {stem}"):
+                        b.add_name(phrase, index, REGION_PHRASE)
 
 
 @functools.lru_cache(maxsize=1)

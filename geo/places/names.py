@@ -40,8 +40,9 @@ CONNECTORS = frozenset(
 
 # Words that turn a region's stem into the region ("the Kursk region", "Kherson oblast").
 REGION_WORDS = (
-    "region", "oblast", "province", "governorate", "prefecture", "krai", "kray", "state", "territory", "county",
+    "region", "oblast", "province", "governorate", "prefecture", "krai", "kray", "state", "territory",
 )
+COUNTY_WORD = "county"  # a region phrase only for regions that are counties ("Kisumu County", "County Cavan")
 
 
 def adjective_cuts(key: str) -> list[str]:
@@ -53,7 +54,7 @@ def adjective_cuts(key: str) -> list[str]:
 
 
 # Lower-case words that may end a multi-word name: region words and "states" ("Gulf states").
-TRAILING_WORDS = (*REGION_WORDS, "states")
+TRAILING_WORDS = (*REGION_WORDS, COUNTY_WORD, "states")
 
 # Common English short forms of country names that the country data lacks.
 COUNTRY_ALIASES = {

@@ -53,6 +53,8 @@ def test_regions_read_in_their_english_form():
     assert reader_label(adjective) == "Kharkiv region"
     bare = _place("Kharkivska", ["Kharkiv"], kind="region", region_name="Kharkiv region")
     assert reader_label(bare) == "Kharkiv region"
+    cavan = _place("Cavan", ["County Cavan"], kind="region", region_name="Cavan")
+    assert label_with_name(cavan) == "County Cavan"
     texas = _place("Texas", ["Texas"], kind="region", region_name="Texas")
     assert label_with_name(texas) == "Texas"
 

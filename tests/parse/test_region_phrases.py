@@ -71,3 +71,12 @@ def test_the_bare_city_name_still_gives_the_city():
     found = _places("Drones struck Sumy and Odesa overnight.")
     gaz = load_gazetteer()
     assert gaz.by_id(found["Sumy"]).kind == "city" and gaz.by_id(found["Odesa"]).kind == "city", found
+
+
+def test_county_phrases_name_counties_only():
+    """'X County' and 'County X' give a county (a region of type county, or a US county), never a state."""
+    gaz = load_gazetteer()
+    found = _places("Officials in Kisumu County, County Cavan and Ohio County said the roads were closed.")
+    kisumu, cavan, ohio = (gaz.by_id(found[t]) for t in ("Kisumu County", "County Cavan", "Ohio County"))
+    assert (kisumu.kind, kisumu.country) == ("region", "KE") and (cavan.kind, cavan.country) == ("region", "IE")
+    assert ohio.id.startswith("us-county:"), ohio  # the county, not the state of Ohio
