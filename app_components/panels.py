@@ -152,7 +152,7 @@ def corrections_panel(doc_id: str, doc: Document, corrs: list[dict[str, Any]]) -
     if place is None:
         st.caption("Choose a place (click its pin, or pick it above) to correct it.")
     else:
-        st.markdown(f"**{plain(place.name)}** — {plain(KIND_LABEL.get(place.kind, 'Place'))}, "
+        st.markdown(f"**{plain(place.shown_name)}** — {plain(KIND_LABEL.get(place.kind, 'Place'))}, "
                     f"{plain(place.country or '')}, confidence {place.confidence:.2f}")
         scope = mention_scope(doc, place)
         label = place.name if scope is None else \

@@ -263,7 +263,7 @@ def format_table(doc: Document) -> str:
 
     rows = [("place", "kind", "country", "lat", "lon", "conf", "mentions", "border")]
     for p in sorted(doc.places, key=lambda p: (-len(p.mentions), p.name)):
-        rows.append((p.name, p.kind, p.country or "", f"{p.lat:.3f}", f"{p.lon:.3f}", f"{p.confidence:.2f}",
+        rows.append((p.shown_name, p.kind, p.country or "", f"{p.lat:.3f}", f"{p.lon:.3f}", f"{p.confidence:.2f}",
                      str(len(p.mentions)), border_sentence(p) if p.border else ""))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
     lines = [doc.article.title or "(untitled)", ""]

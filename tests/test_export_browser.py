@@ -116,7 +116,7 @@ def test_mentions_are_reachable_by_tab_and_open_the_pin_with_enter(browser, tmp_
         page.keyboard.press("Enter")
         popup = page.locator(f'.leaflet-popup .geo-popup[data-place-id="{doc.places[int(key)].id}"]')
         popup.wait_for(timeout=5000)
-        assert doc.places[int(key)].name in popup.inner_text()
+        assert doc.places[int(key)].shown_name in popup.inner_text()
         assert view.errors == []
     finally:
         view.close()
@@ -169,10 +169,10 @@ def test_a_place_asked_for_while_the_map_is_moving_gets_its_popup_and_only_the_l
                 page.wait_for_function(
                     """name => { const h = document.querySelectorAll('.leaflet-popup h3');
                                  return h.length === 1 && h[0].textContent === name; }""",
-                    arg=place.name, timeout=8_000)
+                    arg=place.shown_name, timeout=8_000)
                 page.wait_for_timeout(1_200)  # a late callback or retry would open another popup now
                 shown = page.locator(".leaflet-popup h3").all_inner_texts()
-                assert shown == [place.name], (how, place.name, shown)
+                assert shown == [place.shown_name], (how, place.shown_name, shown)
         assert view.errors == [] and view.failed == []
     finally:
         view.close()

@@ -343,7 +343,7 @@ def build_map(doc: Document, *, selected_place: str | None = None, assets: str =
                 icon_anchor=(11, 11),
                 class_name="geo-pin-icon",
             ),
-            tooltip=folium.Tooltip(htmlsafe.text(place.name), sticky=False),
+            tooltip=folium.Tooltip(htmlsafe.text(place.label), sticky=False),
             popup=folium.Popup(folium.Html(popup_html(doc, place, passages), script=True), max_width=380,
                                auto_pan_padding_top_left=POPUP_CLEAR_TOP_LEFT),
         )

@@ -10,6 +10,8 @@ import hashlib
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from geo.parse.labels import label_with_name, reader_label
+
 SCHEMA = "geo.document/1"
 KINDS = ("country", "region", "city", "continent", "feature")
 BORDER_STATUSES = ("recognised", "contested", "occupied", "at_sea", "unknown")
@@ -87,6 +89,16 @@ class Place:
     border: dict[str, Any] | None = None
     mentions: list[Mention] = field(default_factory=list)
 
+    @property
+    def label(self) -> str:
+        """The name as the article wrote it (derived from the mentions, so corrections keep it right)."""
+        return reader_label(self)
+
+    @property
+    def shown_name(self) -> str:
+        """What a reader is shown: the label, and the gazetteer's name beside it when it differs."""
+        return label_with_name(self)
+
 
 @dataclass
 class Document:
@@ -101,7 +113,7 @@ class Document:
         return {
             "schema": SCHEMA,
             "article": article,
-            "places": [asdict(p) for p in self.places],
+            "places": [{**asdict(p), "label": p.label} for p in self.places],
             "unresolved": [
                 {"start": m.start, "end": m.end, "text": m.text, "passage": m.passage} for m in self.unresolved
             ],
@@ -125,6 +137,7 @@ class Document:
         places = []
         for p in data.get("places", []):
             p = dict(p)
+            p.pop("label", None)  # derived from the mentions, not stored
             p["mentions"] = [Mention(**m) for m in p.get("mentions", [])]
             places.append(Place(**p))
         unresolved = [Mention(**m) for m in data.get("unresolved", [])]
