@@ -5,9 +5,8 @@ land borders between the countries an article mentions.
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import folium
 import shapely
 
 from geo.borders import (
@@ -17,6 +16,9 @@ from geo.coords import to_latlon
 from geo.maps import basemap, htmlsafe
 from geo.parse.model import Place
 from geo.places import naturalearth
+
+if TYPE_CHECKING:  # folium is imported where maps are drawn, not by the figure, which only needs the shapes
+    import folium
 
 REGION_RADIUS_M = 120_000
 CONTESTED_RADIUS_M = 80_000
@@ -98,6 +100,8 @@ def region_shape(place: Place) -> Any:
 
 
 def add_areas(m: folium.Map, places: list[Place]) -> None:
+    import folium
+
     named, holding = _country_codes(places)
     areas = folium.FeatureGroup(name="Countries and regions mentioned", show=True)
     for code, strong in [(c, True) for c in named] + [(c, False) for c in holding]:
