@@ -254,11 +254,37 @@ def _draw_pins(cv: _Canvas, places: list[Any], shown: list[int]) -> list[labels.
     return taken
 
 
+def _visible_country_points(cv: _Canvas) -> list[tuple[Any, ...]]:
+    """A name point for each country whose label point is out of view but whose land is in it: the most
+    inland point of its land in view (so a neighbour cut by the frame is still named)."""
+    import shapely
+    from shapely.geometry import shape
+    from shapely.ops import polylabel
+
+    west, east, south_y, north_y = cv.extent
+    south, north = (math.degrees(2 * math.atan(math.exp(math.radians(v))) - math.pi / 2) for v in (south_y, north_y))
+    view = shapely.box(west, south, east, north)
+    anchors = {r[5]: r for r in labels.basemap_labels() if r[3] == "country" and r[5]}
+    out = []
+    for feature in basemap.basemap_geojson()["features"]:
+        first = anchors.get(feature["properties"]["iso_a2"])
+        if first is None or view.contains(shapely.Point(first[2], first[1])):
+            continue
+        part = shape(feature["geometry"]).intersection(view)
+        if part.area < 0.005 * view.area:
+            continue
+        parts = sorted(shapely.get_parts(part), key=lambda g: -g.area)
+        point = polylabel(parts[0], tolerance=0.05) if parts[0].geom_type == "Polygon" else None
+        if point is not None:
+            out.append((first[0], point.y, point.x, "country", first[4]))
+    return out
+
+
 def _draw_basemap_labels(cv: _Canvas, taken: list[labels.Box]) -> None:
     west, east, _s, _n = cv.extent
     zoom = math.log2(cv.width / cv.dpi * CSS_PX_PER_INCH * 360 / (256 * (east - west)))
     rows, candidates = [], []
-    for name, lat, lon, kind, min_zoom in labels.basemap_labels():
+    for name, lat, lon, kind, min_zoom, *_code in [*_visible_country_points(cv), *labels.basemap_labels()]:
         if min_zoom > zoom + 0.5 or (kind == "country" and zoom >= 9):
             continue
         x, y = lon, mercator_y(lat)
@@ -271,7 +297,8 @@ def _draw_basemap_labels(cv: _Canvas, taken: list[labels.Box]) -> None:
         if cv.within(box):
             rows.append((text, x, y, kind))
             candidates.append([box])
-    for (text, x, y, kind), choice in zip(rows, labels.greedy_place(candidates, taken), strict=True):
+    keys = [text if kind == "country" else None for text, _x, _y, kind in rows]
+    for (text, x, y, kind), choice in zip(rows, labels.greedy_place(candidates, taken, keys), strict=True):
         if choice is None:
             continue
         size_pt, colour, weight, style = LABEL_STYLE[kind]

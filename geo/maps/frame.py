@@ -17,7 +17,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-LINK_KM = 2000.0  # places closer than this are one group (Kyiv–Moscow 750 km; Kyiv–Washington 7,800 km)
+LINK_KM = 1500.0  # places closer are one group (Kyiv–Moscow 750 km, Seoul–Tokyo 1,160; Odesa–Cairo 1,830)
 KEEP_SHARE = 0.25  # a second group widens the frame when it weighs at least this share of the heaviest
 LIGHT_MARGIN_DEG = 12.0  # a country counts only this close to the framed places
 STRONG_KINDS = ("city", "region")

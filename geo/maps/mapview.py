@@ -334,10 +334,10 @@ def build_map(doc: Document, *, selected_place: str | None = None, assets: str =
     m.options.update(minZoom=1, maxZoom=14)  # MarkerCluster needs a maxZoom; there is no tile layer to set it
     m.options.update(zoomSnap=0.25)  # quarter zooms: a story spanning two continents still opens closer than the world
     if assets == "linked":
-        _LinkedGeoJson(asset_urls["basemap"], BASEMAP_STYLE, name=BASEMAP_NAME).add_to(m)
+        base = _LinkedGeoJson(asset_urls["basemap"], BASEMAP_STYLE, name=BASEMAP_NAME).add_to(m)
     else:
-        folium.GeoJson(basemap.basemap_geojson(), name=BASEMAP_NAME, overlay=False,
-                       style_function=lambda _f: dict(BASEMAP_STYLE), interactive=False).add_to(m)
+        base = folium.GeoJson(basemap.basemap_geojson(), name=BASEMAP_NAME, overlay=False,
+                              style_function=lambda _f: dict(BASEMAP_STYLE), interactive=False).add_to(m)
     folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online only)", overlay=False, show=False).add_to(m)
     folium.TileLayer(
         CARTO_URL, attr=CARTO_ATTR, name="CartoDB Positron (online only)", overlay=False, show=False
@@ -471,7 +471,7 @@ def build_map(doc: Document, *, selected_place: str | None = None, assets: str =
     setTimeout(open, duration * 1000 + 400);  // the flight was cut short (a drag): open it anyway
     return true;
   }};
-  {labels_call(map_name, asset_urls["labels"] if assets == "linked" else None, cluster.get_name())}
+  {labels_call(map_name, asset_urls["labels"] if assets == "linked" else None, cluster.get_name(), base.get_name())}
   var sel = {htmlsafe.script_json(selected_index)};
   if (sel !== null) {{ map.whenReady(function() {{ reg.show(sel); }}); }}
 }})();
