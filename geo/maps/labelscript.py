@@ -39,7 +39,7 @@ window.geoBasemapLabels = function(map, source, cluster, basemap) {
   var WIDTH = {country: 0.78, capital: 0.6, city: 0.56, region: 0.56};
   var data = [], queued = false;
   // The boxes of the pins and clusters where they are going (Leaflet's own position of each icon), not where
-  // a zoom animation has them now.
+  // a zoom animation has them now; and of the map's controls.
   function pinBoxes() {
     var out = [], els = map.getPane('markerPane').children;
     for (var i = 0; i < els.length; i++) {
@@ -48,6 +48,12 @@ window.geoBasemapLabels = function(map, source, cluster, basemap) {
       var p = map.layerPointToContainerPoint(at);
       var x = p.x + (parseFloat(el.style.marginLeft) || 0), y = p.y + (parseFloat(el.style.marginTop) || 0);
       out.push([x - 3, y - 3, x + el.offsetWidth + 3, y + el.offsetHeight + 3]);
+    }
+    var box = map.getContainer().getBoundingClientRect();  // no name under the controls (zoom, legend, credits)
+    var controls = map.getContainer().querySelectorAll('.leaflet-control');
+    for (var k = 0; k < controls.length; k++) {
+      var r = controls[k].getBoundingClientRect();
+      if (r.width) { out.push([r.left - box.left, r.top - box.top, r.right - box.left, r.bottom - box.top]); }
     }
     return out;
   }
