@@ -362,15 +362,15 @@ MAP_FORMATS = (".html", ".htm", ".png", ".svg")
 def cmd_map(args: argparse.Namespace) -> int:
     from geo.maps.export import write_export, write_geojson
 
+    _output_path(args.output, args.mkdir)
     suffix = Path(args.output).suffix.lower()
-    if suffix not in MAP_FORMATS:
+    if suffix and suffix not in MAP_FORMATS:  # no extension: the HTML map, as always
         raise InputError(f"cannot tell what to write from {args.output!r}: name a .html, .png or .svg file")
     figure_size = None
     if suffix in (".png", ".svg"):
         from geo.maps.figure import parse_size
 
         figure_size = parse_size(args.size)
-    _output_path(args.output, args.mkdir)
     if args.geojson:
         _output_path(args.geojson, args.mkdir)
     doc = _parse_document(args)

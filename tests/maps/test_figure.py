@@ -74,7 +74,7 @@ def test_extent_holds_the_frame_at_the_figure_shape():
     assert abs((east - west) / (north - south) - 1600 / 900) < 1e-9
 
 
-@pytest.mark.parametrize("name", ["map.gif", "map", "map.pdf"])
+@pytest.mark.parametrize("name", ["map.gif", "map.pdf", "map.jpeg"])
 def test_unknown_extension_is_one_line_and_exit_2(tmp_path, capsys, name):
     assert main(["map", "-o", str(tmp_path / name)]) == 2
     err = capsys.readouterr().err.strip()
