@@ -24,7 +24,7 @@ REGION_RADIUS_M = 120_000
 CONTESTED_RADIUS_M = 80_000
 MAX_AREA_MEMBERS = 40  # macro-regions up to this many countries are drawn as their members' outlines
 CONTESTED = ("contested", "occupied")
-def _country_codes(places: list[Place]) -> tuple[list[str], list[str]]:
+def country_codes(places: list[Place]) -> tuple[list[str], list[str]]:
     """(countries mentioned as places, countries that only contain mentioned places), ISO alpha-2."""
     named = []
     for p in places:
@@ -102,7 +102,7 @@ def region_shape(place: Place) -> Any:
 def add_areas(m: folium.Map, places: list[Place]) -> None:
     import folium
 
-    named, holding = _country_codes(places)
+    named, holding = country_codes(places)
     areas = folium.FeatureGroup(name="Countries and regions mentioned", show=True)
     for code, strong in [(c, True) for c in named] + [(c, False) for c in holding]:
         geom = basemap.country_outline(code) if strong else basemap.background_outline(code)

@@ -182,21 +182,21 @@ def _draw_areas(cv: _Canvas, places: list[Any]) -> None:
     from matplotlib.collections import PathCollection
     from matplotlib.patches import PathPatch
 
-    from geo.maps.areas import CONTESTED, _country_codes, region_shape, territory_shape
+    from geo.maps.areas import CONTESTED, country_codes, region_shape, territory_shape
 
     west, east, south, north = cv.extent
     view = shapely.box(west, -MAX_LAT, east, MAX_LAT)
     paths = []
     for code, geom in _basemap_shapes():
         if geom.intersects(view):
-            detailed = basemap._outline_shape(code) if code and east - west < DETAIL_SPAN_DEG else None
+            detailed = basemap.outline_shape(code) if code and east - west < DETAIL_SPAN_DEG else None
             path = geometry_path(detailed if detailed is not None else geom)
             if path is not None:
                 paths.append(path)
     cv.ax.add_collection(PathCollection(paths, facecolor=LAND, edgecolor=EDGE, linewidth=0.4, zorder=1))
-    named, holding = _country_codes(places)
+    named, holding = country_codes(places)
     for code, strong in [(c, True) for c in named] + [(c, False) for c in holding]:
-        geom = basemap._outline_shape(code)
+        geom = basemap.outline_shape(code)
         path = geometry_path(geom) if geom is not None else None
         if path is not None:
             cv.add(PathPatch(path, facecolor=BLUE if strong else "none", alpha=0.12 if strong else 1,
