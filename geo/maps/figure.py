@@ -339,8 +339,9 @@ def render_figure(doc: Document, fmt: str = "png", size: tuple[int, int] = DEFAU
     title_h, foot_h = 34 * dpi / 72, 30 * dpi / 72  # px: the title band and the legend band
     map_h = height - title_h - foot_h
     extent = figure_extent(bounds, width, map_h)
+    # parse_math off: an article's "$5 and $10" is text, not TeX (it would fail to parse, or render as maths)
     with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": doc.article.id or "geo",
-                                "font.family": "DejaVu Sans"}):
+                                "font.family": "DejaVu Sans", "text.parse_math": False}):
         fig = Figure(figsize=(width / dpi, height / dpi), dpi=dpi, facecolor="white")
         ax = fig.add_axes((0, foot_h / height, 1, map_h / height))
         ax.set_xlim(extent[0], extent[1])
@@ -354,9 +355,11 @@ def render_figure(doc: Document, fmt: str = "png", size: tuple[int, int] = DEFAU
         shown = [i for i, p in enumerate(places) if i not in far and cv.inside(p.lon, mercator_y(p.lat))]
         taken = _draw_pins(cv, places, shown)
         _draw_basemap_labels(cv, taken)
-        fig.text(0.012, 1 - 6 / height * dpi / 72, doc.article.title or "Places in the article", ha="left",
+        fig.text(0.012, 1 - 6 / height * dpi / 72, _fit(doc.article.title or "Places in the article", width, dpi, 13),
+                 ha="left",
                  va="top", fontsize=13, fontweight="bold", color="#1b1b1b")
-        fig.text(0.012, (foot_h - 5 * dpi / 72) / height, _key_line(places, shown, far), ha="left", va="top",
+        fig.text(0.012, (foot_h - 5 * dpi / 72) / height, _fit(_key_line(places, shown, far), width, dpi, 7),
+                 ha="left", va="top",
                  fontsize=7, color="#333")
         fig.text(0.012, 4 * dpi / 72 / height, f"Borders: {naturalearth.BORDER_VIEW}. {SOURCES}", ha="left",
                  va="bottom", fontsize=6, color="#555")
@@ -367,13 +370,20 @@ def render_figure(doc: Document, fmt: str = "png", size: tuple[int, int] = DEFAU
     return out.getvalue()
 
 
+def _fit(text: str, width_px: int, dpi: int, size_pt: float) -> str:
+    """``text`` on one line, cut with an ellipsis where it would run past the figure's width."""
+    text = " ".join(text.split())
+    room = int(width_px * 0.97 / (size_pt * 0.62 * dpi / 72))
+    return text if len(text) <= room else text[: max(1, room - 1)].rstrip() + "…"
+
+
 def _key_line(places: list[Any], shown: list[int], far: set[int]) -> str:
     kinds = [k for k in PIN_STYLE if any(places[i].kind == k for i in shown)]
     key = "Pins: " + ", ".join(f"{KIND_LABEL.get(k, k).lower()} ({_glyph(k)})" for k in kinds) if kinds else ""
     extra = " · Blue outline: country mentioned; red dashes: land border between them; red hatching: contested"
     far_names = [places[i].name for i in sorted(far)]
     also = f" · Also mentioned, outside this map: {', '.join(far_names)}" if far_names else ""
-    return key + extra + also
+    return key + also + extra  # the places left out before the key to the outlines: a cut line keeps them
 
 
 def _glyph(kind: str) -> str:

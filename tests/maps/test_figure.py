@@ -66,6 +66,15 @@ def test_the_figure_frames_a_ukrainian_story_without_washington():
     assert len(neighbours & shown) >= 3, shown  # the basemap names the neighbours
 
 
+def test_article_text_is_text_not_tex_and_a_long_title_is_cut():
+    """A title or name with dollar signs is drawn as written (matplotlib would read "$5 and $10" as TeX)."""
+    doc = story(title="Aid of $5 and $10 million for Kyiv_region^2 " + "and more " * 40)
+    texts = _svg_texts(figure.render_figure(doc, "svg", (1200, 800), 100))
+    title = next(t for t in texts if t.startswith("Aid of"))
+    assert title.startswith("Aid of $5 and $10 million for Kyiv_region^2") and title.endswith("…")
+    assert len(title) < 200
+
+
 def test_extent_holds_the_frame_at_the_figure_shape():
     bounds = [[46.0, 24.0], [50.5, 36.3]]
     west, east, south, north = figure.figure_extent(bounds, 1600, 900)
