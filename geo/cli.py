@@ -360,8 +360,6 @@ MAP_FORMATS = (".html", ".htm", ".png", ".svg")
 
 
 def cmd_map(args: argparse.Namespace) -> int:
-    from geo.maps.export import write_export, write_geojson
-
     _output_path(args.output, args.mkdir)
     suffix = Path(args.output).suffix.lower()
     if suffix and suffix not in MAP_FORMATS:  # no extension: the HTML map, as always
@@ -374,14 +372,18 @@ def cmd_map(args: argparse.Namespace) -> int:
     if args.geojson:
         _output_path(args.geojson, args.mkdir)
     doc = _parse_document(args)
-    if figure_size is not None:
+    if figure_size is not None:  # the figure needs no folium: not imported
         from geo.maps.figure import write_figure
 
         path = write_figure(doc, args.output, figure_size, args.dpi)
     else:
+        from geo.maps.export import write_export
+
         path = write_export(doc, args.output)
     print(f"wrote {path} ({len(doc.places)} places)")
     if args.geojson:
+        from geo.maps.export import write_geojson
+
         print(f"wrote {write_geojson(doc, args.geojson)}")
     return 0
 
