@@ -244,3 +244,14 @@ def share_and_export(doc_id: str, doc: Document) -> None:
         data=lambda: json.dumps(export_geojson(doc), ensure_ascii=False, indent=1, sort_keys=True),
         file_name=f"places-{doc_id}.geojson", mime="application/geo+json", key="download_geojson",
         on_click="ignore")
+    png_col, svg_col = st.columns(2)  # the static figure for print and social media, corrections applied
+    png_col.download_button("Download figure (PNG)", data=lambda: _figure(doc, "png"), file_name=f"map-{doc_id}.png",
+                            mime="image/png", key="download_png", on_click="ignore")
+    svg_col.download_button("Download figure (SVG)", data=lambda: _figure(doc, "svg"), file_name=f"map-{doc_id}.svg",
+                            mime="image/svg+xml", key="download_svg", on_click="ignore")
+
+
+def _figure(doc: Document, fmt: str) -> bytes:
+    from geo.maps.figure import render_figure
+
+    return render_figure(doc, fmt)

@@ -74,10 +74,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-borders", action="store_true", help="skip border tagging")
     _add_online_flags(p)
 
-    m = sub.add_parser("map", help="export a self-contained HTML map (and optionally GeoJSON)")
+    m = sub.add_parser("map", help="export a self-contained HTML map (and optionally GeoJSON), or a PNG/SVG figure")
     m.add_argument("article", nargs="?",
                    help="file, - for stdin, or an http(s) URL; default: the built-in sample")
-    m.add_argument("-o", "--output", default="map.html", help="HTML file to write (default map.html)")
+    m.add_argument("-o", "--output", default="map.html",
+                   help="file to write, its format from the extension: .html (default map.html), or .png / .svg "
+                        "for a static figure (print, social media)")
+    m.add_argument("--size", default="1600x1000", metavar="WxH", help="figure size in pixels (default 1600x1000)")
+    m.add_argument("--dpi", type=int, default=150, help="figure resolution: text sizes are in points (default 150)")
     m.add_argument("--geojson", metavar="OUT.geojson", help="also write the places as GeoJSON")
     m.add_argument("--mkdir", action="store_true", help="create the output folder when it does not exist")
     _add_online_flags(m)
@@ -352,16 +356,34 @@ def _output_path(given: str, mkdir: bool) -> Path:
     return path
 
 
-def cmd_map(args: argparse.Namespace) -> int:
-    from geo.maps.export import write_export, write_geojson
+MAP_FORMATS = (".html", ".htm", ".png", ".svg")
 
+
+def cmd_map(args: argparse.Namespace) -> int:
     _output_path(args.output, args.mkdir)
+    suffix = Path(args.output).suffix.lower()
+    if suffix and suffix not in MAP_FORMATS:  # no extension: the HTML map, as always
+        raise InputError(f"cannot tell what to write from {args.output!r}: name a .html, .png or .svg file")
+    figure_size = None
+    if suffix in (".png", ".svg"):
+        from geo.maps.figure import parse_size
+
+        figure_size = parse_size(args.size)
     if args.geojson:
         _output_path(args.geojson, args.mkdir)
     doc = _parse_document(args)
-    path = write_export(doc, args.output)
+    if figure_size is not None:  # the figure needs no folium: not imported
+        from geo.maps.figure import write_figure
+
+        path = write_figure(doc, args.output, figure_size, args.dpi)
+    else:
+        from geo.maps.export import write_export
+
+        path = write_export(doc, args.output)
     print(f"wrote {path} ({len(doc.places)} places)")
     if args.geojson:
+        from geo.maps.export import write_geojson
+
         print(f"wrote {write_geojson(doc, args.geojson)}")
     return 0
 

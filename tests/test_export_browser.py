@@ -42,8 +42,11 @@ def test_sample_export_works_offline_and_links_map_and_text(browser, tmp_path):
         assert pins + clustered == len(mappable_places(doc)) > 0
         assert page.locator('.geo-pin-icon[tabindex="0"][role="button"]').count() == pins
 
-        # a pin's popup quotes its passage
-        page.locator(".geo-pin-icon").first.click()
+        # a pin's popup quotes its passage (a pin in view: the frame may leave a far place out, issue 22)
+        size = page.viewport_size
+        in_view = [pin for pin in page.locator(".geo-pin-icon").all()
+                   if (b := pin.bounding_box()) and 0 <= b["x"] < size["width"] and 0 <= b["y"] < size["height"]]
+        in_view[0].click()
         popup = page.locator(".leaflet-popup-content .geo-popup")
         popup.wait_for()
         quote = popup.locator("blockquote").first
