@@ -250,14 +250,14 @@ def _draw_pins(cv: _Canvas, places: list[Any], shown: list[int]) -> list[labels.
         boxes = []
         for ha, va, dx, dy in options:
             at = (px[0] + dx * pin_px * 0.8, px[1] + dy * pin_px * 0.8)
-            boxes.append(cv.text_box(at, p.name, size_pt, ha, va))
+            boxes.append(cv.text_box(at, p.label, size_pt, ha, va))
         candidates.append(boxes)
     chosen = labels.greedy_place(candidates, taken)
     for (p, x, y, _px), choice, boxes in zip(points, chosen, candidates, strict=True):
         ha, va, dx, dy = options[choice or 0]
         taken.append(boxes[choice or 0])
         offset = (dx * 7, dy * 7)
-        cv.ax.annotate(p.name, (x, y), xytext=offset, textcoords="offset points", ha=ha, va=va, fontsize=size_pt,
+        cv.ax.annotate(p.label, (x, y), xytext=offset, textcoords="offset points", ha=ha, va=va, fontsize=size_pt,
                        fontweight="bold", color="#1b1b1b", zorder=7, gid="place-name",
                        bbox={"boxstyle": "round,pad=0.15", "fc": (1, 1, 1, 0.75), "ec": "none"})
     return taken
@@ -381,7 +381,7 @@ def _key_line(places: list[Any], shown: list[int], far: set[int]) -> str:
     kinds = [k for k in PIN_STYLE if any(places[i].kind == k for i in shown)]
     key = "Pins: " + ", ".join(f"{KIND_LABEL.get(k, k).lower()} ({_glyph(k)})" for k in kinds) if kinds else ""
     extra = " · Blue outline: country mentioned; red dashes: land border between them; red hatching: contested"
-    far_names = [places[i].name for i in sorted(far)]
+    far_names = [places[i].label for i in sorted(far)]
     also = f" · Also mentioned, outside this map: {', '.join(far_names)}" if far_names else ""
     return key + also + extra  # the places left out before the key to the outlines: a cut line keeps them
 

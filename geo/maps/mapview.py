@@ -230,7 +230,7 @@ def _far_control(map_name: str, places: list[Any], far: list[str]) -> str:
         return ""
     buttons = "".join(
         f'<button type="button" class="geo-far__go" data-key="{htmlsafe.attr(k)}">'
-        f"{htmlsafe.text(places[int(k)].name)}</button>" for k in far)
+        f"{htmlsafe.text(places[int(k)].label)}</button>" for k in far)
     body = htmlsafe.script_json(f'<span class="geo-far__lead">Also mentioned:</span> {buttons}')
     return f"""
 (function() {{

@@ -25,7 +25,7 @@ def test_app_map_names_countries_and_says_what_is_out_of_frame(browser, server):
 
         assert {naturalearth.country_name(c) for c in codes} & names  # a mentioned country is named
         places = mappable_places(doc)
-        far = [places[int(k)].name for k in story_frame(frame_points(places)).far]
+        far = [places[int(k)].label for k in story_frame(frame_points(places)).far]
         for name in far:
             assert frame.locator(".geo-far button", has_text=name).is_visible()
         page = session.page

@@ -45,9 +45,9 @@ def test_cli_svg_holds_the_place_names_as_text(tmp_path):
     doc = parse_article(sample_article())
     frame = story_frame(frame_points(mappable_places(doc)))
     places = mappable_places(doc)
-    shown = [p.name for i, p in enumerate(places) if str(i) not in frame.far]
+    shown = [p.label for i, p in enumerate(places) if str(i) not in frame.far]
     assert shown and all(name in texts for name in shown), (shown, texts)
-    far = [places[int(k)].name for k in frame.far]
+    far = [places[int(k)].label for k in frame.far]
     assert any("Also mentioned" in t and all(n in t for n in far) for t in texts) or not far
     assert any("Borders: de jure" in t and "Natural Earth" in t for t in texts)  # the legend line
     root = ET.fromstring(out.read_bytes())
