@@ -20,9 +20,11 @@ from geo.parse.inflect import adjective_bases, base_forms, korean_stems
 from geo.parse.lang_rules import (
     CONNECTORS,
     FRENCH_ELISIONS,
+    HOME_COUNTRIES,
     KOREAN_LOCATIVE_PARTICLES,
     KOREAN_REGION_SUFFIXES,
     LOCATIVES,
+    NOUN_MARKERS,
     REGION_LINKS,
     REGION_NOUNS_AFTER,
     REGION_NOUNS_BEFORE,
@@ -112,7 +114,8 @@ class _Finder:
         titles = TITLES.get(self.language, frozenset())
         tokens, out = self.tokens, set()
         for i, tok in enumerate(tokens):
-            if tok.key not in titles:
+            if tok.key not in titles and not (self.language == "ko" and any(
+                    stem in titles for stem, _ in korean_stems(tok.key))):  # "장관은": a title and a particle
                 continue
             if self.language == "ko":
                 if i > 0 and _joinable(self.text, tokens[i - 1], tok):
@@ -140,6 +143,12 @@ class _Finder:
     def everyday(self, key: str, i: int) -> bool:
         """A single word that is an everyday word of the language, with no locative word before it."""
         return key in self.common and not self.locative(i)
+
+    def noun_after_article(self, i: int, hits: list[NameHit]) -> bool:
+        """German: a word after an article naming only towns is a noun ("zum Essen")."""
+        markers = NOUN_MARKERS.get(self.language)
+        return bool(markers) and i > 0 and self.tokens[i - 1].key in markers \
+            and all(h.candidate.kind == "city" for h in hits)
 
     # ------------------------------------------------------------------ matching
 
@@ -208,7 +217,8 @@ class _Finder:
                                                                                                     self.language))):
                 found = self.hits(key)
                 if found:
-                    if length == 1 and (self.everyday(key, i) or self.everyday(last.key, i)):
+                    if length == 1 and (self.everyday(key, i) or self.everyday(last.key, i)
+                                        or self.noun_after_article(i, found)):
                         break
                     return words[0].start, last.end, key, found
         return None
@@ -253,7 +263,8 @@ def geoparse_language(text: str, gaz: Gazetteer, language: str, notes: list[str]
                          f"for in the first {limit:,} characters only")
         text = text[:limit]
     mentions = find_language_mentions(text, gaz, load_lang_index(gaz), language)
-    return [r for r in resolve(text, mentions, gaz.minor_regions) if r.chosen is not None]
+    home = HOME_COUNTRIES.get(language, frozenset())
+    return [r for r in resolve(text, mentions, gaz.minor_regions, home) if r.chosen is not None]
 
 
 def geoparse_in(text: str, gaz: Gazetteer, language: str | None = None,

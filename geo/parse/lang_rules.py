@@ -63,3 +63,13 @@ FRENCH_ELISIONS = _keys("l d j qu jusqu lorsqu puisqu n s c m t")
 
 # Lower-case words inside a multi-word name ("Rostov-na-Donu", "Frankfurt am Main", "Corée du Nord").
 CONNECTORS = _keys("на де дель am an der de du des la le del los las y")
+
+# Where each language is the everyday language of the news: a name written in it more likely means a place there.
+HOME_COUNTRIES = {
+    "ru": frozenset({"RU", "BY"}), "uk": frozenset({"UA"}), "fr": frozenset({"FR", "BE", "CH"}),
+    "de": frozenset({"DE", "AT", "CH"}), "es": frozenset({"ES"}), "ko": frozenset({"KR", "KP"}),
+}
+
+# German capitalises every noun: a word after an article is a noun ("zum Essen", "die Halle"), not a town's name
+# (towns take no article; countries and regions that do are not affected: "die Ukraine", "die Region Kursk").
+NOUN_MARKERS = {"de": _keys("der die das dem den des ein eine einem einen eines zum zur beim vom am im ins")}

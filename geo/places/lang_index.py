@@ -31,7 +31,7 @@ from geo.paths import atomic_write_bytes, cache_dir, move_aside, warn_unwritable
 from geo.places.gazetteer import PRIMARY, REGION_PHRASE, Gazetteer, load_gazetteer
 from geo.places.names import INVISIBLE, name_key
 
-LANG_INDEX_FORMAT = 2
+LANG_INDEX_FORMAT = 5
 OTHER_LANGUAGES = ("ru", "uk", "fr", "de", "es", "ko")
 SCRIPT_OF = {"ru": "cyrillic", "uk": "cyrillic", "ko": "hangul", "fr": "latin", "de": "latin", "es": "latin"}
 # A single word this common in the language (Zipf) is only a place when the place is big for how common
@@ -39,6 +39,7 @@ SCRIPT_OF = {"ru": "cyrillic", "uk": "cyrillic", "ko": "hangul", "fr": "latin", 
 COMMON_WORD_ZIPF = 3.5
 # CLDR's codes for the continents the gazetteer holds (GeoNames continent codes).
 CLDR_CONTINENTS = {"002": "AF", "150": "EU", "142": "AS", "009": "OC", "010": "AN", "005": "SA", "003": "NA"}
+OWN_WORD_MARGIN = 1.0  # Zipf above English's that makes a Latin-script word the language's own
 _STRESS_MARKS = "\u0300\u0301"
 
 
@@ -163,27 +164,60 @@ def _city_regions(gaz: Gazetteer) -> dict[int, int]:
                   if via == PRIMARY and gaz._places[i][2] == "city" and gaz._places[i][5] == region[5]]
         if cities:
             out[max(cities, key=lambda i: gaz._places[i][8])] = regions[0]
+    _regions_by_stem(gaz, out)
     return out
+
+
+def _regions_by_stem(gaz: Gazetteer, out: dict[int, int]) -> None:
+    """Regions no phrase names after a city, whose name starts with a big city's stem: "Odeska" from Odesa,
+    "Sumska" from Sumy (the city of 50,000+ people with the longest such stem in the region's country)."""
+    mapped = set(out.values())
+    stems: dict[tuple[str | None, str], int] = {}
+    for index, place in enumerate(gaz._places):
+        if place[2] == "city" and place[8] >= 50_000:
+            key = name_key(place[1])
+            for stem in (key, key[:-1]):
+                if len(stem) >= 3:
+                    best = stems.get((place[5], stem))
+                    if best is None or gaz._places[best][8] < place[8]:
+                        stems[place[5], stem] = index
+    for index, place in enumerate(gaz._places):
+        if place[2] != "region" or index in mapped or not str(place[0]).startswith("iso3166:"):
+            continue
+        key = name_key(place[1])
+        for size in range(len(key), 2, -1):
+            city = stems.get((place[5], key[:size]))
+            if city is not None:
+                out.setdefault(city, index)
+                break
+
+
+def _zipf(frequencies: dict[str, float], key: str) -> float:
+    frequency = frequencies.get(key)
+    return math.log10(frequency) + 9 if frequency else 0.0
 
 
 def _common_words(gaz: Gazetteer, language: str, keys: set[str],
                   names_of: dict[str, tuple[int, ...]]) -> frozenset[str]:
+    """Single-word keys that are everyday words of ``language``. In Latin script a word only counts when the
+    language uses it more than English does: a place's name is about as frequent in every language that
+    reports on it ("Leipzig"), an everyday word of one language is not ("Essen", "Halle")."""
     from wordfreq import get_frequency_dict
 
     frequencies = get_frequency_dict(language)
+    english = get_frequency_dict("en") if SCRIPT_OF[language] == "latin" else {}
     out = set()
     for key in keys:
         if " " in key:
             continue
-        frequency = frequencies.get(key)
-        if not frequency:
-            continue
-        zipf = math.log10(frequency) + 9
-        if zipf < COMMON_WORD_ZIPF:
+        zipf = _zipf(frequencies, key)
+        if zipf < COMMON_WORD_ZIPF or (english and zipf - _zipf(english, key) < OWN_WORD_MARGIN):
             continue
         places = [gaz._places[i] for i in names_of.get(key, ())] or [gaz._places[i] for i, _ in gaz.entries(key)]
-        if key in gaz.major_names or any(p[2] in ("country", "continent") or p[8] >= 100_000 for p in places):
-            continue  # as in English: a country, a continent, a major region, a city of 100,000+
+        if any(p[2] in ("country", "continent") for p in places):
+            continue
+        if key in gaz.major_names or any(p[8] >= 100_000 for p in places):
+            continue  # as in English: a major region, a city of 100,000+
         if max((p[8] for p in places), default=0) < 100_000 * 10 ** (zipf - 4):
             out.add(key)
     return frozenset(out)
