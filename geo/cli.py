@@ -245,14 +245,16 @@ def _unresolved_geocoder(args: argparse.Namespace):
 def _add_language_option(parser: argparse.ArgumentParser) -> None:
     from geo.parse.language import LANGUAGES
 
-    parser.add_argument("--lang", choices=("auto", *LANGUAGES), default="auto",
-                        help="the article's language (default auto: detected from the text; English unless it "
-                             "clearly is another)")
+    parser.add_argument("--lang", choices=("auto", *LANGUAGES), default=None,
+                        help="the article's language (default GEO_LANGUAGE, else auto: detected from the text; "
+                             "English unless it clearly is another)")
 
 
 def _language(args: argparse.Namespace) -> str | None:
-    lang = getattr(args, "lang", "auto")
-    return None if lang in (None, "auto") else lang
+    from geo.settings import load_settings
+
+    lang = getattr(args, "lang", None) or load_settings().language
+    return None if lang == "auto" else lang
 
 
 def _parse_document(args: argparse.Namespace, *, borders: bool = True) -> Document:

@@ -82,12 +82,11 @@ class _Finder:
         """Places named ``key`` in this language (a name of this language or script counts as the place's
         name; in Latin script, the gazetteer's own names too, demonyms left out)."""
         places = self.names.places(key, self.language)
-        if places:
-            return [NameHit(self.gaz.candidate(i), PRIMARY) for i in places]
-        if self.latin or key.isascii():
-            return [NameHit(self.gaz.candidate(i), PRIMARY if via == ALTERNATE else via)
-                    for i, via in self.gaz.entries(key) if via != ADJECTIVE]
-        return []
+        out = [NameHit(self.gaz.candidate(i), PRIMARY) for i in places]
+        if self.latin or key.isascii():  # a CLDR name may also be a town's ("Granada")
+            out += [NameHit(self.gaz.candidate(i), PRIMARY if via == ALTERNATE else via)
+                    for i, via in self.gaz.entries(key) if via != ADJECTIVE and i not in places]
+        return out
 
     def region_of(self, hits: list[NameHit]) -> list[NameHit]:
         """The region named after the likeliest city among ``hits``."""
@@ -118,12 +117,14 @@ class _Finder:
                     stem in titles for stem, _ in korean_stems(tok.key))):  # "장관은": a title and a particle
                 continue
             if self.language == "ko":
-                if i > 0 and _joinable(self.text, tokens[i - 1], tok):
+                # "김민수 장관": the word before is a person; "서울의 시장": a place's (possessive 의) official
+                if i > 0 and _joinable(self.text, tokens[i - 1], tok) and not tokens[i - 1].text.endswith("의"):
                     out.add(i - 1)
                 continue
             j = i + 1
             while j < len(tokens) and j - i <= 3 and tokens[j].text[:1].isupper() \
-                    and _joinable(self.text, tokens[j - 1], tokens[j]) and not self.declined_place(tokens[j].key):
+                    and _joinable(self.text, tokens[j - 1], tokens[j]) and not self.declined_place(tokens[j].key) \
+                    and self.region_phrase(j) is None:  # "глава Тверской области": the region's head
                 out.add(j)
                 j += 1
         return out
@@ -145,10 +146,12 @@ class _Finder:
         return key in self.common and not self.locative(i)
 
     def noun_after_article(self, i: int, hits: list[NameHit]) -> bool:
-        """German: a word after an article naming only towns is a noun ("zum Essen")."""
+        """German: a word after an article naming a town (and maybe its region, no country) is a noun ("zum
+        Essen", "ein Zug"); a region alone keeps its article ("im Saarland")."""
         markers = NOUN_MARKERS.get(self.language)
-        return bool(markers) and i > 0 and self.tokens[i - 1].key in markers \
-            and all(h.candidate.kind == "city" for h in hits)
+        kinds = {h.candidate.kind for h in hits}
+        return bool(markers) and i > 0 and self.tokens[i - 1].key in markers and "city" in kinds \
+            and kinds <= {"city", "region"}
 
     # ------------------------------------------------------------------ matching
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from geo.settings import ARTICLE_LANGUAGES as LANGUAGES
+
 ENGLISH = "en"
-LANGUAGES = ("en", "ru", "uk", "fr", "de", "es", "ko")
 LANGUAGE_NAMES = {"en": "English", "ru": "Russian", "uk": "Ukrainian", "fr": "French", "de": "German",
                   "es": "Spanish", "ko": "Korean"}
 SAMPLE_CHARS = 2000

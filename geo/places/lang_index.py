@@ -31,7 +31,7 @@ from geo.paths import atomic_write_bytes, cache_dir, move_aside, warn_unwritable
 from geo.places.gazetteer import PRIMARY, REGION_PHRASE, Gazetteer, load_gazetteer
 from geo.places.names import INVISIBLE, name_key
 
-LANG_INDEX_FORMAT = 5
+LANG_INDEX_FORMAT = 6
 OTHER_LANGUAGES = ("ru", "uk", "fr", "de", "es", "ko")
 SCRIPT_OF = {"ru": "cyrillic", "uk": "cyrillic", "ko": "hangul", "fr": "latin", "de": "latin", "es": "latin"}
 # A single word this common in the language (Zipf) is only a place when the place is big for how common
@@ -39,6 +39,7 @@ SCRIPT_OF = {"ru": "cyrillic", "uk": "cyrillic", "ko": "hangul", "fr": "latin", 
 COMMON_WORD_ZIPF = 3.5
 # CLDR's codes for the continents the gazetteer holds (GeoNames continent codes).
 CLDR_CONTINENTS = {"002": "AF", "150": "EU", "142": "AS", "009": "OC", "010": "AN", "005": "SA", "003": "NA"}
+REGION_WORD_ZIPF = 5.0
 OWN_WORD_MARGIN = 1.0  # Zipf above English's that makes a Latin-script word the language's own
 _STRESS_MARKS = "\u0300\u0301"
 
@@ -214,8 +215,8 @@ def _common_words(gaz: Gazetteer, language: str, keys: set[str],
         if zipf < COMMON_WORD_ZIPF or (english and zipf - _zipf(english, key) < OWN_WORD_MARGIN):
             continue
         places = [gaz._places[i] for i in names_of.get(key, ())] or [gaz._places[i] for i, _ in gaz.entries(key)]
-        if any(p[2] in ("country", "continent") for p in places):
-            continue
+        if any(p[2] in ("country", "continent") or (p[2] == "region" and zipf < REGION_WORD_ZIPF) for p in places):
+            continue  # a country, a continent, a first-level region ("Bretagne"), unless a very common word
         if key in gaz.major_names or any(p[8] >= 100_000 for p in places):
             continue  # as in English: a major region, a city of 100,000+
         if max((p[8] for p in places), default=0) < 100_000 * 10 ** (zipf - 4):

@@ -12,7 +12,7 @@ from geo.pipeline import parse_text
 from geo.places.gazetteer import load_gazetteer
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def place_id(name: str, country: str, kind: str = "city") -> str:
     gaz = load_gazetteer()
     return next(c.id for c in gaz.search(name, limit=50) if c.country == country and c.kind == kind)
