@@ -290,4 +290,17 @@ def _load_for(gaz: Gazetteer, _cache_folder: str) -> LangIndex:
             atomic_write_bytes(path, pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL))
         except OSError as exc:
             warn_unwritable(path, exc)
+        else:
+            _remove_other_formats(path)
     return index
+
+
+def _remove_other_formats(path: Path) -> None:
+    """Delete this index's files of other formats next to ``path``; best effort."""
+    stem = path.name.rsplit("-l", 1)[0]
+    try:
+        for old in path.parent.glob(f"{stem}-l*.pickle"):
+            if old != path and re.fullmatch(rf"{re.escape(stem)}-l\d+\.pickle", old.name):
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass
