@@ -51,10 +51,14 @@ def base_forms(key: str, language: str) -> tuple[str, ...]:
     return tuple(k for k in out if not (k in seen or seen.add(k)))
 
 
+_PARTICLES_SHORTEST_FIRST = tuple(sorted(KOREAN_PARTICLES, key=len))
+
+
+@functools.lru_cache(maxsize=20_000)
 def korean_stems(word: str) -> tuple[tuple[str, int], ...]:
     """(stem, its length) of a Korean word with a particle taken off, longest stem first."""
     out = []
-    for particle in sorted(KOREAN_PARTICLES, key=len):
+    for particle in _PARTICLES_SHORTEST_FIRST:
         if word.endswith(particle) and len(word) - len(particle) >= 2:
             stem = word[: -len(particle)]
             out.append((stem, len(stem)))

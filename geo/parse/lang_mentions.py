@@ -35,6 +35,7 @@ from geo.places.gazetteer import ADJECTIVE, ALTERNATE, PRIMARY, REGION_PHRASE, G
 from geo.places.lang_index import SCRIPT_OF, LangIndex, script_key
 
 MAX_NAME_TOKENS = 6
+MAX_KOREAN_NAME_TOKENS = 2  # Korean writes a place's name as one word, or two ("뉴욕 주")
 MAX_MENTIONS = 20_000
 
 
@@ -75,25 +76,28 @@ class _Finder:
         self.latin = SCRIPT_OF.get(language) == "latin"
         self.common = names.common.get(language, frozenset())
         self.tokens = _tokens(text, language)
+        self._hits: dict[str, list[NameHit]] = {}
 
     # ------------------------------------------------------------------ lookups
 
     def hits(self, key: str) -> list[NameHit]:
         """Places named ``key`` in this language (a name of this language or script counts as the place's
         name; in Latin script, the gazetteer's own names too, demonyms left out)."""
-        places = self.names.places(key, self.language)
-        out = [NameHit(self.gaz.candidate(i), PRIMARY) for i in places]
-        if self.latin or key.isascii():  # a CLDR name may also be a town's ("Granada")
-            out += [NameHit(self.gaz.candidate(i), PRIMARY if via == ALTERNATE else via)
-                    for i, via in self.gaz.entries(key) if via != ADJECTIVE and i not in places]
+        out = self._hits.get(key)
+        if out is None:  # one list per name: the resolver works out a name's readings once (by the list)
+            places = self.names.places(key, self.language)
+            out = [NameHit(self.gaz.candidate(i), PRIMARY) for i in places]
+            if self.latin or key.isascii():  # a CLDR name may also be a town's ("Granada")
+                out += [NameHit(self.gaz.candidate(i), PRIMARY if via == ALTERNATE else via)
+                        for i, via in self.gaz.entries(key) if via != ADJECTIVE and i not in places]
+            self._hits[key] = out
         return out
 
     def region_of(self, hits: list[NameHit]) -> list[NameHit]:
         """The region named after the likeliest city among ``hits``."""
         cities = [h for h in hits if h.candidate.kind == "city"]
         for hit in sorted(cities, key=lambda h: -h.candidate.population):
-            index = self.gaz.index_of(hit.candidate.id)
-            region = self.names.city_region.get(index) if index is not None else None
+            region = self.names.city_region.get(hit.candidate.id)
             if region is not None:
                 return [NameHit(self.gaz.candidate(region), REGION_PHRASE)]
         return []
@@ -195,8 +199,8 @@ class _Finder:
         first = tokens[i]
         if not _name_start(first.text):
             return None
-        size = 1
-        while size < MAX_NAME_TOKENS and i + size < len(tokens) and _joinable(text, tokens[i + size - 1],
+        size, most = 1, MAX_KOREAN_NAME_TOKENS if self.language == "ko" else MAX_NAME_TOKENS
+        while size < most and i + size < len(tokens) and _joinable(text, tokens[i + size - 1],
                                                                               tokens[i + size]):
             nxt = tokens[i + size].text
             if not (_name_start(nxt) or nxt.lower() in CONNECTORS):

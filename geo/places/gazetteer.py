@@ -143,12 +143,6 @@ class Gazetteer:
         index = self._index_by_id.get(place_id)
         return None if index is None else self.candidate(index)
 
-    def index_of(self, place_id: str) -> int | None:
-        """The number of the place with this id in the place list (the other languages' names point at it)."""
-        if self._index_by_id is None:
-            self._index_by_id = {place[0]: index for index, place in enumerate(self._places)}
-        return self._index_by_id.get(place_id)
-
     @functools.cached_property
     def name_prefixes(self) -> frozenset[str]:
         """Every key's prefixes that end before one of its spaces ("new york" for "new york city"): the

@@ -32,7 +32,7 @@ from geo.paths import atomic_write_bytes, cache_dir, move_aside, warn_unwritable
 from geo.places.gazetteer import PRIMARY, REGION_PHRASE, Gazetteer, load_gazetteer
 from geo.places.names import INVISIBLE, name_key
 
-LANG_INDEX_FORMAT = 8
+LANG_INDEX_FORMAT = 9
 OTHER_LANGUAGES = ("ru", "uk", "fr", "de", "es", "ko")
 SCRIPT_OF = {"ru": "cyrillic", "uk": "cyrillic", "ko": "hangul", "fr": "latin", "de": "latin", "es": "latin"}
 # A single word this common in the language (Zipf) is only a place when the place is big for how common
@@ -56,6 +56,7 @@ def script_of(ch: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=50_000)
 def script_key(name: str) -> str:
     """Lookup key of a name in any script: Latin names as the gazetteer keys them (:func:`name_key`); others
     composed (NFC), stress marks and invisible characters dropped, case-folded, hyphens as spaces."""
@@ -89,7 +90,7 @@ class LangIndex:
     by_script: dict[str, dict[str, tuple[int, ...]]]
     by_language: dict[str, dict[str, tuple[int, ...]]]
     common: dict[str, frozenset[str]]
-    city_region: dict[int, int]
+    city_region: dict[str, int]  # a city's id -> the number of the region named after it
     meta: dict = field(default_factory=dict)
 
     def places(self, key: str, language: str) -> tuple[int, ...]:
@@ -291,7 +292,8 @@ def build_lang_index(gaz: Gazetteer) -> LangIndex:
     meta = {"format": LANG_INDEX_FORMAT, "fingerprint": fingerprint(gaz),
             "names": {s: len(n) for s, n in {**by_script, **by_language}.items()},
             "build_seconds": round(time.perf_counter() - started, 2)}
-    return LangIndex(by_script, by_language, common, _city_regions(gaz), meta)
+    regions = {gaz._places[city][0]: region for city, region in _city_regions(gaz).items()}
+    return LangIndex(by_script, by_language, common, regions, meta)
 
 
 def lang_index_path(gaz: Gazetteer) -> Path:
