@@ -133,6 +133,19 @@ class _Finder:
                 j += 1
         return out
 
+    def given_names(self) -> set[int]:
+        """Latin script: a given name (the gazetteer's list) before a capitalised word that names no place is a
+        person's name, both words ("Santiago Abascal", "Florence Aubenas")."""
+        tokens, text, out = self.tokens, self.text, set()
+        first_names = self.gaz.first_names
+        for i in range(len(tokens) - 1):
+            tok, nxt = tokens[i], tokens[i + 1]
+            if tok.key in first_names and tok.text[:1].isupper() and not tok.text.isupper() \
+                    and nxt.text[:1].isupper() and not nxt.text.isupper() and _joinable(text, tok, nxt) \
+                    and not self.word_hits(nxt.key):
+                out.update((i, i + 1))
+        return out
+
     def declined_place(self, key: str) -> bool:
         """A place's name in another case than the nominative ("губернатор Курска", "мэр Москвы"): the title
         is the place's, not a person's."""
@@ -231,7 +244,7 @@ class _Finder:
         return None
 
     def mentions(self) -> list[RawMention]:
-        people = self.people()
+        people = self.people() | (self.given_names() if self.latin else set())
         out: list[RawMention] = []
         i, n = 0, len(self.tokens)
         while i < n and len(out) < MAX_MENTIONS:
