@@ -21,6 +21,7 @@ from geo.parse.lang_rules import (
     CONNECTORS,
     FRENCH_ELISIONS,
     HOME_COUNTRIES,
+    KOREAN_CITY_SUFFIX,
     KOREAN_LOCATIVE_PARTICLES,
     KOREAN_REGION_SUFFIXES,
     LOCATIVES,
@@ -230,6 +231,8 @@ class _Finder:
                 for form, end in forms:
                     key = f"{head} {script_key(form)}".strip()
                     found = self.hits(key)
+                    if not found and form.endswith(KOREAN_CITY_SUFFIX) and len(form) > 2:
+                        found = self.hits(key[: -len(KOREAN_CITY_SUFFIX)])  # "서울시": the city of Seoul
                     if found and not (length == 1 and self.everyday(key, i)):
                         return words[0].start, end, key, found
                 continue

@@ -44,6 +44,7 @@ REGION_NOUNS_BEFORE = {
 }
 # Korean region suffixes: 쿠르스크주 (Kursk Oblast), 하르키우주.
 KOREAN_REGION_SUFFIXES = ("주",)
+KOREAN_CITY_SUFFIX = "시"  # 서울시, 부산시: the city
 # The word between a region noun and the name in French and Spanish ("région de", "provincia del").
 REGION_LINKS = _keys("de d del")
 

@@ -66,6 +66,7 @@ def test_korean_particles_are_left_out_of_the_mention() -> None:
     assert places[place_id("Russia", "RU", "country")] == ["러시아"]
     assert places[place_id("Wŏnsan", "KP")] == ["원산"]
     assert places[place_id("North Korea", "KP", "country")] == ["북한"]
+    assert found("부산시는 새 다리를 열었다.", "ko") == {place_id("Busan", "KR"): ["부산시"]}
 
 
 def test_german_genitive_and_nouns_after_an_article() -> None:
