@@ -29,6 +29,7 @@ from geo.parse.lang_rules import (
     REGION_LINKS,
     REGION_NOUNS_AFTER,
     REGION_NOUNS_BEFORE,
+    SURNAME_ENDINGS,
     TITLES,
 )
 from geo.parse.tokens import TOKEN_RE, RawMention, Token
@@ -135,15 +136,21 @@ class _Finder:
         return out
 
     def given_names(self) -> set[int]:
-        """Latin script: a given name (the gazetteer's list) before a capitalised word that names no place is a
-        person's name, both words ("Santiago Abascal", "Florence Aubenas")."""
+        """A given name before a capitalised word that names no place is a person's name, both words. Latin
+        script: a given name of the gazetteer's list ("Santiago Abascal", "Florence Garnier"); Russian and
+        Ukrainian: any capitalised word before a surname's or a patronymic's ending ("Владимир Путин")."""
         tokens, text, out = self.tokens, self.text, set()
-        first_names = self.gaz.first_names
+        first_names = self.gaz.first_names if self.latin else frozenset()
+        endings = SURNAME_ENDINGS.get(self.language)
+        if not first_names and not endings:
+            return out
         for i in range(len(tokens) - 1):
             tok, nxt = tokens[i], tokens[i + 1]
-            if tok.key in first_names and tok.text[:1].isupper() and not tok.text.isupper() \
-                    and nxt.text[:1].isupper() and not nxt.text.isupper() and _joinable(text, tok, nxt) \
-                    and not self.word_hits(nxt.key):
+            if not (tok.text[:1].isupper() and not tok.text.isupper() and nxt.text[:1].isupper()
+                    and not nxt.text.isupper() and _joinable(text, tok, nxt)):
+                continue
+            given = tok.key in first_names or bool(endings and nxt.key.endswith(endings) and len(nxt.key) > 3)
+            if given and not self.word_hits(nxt.key) and self.region_phrase(i + 1) is None:
                 out.update((i, i + 1))
         return out
 
@@ -247,7 +254,7 @@ class _Finder:
         return None
 
     def mentions(self) -> list[RawMention]:
-        people = self.people() | (self.given_names() if self.latin else set())
+        people = self.people() | self.given_names()
         out: list[RawMention] = []
         i, n = 0, len(self.tokens)
         while i < n and len(out) < MAX_MENTIONS:

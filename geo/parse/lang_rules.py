@@ -74,3 +74,11 @@ HOME_COUNTRIES = {
 # German capitalises every noun: a word after an article is a noun ("zum Essen", "die Halle"), not a town's name
 # (towns take no article; countries and regions that do are not affected: "die Ukraine", "die Region Kursk").
 NOUN_MARKERS = {"de": _keys("der die das dem den des ein eine einem einen eines zum zur beim vom am im ins")}
+
+# Endings of Russian and Ukrainian surnames and patronymics: "Владимир Путин", "Олександр Сирський", "Иван
+# Петрович". A word with one of them after a capitalised word makes both a person's name, when it names no place.
+SURNAME_ENDINGS = {
+    lang: tuple(sorted(_keys("ов ев ёв ин ын ий ый ой ова ева ина ына ская ская енко ук юк чук як ич вич ович евич "
+                             "овна евна івна ьский ський цький ко"), key=len, reverse=True))
+    for lang in ("ru", "uk")
+}

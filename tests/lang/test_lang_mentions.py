@@ -88,6 +88,9 @@ def test_people_after_titles_are_kept_off_the_map() -> None:
     assert found("서울 장관은 추가 설명을 하지 않았다.", "ko") == {}
     # a given name before a word that names no place: both are a person's ("Florence" is a city too)
     assert found("Florence Garnier a raconté son voyage à Lyon.", "fr") == {place_id("Lyon", "FR"): ["Lyon"]}
+    # a word before a surname (a Russian surname's ending, naming no place) is a given name, even a city's
+    assert found("Владимир Путин прилетел в Казань.", "ru") == {place_id("Kazan", "RU"): ["Казань"]}
+    assert place_id("Vladimir", "RU") in found("Поезд прибыл во Владимир утром.", "ru")
     # a title before a place's declined name is the place's official: the place stays
     assert place_id("Kursk", "RU") in found("Губернатор Курска сообщил о пожаре.", "ru")
 
