@@ -32,7 +32,7 @@ from geo.paths import atomic_write_bytes, cache_dir, move_aside, warn_unwritable
 from geo.places.gazetteer import PRIMARY, REGION_PHRASE, Gazetteer, load_gazetteer
 from geo.places.names import INVISIBLE, name_key
 
-LANG_INDEX_FORMAT = 9
+LANG_INDEX_FORMAT = 10
 OTHER_LANGUAGES = ("ru", "uk", "fr", "de", "es", "ko")
 SCRIPT_OF = {"ru": "cyrillic", "uk": "cyrillic", "ko": "hangul", "fr": "latin", "de": "latin", "es": "latin"}
 # A single word this common in the language (Zipf) is only a place when the place is big for how common
@@ -42,6 +42,15 @@ COMMON_WORD_ZIPF = 3.5
 CLDR_CONTINENTS = {"002": "AF", "150": "EU", "142": "AS", "009": "OC", "010": "AN", "005": "SA", "003": "NA"}
 REGION_WORD_ZIPF = 5.0
 OWN_WORD_MARGIN = 1.0  # Zipf above English's that makes a Latin-script word the language's own
+_APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "‘": "'", "`": "'"})  # Куп’янськ, Куп'янськ
+# Everyday short names of countries that CLDR gives only in full (as COUNTRY_ALIASES for English): words of the
+# language, placed by the country's ISO code.
+COUNTRY_ALIASES = {
+    "ru": {"US": ("США",), "GB": ("Британия",), "KP": ("Северная Корея",), "KR": ("Южная Корея",)},
+    "uk": {"US": ("США",), "GB": ("Британія",), "KP": ("КНДР",)},
+    "ko": {"KR": ("한국", "남한")},
+    "fr": {}, "de": {}, "es": {"US": ("EE. UU.", "EEUU")},
+}
 _STRESS_MARKS = "\u0300\u0301"
 
 
@@ -62,7 +71,7 @@ def script_key(name: str) -> str:
     composed (NFC), stress marks and invisible characters dropped, case-folded, hyphens as spaces."""
     if name.isascii() or all(ord(ch) < 0x250 for ch in name):
         return name_key(name)
-    decomposed = unicodedata.normalize("NFD", name)
+    decomposed = unicodedata.normalize("NFD", name.translate(_APOSTROPHES))
     kept = "".join(ch for ch in decomposed if ch not in _STRESS_MARKS and ch not in INVISIBLE)
     key = unicodedata.normalize("NFC", kept).casefold().replace("-", " ").replace(".", "")
     return " ".join(key.split())
@@ -185,6 +194,10 @@ def _cldr_names(gaz: Gazetteer) -> dict[str, dict[str, list[int]]]:
                 index = continents.get(CLDR_CONTINENTS[code])
             if index is not None:
                 _add(names, script_key(name), index)
+        for code, aliases in COUNTRY_ALIASES.get(language, {}).items():
+            for alias in aliases:
+                if code in countries:
+                    _add(names, script_key(alias), countries[code])
         out[language] = names
     return out
 

@@ -41,7 +41,7 @@ def test_every_country_is_found_by_its_cldr_name_in_every_language() -> None:
     assert checked > 6 * 190
 
 
-def test_cyrillic_and_hangul_names_point_at_the_gazetteers_cities() -> None:
+def test_cyrillic_and_hangul_names_point_at_the_gazetteers_cities_and_regions() -> None:
     gaz = load_gazetteer()
     names = load_lang_index(gaz)
     assert names.meta["fingerprint"] == fingerprint(gaz)
@@ -49,7 +49,9 @@ def test_cyrillic_and_hangul_names_point_at_the_gazetteers_cities() -> None:
         keys = sorted(names.by_script[script])[::500]
         assert keys
         for key in keys:
-            assert all(gaz._places[i][2] == "city" for i in names.by_script[script][key])
+            assert all(gaz._places[i][2] in ("city", "region") for i in names.by_script[script][key])
+    crimea = names.by_script["cyrillic"]["крим"]  # a region by its native name, without its kind words
+    assert [gaz._places[i][0] for i in crimea] == ["iso3166:UA-43"]
 
 
 def test_a_damaged_index_file_is_set_aside(tmp_path) -> None:

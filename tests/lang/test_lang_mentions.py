@@ -120,3 +120,11 @@ def test_border_context_and_the_map_work_for_another_language() -> None:
     assert all(p.border for p in doc.places)
     html = export_html(doc)
     assert "Одесу" in html and "Kharkiv" in html
+
+
+def test_everyday_short_country_names_and_apostrophes() -> None:
+    assert found("Делегация США прибыла на переговоры.", "ru") == {place_id("United States", "US", "country"): ["США"]}
+    assert found("한국 정부는 대책을 발표했다.", "ko") == {place_id("South Korea", "KR", "country"): ["한국"]}
+    kupiansk = place_id("Kupyansk", "UA")
+    assert found("Бої тривають біля Куп’янська.", "uk") == {kupiansk: ["Куп’янська"]}
+    assert found("Бої тривають біля Куп'янська.", "uk") == {kupiansk: ["Куп'янська"]}
