@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
+from geo.errors import DataError
 from geo.paths import atomic_write_bytes, cache_dir, move_aside, warn_unwritable
 from geo.places.gazetteer import PRIMARY, REGION_PHRASE, Gazetteer, load_gazetteer
 from geo.places.names import INVISIBLE, name_key
@@ -279,8 +280,12 @@ def _common_words(gaz: Gazetteer, language: str, keys: set[str],
 def fingerprint(gaz: Gazetteer) -> str:
     """What the place numbers depend on: the gazetteer's format, sources, floor and size; and Babel's version."""
     meta = gaz.meta
+    try:
+        babel = metadata.version("babel")
+    except metadata.PackageNotFoundError:
+        babel = "missing"
     parts = (LANG_INDEX_FORMAT, meta.get("format"), sorted(meta.get("versions", {}).items()), meta.get("floor"),
-             len(gaz), meta.get("names"), metadata.version("babel"))
+             len(gaz), meta.get("names"), babel)
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:16]
 
 
@@ -340,7 +345,11 @@ def _load_for(gaz: Gazetteer, _cache_folder: str) -> LangIndex:
     expected = fingerprint(gaz)
     index = _read(path, expected)
     if index is None:
-        index = build_lang_index(gaz)
+        try:
+            index = build_lang_index(gaz)
+        except ImportError as exc:
+            raise DataError(f"a data package for other languages is missing ({exc.name}): run "
+                            "`pip install -r requirements.txt`") from exc
         payload = {"by_script": index.by_script, "by_language": index.by_language, "common": index.common,
                    "city_region": index.city_region, "meta": index.meta}
         try:
