@@ -24,9 +24,10 @@ from app_components.view import (
 from geo.errors import GeoError
 from geo.maps.popups import KIND_LABEL
 from geo.parse.article import MAX_ARTICLE_BYTES, format_size
+from geo.parse.language import LANGUAGE_NAMES
 from geo.parse.model import Document
 from geo.places import naturalearth
-from geo.settings import Settings
+from geo.settings import ARTICLE_LANGUAGES, Settings
 from geo.store import corrections as fixes
 from geo.store.backend import store_problem
 
@@ -89,6 +90,13 @@ def sidebar(current: Document, policy: Settings) -> None:
         st.toggle("Online geocoder for names the gazetteer cannot place", key="online",
                   help="Off by default: nothing leaves this machine. On: unresolved names go to "
                        f"{policy.geocoder} (GEO_GEOCODER), cached under cache/.")
+        st.selectbox("Article language", ("auto", *ARTICLE_LANGUAGES), key="language",
+                     index=("auto", *ARTICLE_LANGUAGES).index(policy.language),
+                     format_func=lambda code: "detect (auto)" if code == "auto" else LANGUAGE_NAMES[code],
+                     help="Read the next article in this language; auto detects it from the text (GEO_LANGUAGE).")
+        if current.article.language:
+            read_as = LANGUAGE_NAMES.get(current.article.language, current.article.language)
+            st.caption(plain(f"This article was read as {read_as}."))
         st.caption(plain(f"Border view: {naturalearth.BORDER_VIEW}. Contested and occupied areas are hatched."))
         st.caption(plain(fetch_policy_text(policy)))
         problem = store_problem()

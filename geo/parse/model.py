@@ -37,6 +37,7 @@ class Article:
     source: str = "text"
     url: str | None = None
     id: str = ""
+    language: str = ""  # ISO 639-1 code the article was read as ("en", "ru", ...); set by the pipeline
 
     def __post_init__(self) -> None:
         if not self.id:
@@ -109,7 +110,7 @@ class Document:
 
     def to_dict(self) -> dict[str, Any]:
         article = asdict(self.article)
-        article = {k: article[k] for k in ("id", "title", "source", "url", "text", "passages")}
+        article = {k: article[k] for k in ("id", "title", "source", "url", "language", "text", "passages")}
         return {
             "schema": SCHEMA,
             "article": article,
@@ -133,6 +134,7 @@ class Document:
             source=a.get("source", "text"),
             url=a.get("url"),
             id=a.get("id", ""),
+            language=a.get("language", ""),
         )
         places = []
         for p in data.get("places", []):
