@@ -46,6 +46,11 @@ KIND_PRIOR = {"continent": 11.0, "country": 12.0, "region": 9.0, "feature": 10.5
 CITY_NAMESAKE_PENALTY = 2.5
 MINOR_REGION_PENALTY = 1.0
 VIA_BONUS = {ALTERNATE: -3.0, REGION_PHRASE: 3.0, ABBREVIATION: 0.0, ADJECTIVE: 0.0}
+# English knows a city of a million by its English name, whichever field of GeoNames holds it ("Cologne" is
+# an alternate name of Köln and the main name of a village): such a name ranks as the city's own, unless it
+# is the own name of another major place ("Mexico" the country, "New Delhi" beside Delhi).
+WELL_KNOWN_CITY = 1_000_000
+MAJOR_CITY = 100_000
 COUNTRY_CONTEXT_BONUS = 2.5
 REGION_CONTEXT_BONUS = 1.5
 ANCHOR_MARGIN = 2.0
@@ -77,12 +82,31 @@ def _options(mention: RawMention, minor_regions: frozenset[str] = frozenset()) -
     """Each candidate with how it was named and its prior; adjectives only reach their country. The
     index keeps one entry per place per name (the best way it was named), so there is nothing to merge.
     A region of a minor type ranks below a state or province of the same name."""
+    exonym = _exonym_of(mention.hits, minor_regions)
     return {
         hit.candidate.id: (hit.candidate, hit.via,
-                           prior(hit.candidate, hit.via) - MINOR_REGION_PENALTY * (hit.candidate.id in minor_regions))
+                           (prior(hit.candidate, PRIMARY) if hit.candidate is exonym else prior(hit.candidate, hit.via))
+                           - MINOR_REGION_PENALTY * (hit.candidate.id in minor_regions))
         for hit in mention.hits
         if hit.via == ADJECTIVE or not mention.adjectival
     }
+
+
+def _exonym_of(hits: list, minor_regions: frozenset[str]) -> Candidate | None:
+    """The well-known city (``WELL_KNOWN_CITY``) this name is the English name of, by an alternate name, when
+    no major place (a country, continent, state or province, a city of ``MAJOR_CITY``) is called so as its
+    own name. How the name then stands alone (the alternate's need of its country or a locative) is unchanged."""
+    best = None
+    for hit in hits:
+        cand = hit.candidate
+        if hit.via == PRIMARY and (cand.kind in ("country", "continent")
+                                   or (cand.kind == "region" and cand.id not in minor_regions)
+                                   or cand.population >= MAJOR_CITY):
+            return None
+        if (hit.via == ALTERNATE and cand.kind == "city" and cand.population >= WELL_KNOWN_CITY
+                and (best is None or cand.population > best.population)):
+            best = cand
+    return best
 
 
 def _big_city_namesakes(opts: dict[str, Option], key: str) -> set[str]:
