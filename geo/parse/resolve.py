@@ -1,13 +1,16 @@
 """Pick one place per mention, using the whole document as context.
 
 Score of a candidate = kind/population prior + how it was named + document context:
-- countries and continents outrank cities, cities rank by population, alternate names count less;
+- countries and continents outrank cities, cities rank by population, alternate names count less (not a
+  city of a million's English name: "Cologne");
 - countries the document names (or whose big cities it names) lift their cities and regions;
 - a qualifier right after the name ("Moscow, Idaho") decides, both ways ("Atlanta, Georgia": the state);
 - the article's own geography (geo.parse.context): regions gain from the places the article names inside
   them, and readings close to the article's other places gain from them;
 - small towns (under ``SMALL_TOWN``) are only kept when their country is in the document or the
   article's other places support them.
+- a sense of scale: that loose geography never lifts a town above a namesake city ``SCALE`` times its
+  weight unless the article ties the town to the mention (a qualifier, its state, its close neighbours).
 Every resolved mention keeps a confidence (softmax share of its best score) and its alternatives.
 """
 
@@ -47,14 +50,20 @@ CITY_NAMESAKE_PENALTY = 2.5
 MINOR_REGION_PENALTY = 1.0
 VIA_BONUS = {ALTERNATE: -3.0, REGION_PHRASE: 3.0, ABBREVIATION: 0.0, ADJECTIVE: 0.0}
 # English knows a city of a million by its English name, whichever field of GeoNames holds it ("Cologne" is
-# an alternate name of Köln and the main name of a village): such a name ranks as the city's own, unless it
-# is the own name of another major place ("Mexico" the country, "New Delhi" beside Delhi).
+# an alternate name of Köln and the main name of two villages): such a name ranks as the city's own, unless
+# it is the own name of a country, a region, or a town of SMALL_TOWN people or more ("Mexico" the country,
+# "New Delhi" beside Delhi, "Salisbury" in England beside Harare's old name).
 WELL_KNOWN_CITY = 1_000_000
-MAJOR_CITY = 100_000
 COUNTRY_CONTEXT_BONUS = 2.5
 REGION_CONTEXT_BONUS = 1.5
 ANCHOR_MARGIN = 2.0
 SUPPORT_FOR_SMALL_TOWN = 1.5  # the support of the article's other places that lets a small town stand
+# A sense of scale: the article's loose geography (its countries, places a few hundred km off) picks between
+# namesakes of similar weight, never a town over a city ``SCALE`` times its size (by their priors: a city named
+# by an old or foreign name weighs less), unless the article ties the town to it: a qualifier or dateline, its
+# state or province named, or the support of its neighbours that lets a small town stand.
+SCALE = 20
+OUTSCALED_MARGIN = 1.0
 
 
 @dataclass
@@ -94,14 +103,15 @@ def _options(mention: RawMention, minor_regions: frozenset[str] = frozenset()) -
 
 def _exonym_of(hits: list, minor_regions: frozenset[str]) -> Candidate | None:
     """The well-known city (``WELL_KNOWN_CITY``) this name is the English name of, by an alternate name, when
-    no major place (a country, continent, state or province, a city of ``MAJOR_CITY``) is called so as its
-    own name. How the name then stands alone (the alternate's need of its country or a locative) is unchanged."""
+    no other place of note (a country, continent, state or province, a town of ``SMALL_TOWN``) is called so
+    as its own name. How the name then stands alone (the alternate's need of its country or a locative) is
+    unchanged."""
     best = None
     for hit in hits:
         cand = hit.candidate
         if hit.via == PRIMARY and (cand.kind in ("country", "continent")
                                    or (cand.kind == "region" and cand.id not in minor_regions)
-                                   or cand.population >= MAJOR_CITY):
+                                   or cand.population >= SMALL_TOWN):
             return None
         if (hit.via == ALTERNATE and cand.kind == "city" and cand.population >= WELL_KNOWN_CITY
                 and (best is None or cand.population > best.population)):
@@ -179,12 +189,17 @@ def _anchors(mentions: list[RawMention], options: list[dict[str, Option]]) -> An
     return anchors
 
 
+Readings = tuple[list[tuple[Candidate, float, bool]], frozenset[str]]
+
+
 def _score_readings(mention: RawMention, opts: dict[str, Option], anchors: Anchors,
-                    qualified: dict[str, float]) -> list[tuple[Candidate, float, bool]]:
+                    qualified: dict[str, float]) -> Readings:
     """Each reading of one mention with its score before document coherence, and whether it passes the
-    small-town rules on that evidence alone."""
+    small-town rules on that evidence alone; and the ids of the readings the article ties the mention to
+    (a qualifier, their state or province named)."""
     namesakes = _big_city_namesakes(opts, mention.key)
     out = []
+    tied = set()
     for cand, via, score in opts.values():
         if cand.kind == "region" and via == PRIMARY and cand.country in namesakes:
             score -= CITY_NAMESAKE_PENALTY
@@ -193,7 +208,10 @@ def _score_readings(mention: RawMention, opts: dict[str, Option], anchors: Ancho
             score += COUNTRY_CONTEXT_BONUS
         if (cand.kind == "city" or is_county(cand)) and anchors.region(mention.key, region_code(cand)):
             score += REGION_CONTEXT_BONUS
+            tied.add(cand.id)
         bonus = qualified.get(cand.id, 0.0)
+        if bonus > 0:
+            tied.add(cand.id)
         score += bonus
         sure = bonus > 0 or not (
             (cand.kind == "city" and cand.population < SMALL_TOWN and not in_country)
@@ -208,7 +226,7 @@ def _score_readings(mention: RawMention, opts: dict[str, Option], anchors: Ancho
             or (cand.kind == "region" and not in_country and _generic_region(cand.name, via == REGION_PHRASE))
         )
         out.append((cand, score, sure))
-    return out
+    return out, frozenset(tied)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -244,8 +262,8 @@ def resolve(text: str, mentions: list[RawMention], minor_regions: frozenset[str]
                                                     [c for c, _, _ in options[second].values()])
         _merge_max(qualified[first], bonus_first)
         _merge_max(qualified[second], bonus_second)
-    alike: dict[tuple[int, str, bool], list[tuple[Candidate, float, bool]]] = {}
-    readings = []
+    alike: dict[tuple[int, str, bool], Readings] = {}
+    readings: list[Readings] = []
     for m, opts, q in zip(mentions, options, qualified, strict=True):
         if q:
             readings.append(_score_readings(m, opts, anchors, q))
@@ -254,8 +272,9 @@ def resolve(text: str, mentions: list[RawMention], minor_regions: frozenset[str]
         if key not in alike:
             alike[key] = _score_readings(m, opts, anchors, q)
         readings.append(alike[key])
-    support = coherence(readings, [m.key for m in mentions])
-    return [_choose(mention, group, bonus) for mention, group, bonus in zip(mentions, readings, support, strict=True)]
+    support = coherence([group for group, _ in readings], [m.key for m in mentions])
+    return [_choose(mention, group, bonus, tied, opts)
+            for mention, (group, tied), bonus, opts in zip(mentions, readings, support, options, strict=True)]
 
 
 def _merge_max(into: dict[str, float], new: dict[str, float]) -> None:
@@ -263,9 +282,11 @@ def _merge_max(into: dict[str, float], new: dict[str, float]) -> None:
         into[key] = max(into.get(key, 0.0), value)
 
 
-def _choose(mention: RawMention, group: list[tuple[Candidate, float, bool]], bonus: dict[str, float]) -> Resolution:
+def _choose(mention: RawMention, group: list[tuple[Candidate, float, bool]], bonus: dict[str, float],
+            tied: frozenset[str] = frozenset(), opts: dict[str, Option] | None = None) -> Resolution:
     """The best reading once the document's support is added; a small town needs its country in the
-    article, or the support of the article's other places (``SUPPORT_FOR_SMALL_TOWN``)."""
+    article, or the support of the article's other places (``SUPPORT_FOR_SMALL_TOWN``); and a town the
+    article does not tie to it stays below a namesake city ``SCALE`` times bigger (:func:`_with_scale`)."""
     scored = []
     for cand, score, sure in group:
         extra = bonus.get(cand.id, 0.0)
@@ -274,6 +295,9 @@ def _choose(mention: RawMention, group: list[tuple[Candidate, float, bool]], bon
         scored.append((score + extra, cand))
     if not scored:
         return Resolution(mention, None)
+    if len(scored) > 1 and opts:
+        close = {cand_id for cand_id, extra in bonus.items() if extra >= SUPPORT_FOR_SMALL_TOWN}
+        scored = _with_scale(scored, tied | close, opts)
     scored.sort(key=lambda sc: (-sc[0], sc[1].id))
     top = scored[0][0]
     weights = [math.exp(s - top) for s, _ in scored]
@@ -284,6 +308,27 @@ def _choose(mention: RawMention, group: list[tuple[Candidate, float, bool]], bon
         confidence=weights[0] / total,
         alternatives=[(c, w / total) for (_, c), w in zip(scored[1:6], weights[1:6], strict=False)],
     )
+
+
+def _with_scale(scored: list[tuple[float, Candidate]], tied: frozenset[str] | set[str],
+                opts: dict[str, Option]) -> list[tuple[float, Candidate]]:
+    """A city reading that the article does not tie to the mention (``tied``) scores at most
+    ``OUTSCALED_MARGIN`` below the best namesake city ``SCALE`` times its weight: "Naples" in a story that
+    names Kansas is still the city of a million, not the Florida town; "Naples, Florida" is the town."""
+    weights = [opts[cand.id][2] if cand.kind == "city" else -math.inf for _, cand in scored]
+    heaviest = max(weights)
+    if heaviest - min(weights) < _SCALE_POINTS:
+        return scored
+    out = []
+    for (score, cand), weight in zip(scored, weights, strict=True):
+        if weight + _SCALE_POINTS <= heaviest and cand.kind == "city" and cand.id not in tied:
+            rival = max(s for (s, _), w in zip(scored, weights, strict=True) if w >= weight + _SCALE_POINTS)
+            score = min(score, rival - OUTSCALED_MARGIN)
+        out.append((score, cand))
+    return out
+
+
+_SCALE_POINTS = 1.2 * math.log10(SCALE)  # a city's prior gains 1.2 points per tenfold population (see prior)
 
 
 def geoparse(text: str, gaz: Gazetteer, notes: list[str] | None = None) -> list[Resolution]:

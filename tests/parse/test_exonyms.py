@@ -28,7 +28,7 @@ def test_a_name_that_is_a_major_places_own_stays_that_places():
     big = _city("Capital City", "MX", 9 * WELL_KNOWN_CITY, "big")
     country = Candidate("country", "Mexico", "country", 0.0, 0.0, "MX", None, None, 120_000_000)
     assert _exonym_of([NameHit(country, PRIMARY), NameHit(big, ALTERNATE)], frozenset()) is None
-    town = _city("New Town", "IN", 250_000, "town")
+    town = _city("New Town", "IN", 25_000, "town")
     assert _exonym_of([NameHit(town, PRIMARY), NameHit(big, ALTERNATE)], frozenset()) is None
 
 
