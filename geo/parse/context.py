@@ -248,6 +248,17 @@ def qualifier_bonus(first: list[Candidate], second: list[Candidate]) -> tuple[di
     return bonus_first, bonus_second
 
 
+# Road numbers written the way only one country numbers its roads: "Interstate 75", "I-95", "U.S. 30",
+# "U.S. Route 1", "State Route 48", "County Road 12", "Farm to Market Road 1960".
+_US_ROAD_RE = re.compile(r"\b(?:Interstate|I-|U\.S\.(?: Route| Highway)?|State Route|County Road|Farm[- ]to[- ]Market"
+                         r"(?: Road)?) ?\d{1,4}\b")
+
+
+def road_country(text: str) -> str | None:
+    """The country whose road numbers the text uses (a local paper's roads name its country), or None."""
+    return "US" if _US_ROAD_RE.search(text, 0, search_limit(text)) else None
+
+
 _LOG_SPAN = math.log(FAR_KM / NEAR_KM)  # closeness is 1 up to NEAR_KM, falling with log(km) to 0 at FAR_KM
 
 
@@ -282,8 +293,11 @@ def coherence(groups: list[list[tuple[Candidate, float, bool]]], keys: list[str]
             continue
         kid = key_ids[key]
         best = max((score for _, score, lends in readings if lends), default=-math.inf)
-        # Only readings that some support could make win; none to compare when a single one is left.
-        contenders = [cand for cand, score, _ in readings if score + MAX_BONUS >= best]
+        # Only readings that some support could make win; none to compare when a single one is left. A town
+        # named like a country may win on its neighbours alone (geo.parse.resolve: local news).
+        a_country = any(cand.kind == "country" for cand, _, _ in readings)
+        contenders = [cand for cand, score, _ in readings
+                      if score + MAX_BONUS >= best or (a_country and cand.kind == "city")]
         if len(contenders) < 2:
             continue
         for cand in contenders:

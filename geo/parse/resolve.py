@@ -28,6 +28,7 @@ from geo.parse.context import (
     qualifier_bonus,
     qualifier_pairs,
     region_code,
+    road_country,
     written_forms,
 )
 from geo.parse.tokens import RawMention
@@ -64,6 +65,10 @@ SUPPORT_FOR_SMALL_TOWN = 1.5  # the support of the article's other places that l
 # state or province named, or the support of its neighbours that lets a small town stand.
 SCALE = 20
 OUTSCALED_MARGIN = 1.0
+# Local news: a town its neighbours tie (the support of a place within about 45 km) is the reading over a
+# country of the same name that none of the article's other places lies in ("Lebanon" beside Mason and
+# Warren County, Ohio).
+NEIGHBOUR_SUPPORT = 2.0
 
 
 @dataclass
@@ -255,6 +260,9 @@ def resolve(text: str, mentions: list[RawMention], minor_regions: frozenset[str]
             by_hits[id(m.hits), m.adjectival] = _options(m, minor_regions)
     options = [by_hits[id(m.hits), m.adjectival] for m in mentions]
     anchors = _anchors(mentions, options)
+    roads = road_country(text)
+    if roads:
+        anchors.countries[roads] += 1
     pairs = qualifier_pairs(text, [m.start for m in mentions], [m.end for m in mentions])
     qualified: list[dict[str, float]] = [{} for _ in mentions]
     for first, second in pairs.items():
@@ -298,6 +306,7 @@ def _choose(mention: RawMention, group: list[tuple[Candidate, float, bool]], bon
     if len(scored) > 1 and opts:
         close = {cand_id for cand_id, extra in bonus.items() if extra >= SUPPORT_FOR_SMALL_TOWN}
         scored = _with_scale(scored, tied | close, opts)
+        scored = _town_over_a_lone_country(scored, bonus)
     scored.sort(key=lambda sc: (-sc[0], sc[1].id))
     top = scored[0][0]
     weights = [math.exp(s - top) for s, _ in scored]
@@ -326,6 +335,18 @@ def _with_scale(scored: list[tuple[float, Candidate]], tied: frozenset[str] | se
             score = min(score, rival - OUTSCALED_MARGIN)
         out.append((score, cand))
     return out
+
+
+def _town_over_a_lone_country(scored: list[tuple[float, Candidate]],
+                              bonus: dict[str, float]) -> list[tuple[float, Candidate]]:
+    """A country reading that no other place of the article supports (``bonus``: nothing named lies in it)
+    scores below a town reading that its close neighbours tie (``NEIGHBOUR_SUPPORT``)."""
+    towns = [s for s, cand in scored if cand.kind == "city" and bonus.get(cand.id, 0.0) >= NEIGHBOUR_SUPPORT]
+    if not towns:
+        return scored
+    best_town = max(towns)
+    return [(min(s, best_town - OUTSCALED_MARGIN) if cand.kind == "country" and not bonus.get(cand.id) else s, cand)
+            for s, cand in scored]
 
 
 _SCALE_POINTS = 1.2 * math.log10(SCALE)  # a city's prior gains 1.2 points per tenfold population (see prior)
