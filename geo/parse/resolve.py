@@ -16,7 +16,9 @@ Every resolved mention keeps a confidence (softmax share of its best score) and 
 
 from __future__ import annotations
 
+import bisect
 import functools
+import itertools
 import math
 import re
 from collections import Counter
@@ -281,7 +283,11 @@ def resolve(text: str, mentions: list[RawMention], minor_regions: frozenset[str]
             alike[key] = _score_readings(m, opts, anchors, q)
         readings.append(alike[key])
     support = coherence([group for group, _ in readings], [m.key for m in mentions])
-    return [_choose(mention, group, bonus, tied, opts)
+    weights: dict[int, dict[str, float]] = {}  # per options dict (shared by the mentions of one name)
+    for opts in options:
+        if id(opts) not in weights:
+            weights[id(opts)] = _city_weights(opts)
+    return [_choose(mention, group, bonus, tied, weights[id(opts)])
             for mention, (group, tied), bonus, opts in zip(mentions, readings, support, options, strict=True)]
 
 
@@ -291,7 +297,7 @@ def _merge_max(into: dict[str, float], new: dict[str, float]) -> None:
 
 
 def _choose(mention: RawMention, group: list[tuple[Candidate, float, bool]], bonus: dict[str, float],
-            tied: frozenset[str] = frozenset(), opts: dict[str, Option] | None = None) -> Resolution:
+            tied: frozenset[str] = frozenset(), weights: dict[str, float] | None = None) -> Resolution:
     """The best reading once the document's support is added; a small town needs its country in the
     article, or the support of the article's other places (``SUPPORT_FOR_SMALL_TOWN``); and a town the
     article does not tie to it stays below a namesake city ``SCALE`` times bigger (:func:`_with_scale`)."""
@@ -303,10 +309,11 @@ def _choose(mention: RawMention, group: list[tuple[Candidate, float, bool]], bon
         scored.append((score + extra, cand))
     if not scored:
         return Resolution(mention, None)
-    if len(scored) > 1 and opts:
+    if len(scored) > 1 and weights:
         close = {cand_id for cand_id, extra in bonus.items() if extra >= SUPPORT_FOR_SMALL_TOWN}
-        scored = _with_scale(scored, tied | close, opts)
-        scored = _town_over_a_lone_country(scored, bonus)
+        scored = _with_scale(scored, tied | close, weights)
+        if bonus:
+            scored = _town_over_a_lone_country(scored, bonus)
     scored.sort(key=lambda sc: (-sc[0], sc[1].id))
     top = scored[0][0]
     weights = [math.exp(s - top) for s, _ in scored]
@@ -319,19 +326,35 @@ def _choose(mention: RawMention, group: list[tuple[Candidate, float, bool]], bon
     )
 
 
+def _city_weights(opts: dict[str, Option]) -> dict[str, float]:
+    """The priors of a name's city readings, when they span a ``SCALE`` (else nothing to weigh: empty)."""
+    weights = {cand_id: weight for cand_id, (cand, _, weight) in opts.items() if cand.kind == "city"}
+    if len(weights) < 2 or max(weights.values()) - min(weights.values()) < _SCALE_POINTS:
+        return {}
+    return weights
+
+
 def _with_scale(scored: list[tuple[float, Candidate]], tied: frozenset[str] | set[str],
-                opts: dict[str, Option]) -> list[tuple[float, Candidate]]:
+                weights: dict[str, float]) -> list[tuple[float, Candidate]]:
     """A city reading that the article does not tie to the mention (``tied``) scores at most
-    ``OUTSCALED_MARGIN`` below the best namesake city ``SCALE`` times its weight: "Naples" in a story that
-    names Kansas is still the city of a million, not the Florida town; "Naples, Florida" is the town."""
-    weights = [opts[cand.id][2] if cand.kind == "city" else -math.inf for _, cand in scored]
-    heaviest = max(weights)
-    if heaviest - min(weights) < _SCALE_POINTS:
+    ``OUTSCALED_MARGIN`` below the best namesake city ``SCALE`` times its weight (``weights``: the priors of
+    the name's city readings): "Naples" in a story that names Kansas is still the city of a million, not the
+    Florida town; "Naples, Florida" is the town."""
+    present = [weights[cand.id] for _, cand in scored if cand.id in weights]
+    if len(present) < 2:
         return scored
+    floor = max(present) - _SCALE_POINTS  # readings at or under it are outscaled
+    if min(present) > floor:
+        return scored
+    # The heaviest readings first, with the best score among each one and all heavier: a rival by bisection.
+    by_weight = sorted(((-weights[cand.id], score) for score, cand in scored if cand.id in weights))
+    lighter_than = [w for w, _ in by_weight]
+    best_so_far = list(itertools.accumulate((score for _, score in by_weight), max))
     out = []
-    for (score, cand), weight in zip(scored, weights, strict=True):
-        if weight + _SCALE_POINTS <= heaviest and cand.kind == "city" and cand.id not in tied:
-            rival = max(s for (s, _), w in zip(scored, weights, strict=True) if w >= weight + _SCALE_POINTS)
+    for score, cand in scored:
+        weight = weights.get(cand.id)
+        if weight is not None and weight <= floor and cand.id not in tied:
+            rival = best_so_far[bisect.bisect_right(lighter_than, -(weight + _SCALE_POINTS)) - 1]
             score = min(score, rival - OUTSCALED_MARGIN)
         out.append((score, cand))
     return out
@@ -341,6 +364,8 @@ def _town_over_a_lone_country(scored: list[tuple[float, Candidate]],
                               bonus: dict[str, float]) -> list[tuple[float, Candidate]]:
     """A country reading that no other place of the article supports (``bonus``: nothing named lies in it)
     scores below a town reading that its close neighbours tie (``NEIGHBOUR_SUPPORT``)."""
+    if not any(cand.kind == "country" for _, cand in scored):
+        return scored
     towns = [s for s, cand in scored if cand.kind == "city" and bonus.get(cand.id, 0.0) >= NEIGHBOUR_SUPPORT]
     if not towns:
         return scored

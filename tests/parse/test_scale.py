@@ -3,7 +3,7 @@ times its size unless the article ties the town to the mention (issue 23). Artic
 
 from __future__ import annotations
 
-from geo.parse.resolve import OUTSCALED_MARGIN, PRIMARY, SCALE, _with_scale, prior
+from geo.parse.resolve import OUTSCALED_MARGIN, PRIMARY, SCALE, _city_weights, _with_scale, prior
 from geo.places.gazetteer import Candidate
 from tests.test_resolution import places
 
@@ -14,7 +14,7 @@ def _city(ident: str, population: int) -> Candidate:
 
 def _scored(*cities: tuple[Candidate, float]) -> tuple[list, dict]:
     opts = {c.id: (c, PRIMARY, prior(c, PRIMARY)) for c, _ in cities}
-    return [(score, c) for c, score in cities], opts
+    return [(score, c) for c, score in cities], _city_weights(opts)
 
 
 def test_a_town_lifted_by_loose_context_stays_below_a_city_scale_times_bigger():
