@@ -54,8 +54,8 @@ MINOR_REGION_PENALTY = 1.0
 VIA_BONUS = {ALTERNATE: -3.0, REGION_PHRASE: 3.0, ABBREVIATION: 0.0, ADJECTIVE: 0.0}
 # English knows a city of a million by its English name, whichever field of GeoNames holds it ("Cologne" is
 # an alternate name of Köln and the main name of two villages): such a name ranks as the city's own, unless
-# it is the own name of a country, a region, or a town of SMALL_TOWN people or more ("Mexico" the country,
-# "New Delhi" beside Delhi, "Salisbury" in England beside Harare's old name).
+# another place of note has it as its own name (see _exonym_of: "Mexico" the country, "New Delhi" beside
+# Delhi, "Salisbury" in England beside Harare's old name).
 WELL_KNOWN_CITY = 1_000_000
 COUNTRY_CONTEXT_BONUS = 2.5
 REGION_CONTEXT_BONUS = 1.5
@@ -94,11 +94,12 @@ def prior(cand: Candidate, via: str) -> float:
 Option = tuple[Candidate, str, float]  # a candidate, how it was named, its prior
 
 
-def _options(mention: RawMention, minor_regions: frozenset[str] = frozenset()) -> dict[str, Option]:
+def _options(mention: RawMention, minor_regions: frozenset[str] = frozenset(),
+             english_countries: frozenset[str] = frozenset()) -> dict[str, Option]:
     """Each candidate with how it was named and its prior; adjectives only reach their country. The
     index keeps one entry per place per name (the best way it was named), so there is nothing to merge.
     A region of a minor type ranks below a state or province of the same name."""
-    exonym = _exonym_of(mention.hits, minor_regions)
+    exonym = _exonym_of(mention.hits, minor_regions, english_countries)
     return {
         hit.candidate.id: (hit.candidate, hit.via,
                            (prior(hit.candidate, PRIMARY) if hit.candidate is exonym else prior(hit.candidate, hit.via))
@@ -108,21 +109,29 @@ def _options(mention: RawMention, minor_regions: frozenset[str] = frozenset()) -
     }
 
 
-def _exonym_of(hits: list, minor_regions: frozenset[str]) -> Candidate | None:
+def _exonym_of(hits: list, minor_regions: frozenset[str],
+               english_countries: frozenset[str] = frozenset()) -> Candidate | None:
     """The well-known city (``WELL_KNOWN_CITY``) this name is the English name of, by an alternate name, when
-    no other place of note (a country, continent, state or province, a town of ``SMALL_TOWN``) is called so
-    as its own name. How the name then stands alone (the alternate's need of its country or a locative) is
-    unchanged."""
+    no other place of note is called so as its own name: a country, continent, state or province, a place
+    of a weight near the city's (within ``SCALE``), or a town of ``SMALL_TOWN`` where English is the first
+    language (``english_countries``: there the name is English's own). So "Cologne" is Köln (its namesakes
+    are villages), "Calcutta" Kolkata, but "Salisbury" stays the English city, not Harare's old name. How the
+    name then stands alone (the alternate's need of its country or a locative) is unchanged."""
     best = None
+    for hit in hits:
+        cand = hit.candidate
+        if (hit.via == ALTERNATE and cand.kind == "city" and cand.population >= WELL_KNOWN_CITY
+                and (best is None or cand.population > best.population)):
+            best = cand
+    if best is None:
+        return None
     for hit in hits:
         cand = hit.candidate
         if hit.via == PRIMARY and (cand.kind in ("country", "continent")
                                    or (cand.kind == "region" and cand.id not in minor_regions)
-                                   or cand.population >= SMALL_TOWN):
+                                   or cand.population * SCALE >= best.population
+                                   or (cand.population >= SMALL_TOWN and cand.country in english_countries)):
             return None
-        if (hit.via == ALTERNATE and cand.kind == "city" and cand.population >= WELL_KNOWN_CITY
-                and (best is None or cand.population > best.population)):
-            best = cand
     return best
 
 
@@ -251,7 +260,8 @@ def _is_bare_code(written: str) -> bool:
     return len(written) == 2 and written.isupper() and written.isalpha()
 
 
-def resolve(text: str, mentions: list[RawMention], minor_regions: frozenset[str] = frozenset()) -> list[Resolution]:
+def resolve(text: str, mentions: list[RawMention], minor_regions: frozenset[str] = frozenset(),
+            english_countries: frozenset[str] = frozenset()) -> list[Resolution]:
     """Resolve every mention of one document: its own evidence first, then the document's geography
     (qualifiers both ways, the administrative hierarchy, proximity; see geo.parse.context)."""
     # Mentions of one name share one hits list: their options are worked out once (a text repeating a name
@@ -259,7 +269,7 @@ def resolve(text: str, mentions: list[RawMention], minor_regions: frozenset[str]
     by_hits: dict[tuple[int, bool], dict[str, Option]] = {}
     for m in mentions:
         if (id(m.hits), m.adjectival) not in by_hits:
-            by_hits[id(m.hits), m.adjectival] = _options(m, minor_regions)
+            by_hits[id(m.hits), m.adjectival] = _options(m, minor_regions, english_countries)
     options = [by_hits[id(m.hits), m.adjectival] for m in mentions]
     anchors = _anchors(mentions, options)
     roads = road_country(text)
@@ -381,7 +391,8 @@ def geoparse(text: str, gaz: Gazetteer, notes: list[str] | None = None) -> list[
     """Find and resolve every place mention in ``text`` (a text too long to map whole is noted in ``notes``)."""
     from geo.parse.toponyms import find_mentions
 
-    resolved = resolve(text, written_forms(text, find_mentions(text, gaz, notes), gaz), gaz.minor_regions)
+    resolved = resolve(text, written_forms(text, find_mentions(text, gaz, notes), gaz), gaz.minor_regions,
+                       gaz.english_countries)
     # A gazetteer name whose every reading the resolver refused (a tiny town abroad, an alternate name
     # without its country) is not a place in this article, unless a locative word says it is ("in Quay").
     # Only a name of its own counts so: another place's alternate name after "to" ("to Fox News") does not.

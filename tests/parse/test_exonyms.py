@@ -29,7 +29,26 @@ def test_a_name_that_is_a_major_places_own_stays_that_places():
     country = Candidate("country", "Mexico", "country", 0.0, 0.0, "MX", None, None, 120_000_000)
     assert _exonym_of([NameHit(country, PRIMARY), NameHit(big, ALTERNATE)], frozenset()) is None
     town = _city("New Town", "IN", 25_000, "town")
-    assert _exonym_of([NameHit(town, PRIMARY), NameHit(big, ALTERNATE)], frozenset()) is None
+    assert _exonym_of([NameHit(town, PRIMARY), NameHit(big, ALTERNATE)], frozenset(), frozenset({"IN"})) is None
+
+
+def test_a_town_of_an_english_speaking_country_keeps_its_own_name():
+    big = _city("Grossstadt", "ZW", 2 * WELL_KNOWN_CITY, "big")
+    english_town = _city("Oldname", "GB", 40_000, "town")
+    hits = [NameHit(english_town, PRIMARY), NameHit(big, ALTERNATE)]
+    assert _exonym_of(hits, frozenset(), english_countries=frozenset({"GB"})) is None
+    assert _exonym_of(hits, frozenset(), english_countries=frozenset()) is big  # elsewhere: a town 50 times smaller
+
+
+def test_a_namesake_of_similar_weight_keeps_its_own_name():
+    big = _city("Grossstadt", "DE", 2 * WELL_KNOWN_CITY, "big")
+    similar = _city("Similar", "FR", WELL_KNOWN_CITY // 4, "similar")
+    assert _exonym_of([NameHit(similar, PRIMARY), NameHit(big, ALTERNATE)], frozenset()) is None
+
+
+def test_english_speaking_countries_come_from_the_data(gazetteer):
+    assert {"US", "GB", "IE", "AU", "NZ", "CA"} <= gazetteer.english_countries
+    assert not {"DE", "IT", "ZA", "FR"} & gazetteer.english_countries
 
 
 def test_the_data_really_holds_the_english_name_as_an_alternate(gazetteer):
