@@ -292,6 +292,9 @@ def _keep(text: str, tokens: list[Token], i: int, length: int, key: str, hits: l
         return False
     if not facts.adjectival and _named_for_a_cause(text, tokens, i + length):
         return False
+    if length == 1 and prev_adjacent and prev.key in _ARTICLES and not _is_upper(prev.text) \
+            and _a_thing_named_after_a_town(text, tokens, i, hits):
+        return False
     # Everyday words need a locative word before them ("in Nice", not "Nice weather"); months never.
     if length == 1 and key in MONTHS_AND_DAYS:
         return False
@@ -368,3 +371,24 @@ def _named_for_a_cause(text: str, tokens: list[Token], j: int) -> bool:
         previous_end = word.end
         j += 1
     return False
+
+
+_ARTICLES = frozenset(("the", "a", "an"))
+_CLAUSE_GOES_ON = FUNCTION_WORDS | frozenset("is was were are be been has had have will would can could did does".split())
+
+
+def _a_thing_named_after_a_town(text: str, tokens: list[Token], i: int, hits: list[NameHit]) -> bool:
+    """A town's name after an article ("the", "a") and before a verb, a function word or the end of the
+    clause is a thing named after the town ("drove the Cadillac to work", "The Lincoln was parked"): towns
+    take no article. Before a noun it qualifies the noun and stays a place ("the Houston area"); a country,
+    region or feature by its own name keeps its article ("the Congo", "the Gambia")."""
+    if not hits or any(h.via != ALTERNATE and h.candidate.kind != "city" for h in hits):
+        return False
+    end = tokens[i].end
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    if end < len(text) and text[end] == ",":  # "the Pittsburgh, Pennsylvania-based company": a qualifier
+        return nxt is None or not _capitalised(nxt.text)
+    if end >= len(text) or text[end] in ".;:!?)\u201d\"":
+        return True
+    return nxt is not None and text[end : nxt.start] == " " and not _capitalised(nxt.text) \
+        and nxt.key in _CLAUSE_GOES_ON

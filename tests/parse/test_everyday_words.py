@@ -94,3 +94,25 @@ def test_central_anatolia_is_not_a_town_in_louisiana():
     found = places("Wheat fields in Central Anatolia dried out in July.")
     assert all(place.country != "US" for place in found.values())
     assert "Central" not in found
+
+
+# ------------------------------------------------------------------ a thing named after a town
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("He drove the Cadillac to the lake every summer.", "Cadillac"),
+    ("The Lincoln was parked outside the bank.", "Lincoln"),
+    ("Buyers liked the Arona, a small car.", "Arona"),
+])
+def test_a_towns_name_after_an_article_and_before_a_verb_or_the_end_is_a_thing(text, name):
+    assert name not in places(text)
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("Storms hit the Phoenix area overnight.", "Phoenix"),
+    ("A Chicago man was charged on Monday.", "Chicago"),
+    ("The Pittsburgh, Pennsylvania-based firm hired staff.", "Pittsburgh"),
+    ("Aid reached the Gambia and the Congo.", "Gambia"),
+])
+def test_a_place_before_its_noun_or_a_country_with_its_article_stays_a_place(text, name):
+    assert name in places(text)
