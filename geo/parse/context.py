@@ -296,13 +296,18 @@ def coherence(groups: list[list[tuple[Candidate, float, bool]]], keys: list[str]
         if len(readings) < 2:
             continue
         kid = key_ids[key]
-        best = max((score for _, score, lends in readings if lends), default=-math.inf)
+        best, best_kind = -math.inf, None
+        for cand, score, lends in readings:
+            if lends and score > best:
+                best, best_kind = score, cand.kind
         # Only readings that some support could make win; none to compare when a single one is left. A town
-        # named like a country may win on its neighbours alone (geo.parse.resolve: local news), when its
-        # country is the story's (within LOCAL_REACH of the country's own score).
-        reach = LOCAL_REACH if any(c.kind == "country" and s == best for c, s, _ in readings) else MAX_BONUS
-        contenders = [cand for cand, score, _ in readings
-                      if score + MAX_BONUS >= best or (score + reach >= best and cand.kind == "city")]
+        # named like a country may win on its neighbours alone (geo.parse.resolve: local news), when it
+        # stands on its own evidence and its country is the story's (within LOCAL_REACH of the country).
+        if best_kind == "country":
+            contenders = [cand for cand, score, lends in readings if score + MAX_BONUS >= best
+                          or (lends and score + LOCAL_REACH >= best and cand.kind == "city")]
+        else:
+            contenders = [cand for cand, score, _ in readings if score + MAX_BONUS >= best]
         if len(contenders) < 2:
             continue
         for cand in contenders:

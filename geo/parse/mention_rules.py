@@ -290,7 +290,7 @@ def _keep(text: str, tokens: list[Token], i: int, length: int, key: str, hits: l
         return False
     if length == 1 and next_adjacent and _person_with_surname(text, tokens, i + 1, gaz, _is_state(hits, gaz)):
         return False
-    if not facts.adjectival and _named_for_a_cause(text, tokens, i + length):
+    if next_adjacent and not facts.adjectival and _named_for_a_cause(text, tokens, i + length):
         return False
     if length == 1 and prev_adjacent and prev.key in _ARTICLES and not _is_upper(prev.text) \
             and _a_thing_named_after_a_town(text, tokens, i, hits):

@@ -266,11 +266,13 @@ def resolve(text: str, mentions: list[RawMention], minor_regions: frozenset[str]
     (qualifiers both ways, the administrative hierarchy, proximity; see geo.parse.context)."""
     # Mentions of one name share one hits list: their options are worked out once (a text repeating a name
     # thousands of times scores it once), and so are their readings when no qualifier sets them apart.
-    by_hits: dict[tuple[int, bool], dict[str, Option]] = {}
+    by_hits: dict[tuple[int, bool], tuple[dict[str, Option], dict[str, float] | None]] = {}
     for m in mentions:
         if (id(m.hits), m.adjectival) not in by_hits:
-            by_hits[id(m.hits), m.adjectival] = _options(m, minor_regions, english_countries)
-    options = [by_hits[id(m.hits), m.adjectival] for m in mentions]
+            opts = _options(m, minor_regions, english_countries)
+            by_hits[id(m.hits), m.adjectival] = opts, _city_weights(opts)
+    named = [by_hits[id(m.hits), m.adjectival] for m in mentions]
+    options = [opts for opts, _ in named]
     anchors = _anchors(mentions, options)
     roads = road_country(text)
     if roads:
@@ -293,12 +295,8 @@ def resolve(text: str, mentions: list[RawMention], minor_regions: frozenset[str]
             alike[key] = _score_readings(m, opts, anchors, q)
         readings.append(alike[key])
     support = coherence([group for group, _ in readings], [m.key for m in mentions])
-    weights: dict[int, dict[str, float]] = {}  # per options dict (shared by the mentions of one name)
-    for opts in options:
-        if id(opts) not in weights:
-            weights[id(opts)] = _city_weights(opts)
-    return [_choose(mention, group, bonus, tied, weights[id(opts)])
-            for mention, (group, tied), bonus, opts in zip(mentions, readings, support, options, strict=True)]
+    return [_choose(mention, group, bonus, tied, weights)
+            for mention, (group, tied), bonus, (_, weights) in zip(mentions, readings, support, named, strict=True)]
 
 
 def _merge_max(into: dict[str, float], new: dict[str, float]) -> None:
@@ -307,10 +305,12 @@ def _merge_max(into: dict[str, float], new: dict[str, float]) -> None:
 
 
 def _choose(mention: RawMention, group: list[tuple[Candidate, float, bool]], bonus: dict[str, float],
-            tied: frozenset[str] = frozenset(), weights: dict[str, float] | None = None) -> Resolution:
+            tied: frozenset[str] = frozenset(), city_weights: dict[str, float] | None = None) -> Resolution:
     """The best reading once the document's support is added; a small town needs its country in the
-    article, or the support of the article's other places (``SUPPORT_FOR_SMALL_TOWN``); and a town the
-    article does not tie to it stays below a namesake city ``SCALE`` times bigger (:func:`_with_scale`)."""
+    article, or the support of the article's other places (``SUPPORT_FOR_SMALL_TOWN``); a town the article
+    does not tie to it stays below a namesake city ``SCALE`` times bigger (:func:`_with_scale`), and a
+    country none of its places supports below a town its neighbours tie (``city_weights``: the name's city
+    readings and their priors, None when it has none; see :func:`_city_weights`)."""
     scored = []
     for cand, score, sure in group:
         extra = bonus.get(cand.id, 0.0)
@@ -319,9 +319,10 @@ def _choose(mention: RawMention, group: list[tuple[Candidate, float, bool]], bon
         scored.append((score + extra, cand))
     if not scored:
         return Resolution(mention, None)
-    if len(scored) > 1 and weights:
-        close = {cand_id for cand_id, extra in bonus.items() if extra >= SUPPORT_FOR_SMALL_TOWN}
-        scored = _with_scale(scored, tied | close, weights)
+    if len(scored) > 1 and city_weights is not None:
+        if city_weights:
+            close = {cand_id for cand_id, extra in bonus.items() if extra >= SUPPORT_FOR_SMALL_TOWN}
+            scored = _with_scale(scored, tied | close, city_weights)
         if bonus:
             scored = _town_over_a_lone_country(scored, bonus)
     scored.sort(key=lambda sc: (-sc[0], sc[1].id))
@@ -336,9 +337,12 @@ def _choose(mention: RawMention, group: list[tuple[Candidate, float, bool]], bon
     )
 
 
-def _city_weights(opts: dict[str, Option]) -> dict[str, float]:
-    """The priors of a name's city readings, when they span a ``SCALE`` (else nothing to weigh: empty)."""
+def _city_weights(opts: dict[str, Option]) -> dict[str, float] | None:
+    """The priors of a name's city readings when they span a ``SCALE`` (else nothing to weigh: empty);
+    None when the name has no city reading beside another reading (nothing for the scale or local rules)."""
     weights = {cand_id: weight for cand_id, (cand, _, weight) in opts.items() if cand.kind == "city"}
+    if not weights or len(opts) < 2:
+        return None
     if len(weights) < 2 or max(weights.values()) - min(weights.values()) < _SCALE_POINTS:
         return {}
     return weights

@@ -74,3 +74,18 @@ def test_a_small_town_stands_in_a_story_of_american_roads():
 
 def test_without_the_road_the_small_town_is_not_sure():
     assert "Lititz" not in places("A Lancaster man died in a crash near Lititz.")
+
+
+def test_the_rule_holds_when_the_towns_are_of_one_size():
+    from geo.parse.resolve import PRIMARY, _choose, _city_weights, prior
+    from geo.parse.tokens import RawMention
+
+    country = Candidate("country", "Samename", "country", 0.0, 0.0, "XX", None, None, 5_000_000)
+    towns = [Candidate(f"town{i}", "Samename", "city", 0.0, 0.0, "US", None, None, 20_000 + i) for i in range(2)]
+    opts = {c.id: (c, PRIMARY, prior(c, PRIMARY)) for c in (country, *towns)}
+    weights = _city_weights(opts)
+    assert weights == {}  # the towns weigh alike: nothing for the scale rule
+    group = [(country, 12.5, True), (towns[0], 9.5, True), (towns[1], 9.4, True)]
+    mention = RawMention(0, 8, "Samename", "samename", [])
+    chosen = _choose(mention, group, {"town1": NEIGHBOUR_SUPPORT}, frozenset(), weights).chosen
+    assert chosen.id == "town1"
