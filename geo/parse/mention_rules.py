@@ -288,7 +288,7 @@ def _keep(text: str, tokens: list[Token], i: int, length: int, key: str, hits: l
         and not (prev is not None and prev.key in LOCATIVE_WORDS)
     ):
         return False
-    if length == 1 and next_adjacent and _person_with_surname(text, tokens, i + 1, gaz, _is_state(hits, gaz)):
+    if length == 1 and next_adjacent and _person_with_surname(text, tokens, i + 1, gaz, hits):
         return False
     if next_adjacent and not facts.adjectival and _named_for_a_cause(text, tokens, i + length):
         return False
@@ -331,24 +331,22 @@ def _written_as_named(written: str, hits: list[NameHit]) -> bool:
 _AGE_AFTER_RE = re.compile(r"(?:, \d{1,3}(?:,| |\)|\.)| \(\d{1,3}\))")
 
 
-def _person_with_surname(text: str, tokens: list[Token], j: int, gaz: Gazetteer, state: bool) -> bool:
+def _person_with_surname(text: str, tokens: list[Token], j: int, gaz: Gazetteer, hits: list[NameHit]) -> bool:
     """Is the name before token ``j`` a given name, the token a surname, and the pair a person by what
-    follows: an age ("Kingston James, 7,", "(34)"), or, unless the name is a country, state or province
-    (``state``: "Georgia Tech said"), a verb of speech ("Kingston James said")? The surname is a capitalised word that is no place, title or
-    organisation word."""
+    follows: an age ("Kingston James, 7,", "(34)"), or, unless the name (``hits``) is a country, state or
+    province ("Georgia Tech said"), a verb of speech ("Kingston James said")? The surname is a capitalised
+    word that is no place, title or organisation word."""
     if j >= len(tokens):
         return False
     surname = tokens[j]
-    if (not _capitalised(surname.text) or _is_upper(surname.text) or not surname.text[:1].isalpha()
-            or surname.key in ORG_WORDS or surname.key in BUILDING_WORDS or surname.key in PERSON_TITLES
-            or surname.key in CONNECTORS or surname.key in FUNCTION_WORDS or surname.key in MONTHS_AND_DAYS
-            or surname.key in REGION_WORDS or _is_major_place(surname.key, gaz)):
-        return False
-    if _AGE_AFTER_RE.match(text, surname.end):
-        return True
-    nxt = tokens[j + 1] if j + 1 < len(tokens) else None
-    return (not state and nxt is not None and nxt.key in SPEECH_VERBS
-            and text[surname.end : nxt.start] == " ")
+    if not _AGE_AFTER_RE.match(text, surname.end):
+        nxt = tokens[j + 1] if j + 1 < len(tokens) else None
+        if nxt is None or nxt.key not in SPEECH_VERBS or text[surname.end : nxt.start] != " " or _is_state(hits, gaz):
+            return False
+    return not (not _capitalised(surname.text) or _is_upper(surname.text) or not surname.text[:1].isalpha()
+                or surname.key in ORG_WORDS or surname.key in BUILDING_WORDS or surname.key in PERSON_TITLES
+                or surname.key in CONNECTORS or surname.key in FUNCTION_WORDS or surname.key in MONTHS_AND_DAYS
+                or surname.key in REGION_WORDS or _is_major_place(surname.key, gaz))
 
 
 def _named_for_a_cause(text: str, tokens: list[Token], j: int) -> bool:

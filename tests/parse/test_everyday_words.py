@@ -53,13 +53,13 @@ def test_the_place_keeps_its_name_without_a_persons_marks():
 def test_a_state_speaking_through_an_institution_is_not_a_person(gazetteer):
     text = "Ohio Lawmakers said the budget would pass."
     tokens = context_tokens(text)
-    assert not _person_with_surname(text, tokens, 1, gazetteer, state=True)
-    assert _person_with_surname(text, tokens, 1, gazetteer, state=False)
+    assert not _person_with_surname(text, tokens, 1, gazetteer, gazetteer.hits("ohio"))
+    assert _person_with_surname(text, tokens, 1, gazetteer, [_hit("Ohio")])  # a town only: a person
 
 
 def test_a_region_word_is_no_surname(gazetteer):
     text = "Lanark Province, 12 km away, sent help."
-    assert not _person_with_surname(text, context_tokens(text), 1, gazetteer, state=False)
+    assert not _person_with_surname(text, context_tokens(text), 1, gazetteer, [_hit("Lanark")])
 
 
 # ------------------------------------------------------------------ organisations named by a cause
