@@ -23,7 +23,7 @@ from geo.paths import atomic_write_bytes, cache_dir, move_aside, warn_unwritable
 if TYPE_CHECKING:
     from geo.borders.index import BorderIndex
 
-SCHEMA = 1
+SCHEMA = 2  # 2: neighbours within 1.5 km of a land border (was 3)
 SOURCE_ADMIN1 = "natural-earth-admin1"  # border["area_source"]: faces of Natural Earth's admin-1 lines
 SOURCE_COUNTIES = "census-counties"  # US Census 2023 county polygons
 SOURCE_TOWNS = "town-cells"  # fallback: the nearest-town (Voronoi) cells of the region's GeoNames towns

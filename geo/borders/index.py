@@ -20,12 +20,13 @@ import shapely
 from scipy.spatial import cKDTree
 
 from geo.borders import contested
-from geo.borders.geometry import segment_km, unit_vectors
 from geo.borders.areas import SOURCE_TOWNS, RegionAreas, load_region_areas
 from geo.borders.areas_build import area_km2
+from geo.borders.geometry import segment_km, unit_vectors
 from geo.borders.layer import load_arrays, unpack_geometries, voronoi_area
 from geo.places.naturalearth import country_name
 
+NEIGHBOUR_KM = 1.5  # an area this near a land border borders the country across it (0.01° snapping, ~0.7 km)
 COAST_TOUCH_KM = 2.0  # an area's edge this near the coast is on it (1:10m coastline generalisation)
 SNAP_DEG = 0.03  # about the coast snapping distance (2 km) in degrees, with room for longitude shrinking
 # ---------------------------------------------------------------- the index
@@ -249,7 +250,7 @@ class BorderIndex:
             self._area_facts[memo_key] = None if empty else self.area_facts(code, area)
         return self._area_facts[memo_key]
 
-    def area_facts(self, code: str, area: Any, tolerance_km: float = 3.0) -> dict[str, Any]:
+    def area_facts(self, code: str, area: Any, tolerance_km: float = NEIGHBOUR_KM) -> dict[str, Any]:
         """What is measured from an area inside country ``code``: its land neighbours (``neighbours``), its
         nearest land border when it touches none (``nearest``: [neighbour, km]), its coast distance (``coast_km``,
         0 for an area that reaches the coast), a point inside it (``point``: [lat, lon]) and its size in km²."""
