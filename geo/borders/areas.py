@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import time
+import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +19,7 @@ import numpy as np
 import shapely
 
 from geo.borders import areas_build
+from geo.errors import DataError
 from geo.paths import atomic_write_bytes, cache_dir, move_aside, warn_unwritable
 
 if TYPE_CHECKING:
@@ -120,6 +122,15 @@ def _build(index: BorderIndex) -> dict[str, np.ndarray]:
     }
 
 
+def _empty(index: BorderIndex) -> dict[str, np.ndarray]:
+    """The arrays of a layer with no area (never written to the cache: the next process tries again)."""
+    meta = {"schema": SCHEMA, "fingerprint": "", "built": time.time()}
+    return {"meta": np.array(json.dumps(meta)), "area_key": np.array([], dtype="U40"),
+            "area_source": np.array([], dtype="U24"), "area_country": np.array([], dtype="U8"),
+            "area_wkb": np.array([], dtype=np.uint8), "area_wkb_offsets": np.array([0], dtype=np.int64),
+            "area_facts": np.array("[]"), "mixed_keys": np.array("[]")}
+
+
 def _read_cache(path: Path, index: BorderIndex) -> dict[str, np.ndarray] | None:
     """Arrays from the cache file; None if absent or stale; raises on a damaged file."""
     if not path.exists():
@@ -145,7 +156,12 @@ def load_region_areas(index: BorderIndex) -> RegionAreas:
         data = None
     built = data is None
     if data is None:
-        data = _build(index)
+        try:
+            data = _build(index)
+        except DataError as exc:  # no boundary data: every region falls back to its town cells, and says so
+            warnings.warn(f"region areas from real boundaries are unavailable ({exc}); regions are measured "
+                          "from their towns' cells", stacklevel=2)
+            return RegionAreas(_empty(index), built=False, load_s=time.perf_counter() - t0)
         buf = io.BytesIO()
         np.savez(buf, **data)
         try:

