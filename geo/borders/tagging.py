@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
+import shapely
 
 from geo.borders import contested
 from geo.borders.areas import SOURCE_ADMIN1, SOURCE_COUNTIES, SOURCE_TOWNS
@@ -363,7 +364,10 @@ def _territory_area(territory_id: str, index: BorderIndex) -> tuple[Any, str]:
     keys = entry["geometry"].get("geonames", ()) if entry and entry["geometry"]["method"] == "admin1" else ()
     if keys and all(index.areas.source(key) == SOURCE_ADMIN1 for key in keys):
         return index.regions_area(keys), SOURCE_ADMIN1
-    return index.territory_geoms.get(territory_id), AREA_FROM_TABLE
+    if territory_id in index.territory_geoms:
+        return index.territory_geoms[territory_id], AREA_FROM_TABLE
+    units = [g for g, t in zip(index.geoms, index.unit_territory, strict=True) if t == territory_id]
+    return (shapely.union_all(units) if units else None), AREA_FROM_TABLE  # a unit of its own (the Golan)
 
 
 def _region_key(place: Any, code: str, index: BorderIndex) -> str | None:
@@ -379,12 +383,15 @@ def _add_region_area(place: Any, border: dict[str, Any], index: BorderIndex, gro
     from their centre point (``grouped``: the area of a part of a country named by the regions it groups)."""
     territory = border.get("territory")
     code = border.get("country") or place.country
-    key = _region_key(place, code, index) if code and grouped is None else None
+    # The region's own country first: a point that the generalised borders put next door (the Gaza Strip's
+    # mean town point falls in Israel's polygon) still names the region of the country it belongs to.
+    key_country = (place.country or code or "").upper() or None
+    key = _region_key(place, key_country, index) if key_country and grouped is None else None
     facts, source = None, None
     if grouped is not None:
         facts = index.memo_area_facts("grouped:" + place.name, code, grouped) if code else None
         source = AREA_FROM_GROUPED
-    elif territory and territory["id"] in index.territory_geoms:
+    elif territory and (territory["id"] in index.territory_geoms or territory["id"] in index.unit_territory):
         area, source = _territory_area(territory["id"], index)
         facts = index.memo_area_facts("territory:" + territory["id"], code, area) if code else None
     elif key:

@@ -241,3 +241,19 @@ def test_a_region_the_boundary_lines_miss_falls_back_with_its_source_named(index
             border = borders.tag_place(place, index=index)
             assert border["area_source"] == SOURCE_TOWNS
             assert any("GeoNames towns" in note for note in border["notes"])
+
+
+def test_gaza_is_measured_as_palestine_even_from_a_point_next_door(index):
+    """The Gaza Strip's mean town point can fall in Israel's 1:10m polygon: its region is still Palestine's."""
+    for lat, lon in ((31.40392, 34.38131), (31.45, 34.40)):
+        gaza = Place(id="territory:gaza_strip", name="Gaza Strip", kind="region", lat=lat, lon=lon, country="PS")
+        border = borders.tag_place(gaza, index=index)
+        assert border["region_area"]["neighbours"] == ["EG", "IL"]
+        assert border["coast_km"] == 0.0
+
+
+def test_a_territory_of_its_own_unit_is_measured_from_it(index):
+    golan = Place(id="territory:golan", name="Golan Heights", kind="region", lat=33.0, lon=35.75, country="SY")
+    border = borders.tag_place(golan, index=index)
+    assert border["territory"]["id"] == "golan"
+    assert "IL" in border["region_area"]["neighbours"]
