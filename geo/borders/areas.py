@@ -28,7 +28,15 @@ if TYPE_CHECKING:
 SCHEMA = 2  # 2: neighbours within 1.5 km of a land border (was 3)
 SOURCE_ADMIN1 = "natural-earth-admin1"  # border["area_source"]: faces of Natural Earth's admin-1 lines
 SOURCE_COUNTIES = "census-counties"  # US Census 2023 county polygons
+SOURCE_TABLE = "contested_table"  # the contested table's own area of a territory
 SOURCE_TOWNS = "town-cells"  # fallback: the nearest-town (Voronoi) cells of the region's GeoNames towns
+SOURCE_WORDS = {  # how a note names each source of a region's area
+    SOURCE_ADMIN1: "Natural Earth's first-level boundaries",
+    SOURCE_COUNTIES: "the US Census county boundaries",
+    SOURCE_TOWNS: "its own GeoNames towns",
+    SOURCE_TABLE: "the contested-territory table",
+    "grouped_regions": "the areas of the regions it groups",
+}
 _REQUIRED = ("meta", "area_key", "area_source", "area_country", "area_wkb", "area_wkb_offsets", "area_facts",
              "mixed_keys")
 

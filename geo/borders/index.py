@@ -20,8 +20,8 @@ import shapely
 from scipy.spatial import cKDTree
 
 from geo.borders import contested
-from geo.borders.areas import SOURCE_TOWNS, RegionAreas, load_region_areas
-from geo.borders.areas_build import area_km2
+from geo.borders.areas import SOURCE_ADMIN1, SOURCE_TABLE, SOURCE_TOWNS, RegionAreas, load_region_areas
+from geo.borders.areas_build import COUNTY_PREFIX, area_km2
 from geo.borders.geometry import segment_km, unit_vectors
 from geo.borders.layer import load_arrays, unpack_geometries, voronoi_area
 from geo.places.naturalearth import country_name
@@ -217,6 +217,22 @@ class BorderIndex:
                 area = voronoi_area(pts, list(labels), {key}, land)
             self._region_areas[key] = area
         return self._region_areas[key]
+
+    def area_key(self, place_id: str, country: str, lat: float, lon: float) -> str | None:
+        """The area key of a region place: a US county by its own id, a first-level region by its towns."""
+        return place_id if place_id.startswith(COUNTY_PREFIX) else self.region_key_near(country, lat, lon)
+
+    def territory_area(self, territory_id: str) -> tuple[Any, str]:
+        """A table territory's area and its source: its regions' real areas joined when the boundary data has
+        them all, else the table's own area (GeoNames towns, a border band, a town's surroundings, a unit)."""
+        entry = contested.by_id(territory_id)
+        keys = entry["geometry"].get("geonames", ()) if entry and entry["geometry"]["method"] == "admin1" else ()
+        if keys and all(self.areas.source(key) == SOURCE_ADMIN1 for key in keys):
+            return self.regions_area(keys), SOURCE_ADMIN1
+        if territory_id in self.territory_geoms:
+            return self.territory_geoms[territory_id], SOURCE_TABLE
+        units = [g for g, t in zip(self.geoms, self.unit_territory, strict=True) if t == territory_id]
+        return (shapely.union_all(units) if units else None), SOURCE_TABLE  # a unit of its own (the Golan)
 
     def region_area_source(self, key: str) -> str | None:
         """Which data measured :meth:`region_area` ('natural-earth-admin1', 'census-counties', 'town-cells')."""

@@ -15,11 +15,9 @@ from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
-import shapely
 
 from geo.borders import contested
-from geo.borders.areas import SOURCE_ADMIN1, SOURCE_COUNTIES, SOURCE_TOWNS
-from geo.borders.areas_build import COUNTY_PREFIX
+from geo.borders.areas import SOURCE_TABLE, SOURCE_TOWNS, SOURCE_WORDS
 from geo.borders.index import BorderIndex, entry_countries, load_border_index
 from geo.borders.sentences import join_names, summarise
 from geo.errors import InputError
@@ -73,11 +71,7 @@ def _normalise_region(code: str | None, country: str | None) -> str | None:
 
 
 def tag_points(
-    lats: Any,
-    lons: Any,
-    *,
-    region_codes: list[str | None] | None = None,
-    index: BorderIndex | None = None,
+    lats: Any, lons: Any, *, region_codes: list[str | None] | None = None, index: BorderIndex | None = None,
     populated: list[bool] | None = None,
 ) -> list[dict[str, Any]]:
     """Border objects for many points at once (the fast path used by documents and the benchmark).
@@ -249,11 +243,7 @@ def _apply_territory(
 
 
 def tag_point(
-    lat: float,
-    lon: float,
-    *,
-    region_code: str | None = None,
-    index: BorderIndex | None = None,
+    lat: float, lon: float, *, region_code: str | None = None, index: BorderIndex | None = None,
     populated: bool = False,
 ) -> dict[str, Any]:
     """The Document's ``border`` object for one point (``region_code`` like 'UA-43' when known; ``populated``
@@ -329,15 +319,8 @@ def _area_border(place: Any, index: BorderIndex) -> dict[str, Any] | None:
 
 
 AREA_FROM_TOWNS = SOURCE_TOWNS  # border["area_source"]: the region's own GeoNames towns (nearest-town cells)
-AREA_FROM_TABLE = "contested_table"  # the contested table's area of the territory (itself from GeoNames towns)
+AREA_FROM_TABLE = SOURCE_TABLE  # the contested table's area of the territory (from GeoNames towns, a unit, ...)
 AREA_FROM_GROUPED = "grouped_regions"  # the joined areas of the regions a part of a country groups ("West Coast")
-_AREA_SOURCE_WORDS = {
-    SOURCE_ADMIN1: "Natural Earth's first-level boundaries",
-    SOURCE_COUNTIES: "the US Census county boundaries",
-    AREA_FROM_TOWNS: "its own GeoNames towns",
-    AREA_FROM_TABLE: "the contested-territory table",
-    AREA_FROM_GROUPED: "the areas of the regions it groups",
-}
 _OBLAST_STYLE = {"UA", "RU", "BY", "KZ", "KG", "UZ", "TJ"}  # regions named after their main town ("Kursk region")
 _REGION_SUFFIX = re.compile(r"\s+(?:oblast'?|oblys|region|krai|kray)$", re.IGNORECASE)
 
@@ -357,27 +340,6 @@ def region_display_name(name: str, country: str | None, towns: list[str]) -> str
     return f"{base} region" if stripped and base else name
 
 
-def _territory_area(territory_id: str, index: BorderIndex) -> tuple[Any, str]:
-    """A table territory's area: its regions' real areas joined when the boundary data has them all, else the
-    table's own area (from GeoNames towns, a border band or a town's surroundings)."""
-    entry = contested.by_id(territory_id)
-    keys = entry["geometry"].get("geonames", ()) if entry and entry["geometry"]["method"] == "admin1" else ()
-    if keys and all(index.areas.source(key) == SOURCE_ADMIN1 for key in keys):
-        return index.regions_area(keys), SOURCE_ADMIN1
-    if territory_id in index.territory_geoms:
-        return index.territory_geoms[territory_id], AREA_FROM_TABLE
-    units = [g for g, t in zip(index.geoms, index.unit_territory, strict=True) if t == territory_id]
-    return (shapely.union_all(units) if units else None), AREA_FROM_TABLE  # a unit of its own (the Golan)
-
-
-def _region_key(place: Any, code: str, index: BorderIndex) -> str | None:
-    """The area key of a region: a US county by its own id, a first-level region by its GeoNames towns."""
-    pid = str(getattr(place, "id", ""))
-    if pid.startswith(COUNTY_PREFIX):
-        return pid
-    return index.region_key_near(code, place.lat, place.lon)
-
-
 def _add_region_area(place: Any, border: dict[str, Any], index: BorderIndex, grouped: Any = None) -> None:
     """Regions are areas: their land neighbours, nearest border and coast are measured from their area, not
     from their centre point (``grouped``: the area of a part of a country named by the regions it groups)."""
@@ -386,13 +348,14 @@ def _add_region_area(place: Any, border: dict[str, Any], index: BorderIndex, gro
     # The region's own country first: a point that the generalised borders put next door (the Gaza Strip's
     # mean town point falls in Israel's polygon) still names the region of the country it belongs to.
     key_country = (place.country or code or "").upper() or None
-    key = _region_key(place, key_country, index) if key_country and grouped is None else None
+    key = (index.area_key(str(getattr(place, "id", "")), key_country, place.lat, place.lon)
+           if key_country and grouped is None else None)
     facts, source = None, None
     if grouped is not None:
         facts = index.memo_area_facts("grouped:" + place.name, code, grouped) if code else None
         source = AREA_FROM_GROUPED
     elif territory and (territory["id"] in index.territory_geoms or territory["id"] in index.unit_territory):
-        area, source = _territory_area(territory["id"], index)
+        area, source = index.territory_area(territory["id"])
         facts = index.memo_area_facts("territory:" + territory["id"], code, area) if code else None
     elif key:
         facts, source = index.region_facts(key), index.region_area_source(key)
@@ -427,7 +390,7 @@ def _add_region_area(place: Any, border: dict[str, Any], index: BorderIndex, gro
             info["coast_km"] = facts["coast_km"]
         border["region_area"] = info
         border["area_source"] = source
-        border["notes"].append(f"Measured from the region's area (from {_AREA_SOURCE_WORDS[source]}), "
+        border["notes"].append(f"Measured from the region's area (from {SOURCE_WORDS[source]}), "
                                "not from its centre point.")
     if territory and territory["status"] == "annexation_claimed":
         border["notes"].append("This region straddles the front line: part of it is occupied.")
