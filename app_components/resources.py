@@ -46,7 +46,7 @@ def border_index():
 
 
 def settings() -> Settings:
-    """Effective settings: the environment's, with the sidebar's online switch applied."""
+    """Effective settings: the environment's, with the sidebar's online switch and language applied."""
     from geo.settings import load_settings
 
     try:
@@ -54,4 +54,5 @@ def settings() -> Settings:
     except GeoError as err:
         st.sidebar.error(plain(err))
         base = Settings()
-    return dataclasses.replace(base, online=bool(st.session_state.get("online", base.online)))
+    return dataclasses.replace(base, online=bool(st.session_state.get("online", base.online)),
+                               language=st.session_state.get("language") or base.language)

@@ -19,6 +19,7 @@ from app_components.panel import place_by_id, selection_span
 from app_components.resources import border_index, gazetteer
 from app_components.view import PANEL_KEY, TABLE_KEY, plain, table_pick
 from geo.errors import GeoError, InputError, StoreError
+from geo.parse.language import LANGUAGE_NAMES
 from geo.parse.model import Article, Document
 from geo.settings import Settings
 from geo.store import corrections as fixes
@@ -106,9 +107,10 @@ def ingest(article: Article, policy: Settings | None = None) -> str:
     from geo.pipeline import online_unresolved_geocoder, parse_article
 
     online = bool(policy and policy.online)
+    language = None if not policy or policy.language == "auto" else policy.language
 
     doc_id = article.id
-    if store.has_document(doc_id) and not online:
+    if store.has_document(doc_id) and not online and language is None:
         return doc_id
     started = time.perf_counter()
     missing = _missing_data()
@@ -134,7 +136,7 @@ def ingest(article: Article, policy: Settings | None = None) -> str:
             label = too_large_notice(article.text) or "Finding and placing the names…"
             status.update(label=label)
             bar.progress(pos, text=label)
-            doc = parse_article(article, gazetteer=gaz, geocode_unresolved=geocode)
+            doc = parse_article(article, gazetteer=gaz, geocode_unresolved=geocode, language=language)
         doc.meta["online"] = online
         doc_id = store.save_document(doc)
         if online and notes:
@@ -144,6 +146,8 @@ def ingest(article: Article, policy: Settings | None = None) -> str:
         bar.empty()
         total = time.perf_counter() - started
         label = f"Mapped {len(doc.places)} places in {elapsed_text(total)}{partly}"
+        if doc.article.language not in ("", "en"):
+            label += f", read as {LANGUAGE_NAMES.get(doc.article.language, doc.article.language)}"
         if missing:
             label += f" (the first start built the place and border data: {elapsed_text(built)})"
         status.update(label=label, state="complete", expanded=False)

@@ -72,14 +72,20 @@ def build_parser() -> argparse.ArgumentParser:
                    help="with --jsonl: worker processes (default: every core; 1 = this process only)")
     p.add_argument("--quiet", action="store_true", help="with --jsonl: no progress bar on the terminal")
     p.add_argument("--no-borders", action="store_true", help="skip border tagging")
+    _add_language_option(p)
     _add_online_flags(p)
 
-    m = sub.add_parser("map", help="export a self-contained HTML map (and optionally GeoJSON)")
+    m = sub.add_parser("map", help="export a self-contained HTML map (and optionally GeoJSON), or a PNG/SVG figure")
     m.add_argument("article", nargs="?",
                    help="file, - for stdin, or an http(s) URL; default: the built-in sample")
-    m.add_argument("-o", "--output", default="map.html", help="HTML file to write (default map.html)")
+    m.add_argument("-o", "--output", default="map.html",
+                   help="file to write, its format from the extension: .html (default map.html), or .png / .svg "
+                        "for a static figure (print, social media)")
+    m.add_argument("--size", default="1600x1000", metavar="WxH", help="figure size in pixels (default 1600x1000)")
+    m.add_argument("--dpi", type=int, default=150, help="figure resolution: text sizes are in points (default 150)")
     m.add_argument("--geojson", metavar="OUT.geojson", help="also write the places as GeoJSON")
     m.add_argument("--mkdir", action="store_true", help="create the output folder when it does not exist")
+    _add_language_option(m)
     _add_online_flags(m)
 
     e = sub.add_parser("eval", help="score the geoparser on a gold JSONL file")
@@ -87,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--adjectives", choices=("auto", "yes", "no"), default="auto",
                    help="count adjectival mentions (auto: yes when the gold file annotates demonyms)")
     e.add_argument("--predictions", metavar="OUT.jsonl", help="also write the predictions here")
+    _add_language_option(e)
     e.add_argument("--json", action="store_true", help="print the scores as JSON")
     e.add_argument("--errors", type=int, default=0, metavar="N",
                    help="also list the N most frequent missed, spurious and far-off (>161 km) toponyms")
@@ -244,10 +251,26 @@ def _unresolved_geocoder(args: argparse.Namespace):
     return online_unresolved_geocoder(settings, report=lambda msg: print(f"warning: {msg}", file=sys.stderr))
 
 
+def _add_language_option(parser: argparse.ArgumentParser) -> None:
+    from geo.parse.language import LANGUAGES
+
+    parser.add_argument("--lang", choices=("auto", *LANGUAGES), default=None,
+                        help="the article's language (default GEO_LANGUAGE, else auto: detected from the text; "
+                             "English unless it clearly is another)")
+
+
+def _language(args: argparse.Namespace) -> str | None:
+    from geo.settings import load_settings
+
+    lang = getattr(args, "lang", None) or load_settings().language
+    return None if lang == "auto" else lang
+
+
 def _parse_document(args: argparse.Namespace, *, borders: bool = True) -> Document:
     from geo.pipeline import parse_article
 
-    return parse_article(_load(args.article), borders=borders, geocode_unresolved=_unresolved_geocoder(args))
+    return parse_article(_load(args.article), borders=borders, geocode_unresolved=_unresolved_geocoder(args),
+                         language=_language(args))
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
@@ -268,7 +291,7 @@ def format_table(doc: Document) -> str:
 
     rows = [("place", "kind", "country", "lat", "lon", "conf", "mentions", "border")]
     for p in sorted(doc.places, key=lambda p: (-len(p.mentions), p.name)):
-        rows.append((p.name, p.kind, p.country or "", f"{p.lat:.3f}", f"{p.lon:.3f}", f"{p.confidence:.2f}",
+        rows.append((p.shown_name, p.kind, p.country or "", f"{p.lat:.3f}", f"{p.lon:.3f}", f"{p.confidence:.2f}",
                      str(len(p.mentions)), border_sentence(p) if p.border else ""))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
     lines = [doc.article.title or "(untitled)", ""]
@@ -306,7 +329,8 @@ def _parse_jsonl(args: argparse.Namespace) -> int:
     progress = Progress(sys.stderr, enabled=show, total_chars=size)
     workers = args.workers or default_workers()
     name = "standard input" if args.jsonl == "-" else args.jsonl
-    results = jsonl_map(source, functools.partial(_predict_record, adjectives=args.adjectives),
+    results = jsonl_map(source, functools.partial(_predict_record, adjectives=args.adjectives,
+                                                  language=_language(args)),
                         workers=workers, progress=progress)
     try:
         for line in results:
@@ -327,11 +351,12 @@ def _parse_jsonl(args: argparse.Namespace) -> int:
     return 0
 
 
-def _predict_record(record: dict[str, Any], adjectives: bool) -> dict[str, Any]:
+def _predict_record(record: dict[str, Any], adjectives: bool, language: str | None = None) -> dict[str, Any]:
     """One ``parse --jsonl`` output object (EVAL.md format); runs in the batch workers."""
     from geo.tools.evaluate import predict_record
 
-    return predict_record(record, _batch_gazetteer(os.environ.get("GEO_CACHE_DIR", "")), adjectives=adjectives)
+    return predict_record(record, _batch_gazetteer(os.environ.get("GEO_CACHE_DIR", "")), adjectives=adjectives,
+                          language=language)
 
 
 @functools.lru_cache(maxsize=2)
@@ -357,16 +382,34 @@ def _output_path(given: str, mkdir: bool) -> Path:
     return path
 
 
-def cmd_map(args: argparse.Namespace) -> int:
-    from geo.maps.export import write_export, write_geojson
+MAP_FORMATS = (".html", ".htm", ".png", ".svg")
 
+
+def cmd_map(args: argparse.Namespace) -> int:
     _output_path(args.output, args.mkdir)
+    suffix = Path(args.output).suffix.lower()
+    if suffix and suffix not in MAP_FORMATS:  # no extension: the HTML map, as always
+        raise InputError(f"cannot tell what to write from {args.output!r}: name a .html, .png or .svg file")
+    figure_size = None
+    if suffix in (".png", ".svg"):
+        from geo.maps.figure import parse_size
+
+        figure_size = parse_size(args.size)
     if args.geojson:
         _output_path(args.geojson, args.mkdir)
     doc = _parse_document(args)
-    path = write_export(doc, args.output)
+    if figure_size is not None:  # the figure needs no folium: not imported
+        from geo.maps.figure import write_figure
+
+        path = write_figure(doc, args.output, figure_size, args.dpi)
+    else:
+        from geo.maps.export import write_export
+
+        path = write_export(doc, args.output)
     print(f"wrote {path} ({len(doc.places)} places)")
     if args.geojson:
+        from geo.maps.export import write_geojson
+
         print(f"wrote {write_geojson(doc, args.geojson)}")
     return 0
 
@@ -375,7 +418,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from geo.tools.evaluate import evaluate_file
 
     report = evaluate_file(args.gold, adjectives=args.adjectives, predictions_path=args.predictions,
-                           errors=args.errors)
+                           errors=args.errors, language=_language(args))
     if args.json:
         print(json.dumps(report, indent=1))
     else:
@@ -392,6 +435,10 @@ def format_scores(report: dict[str, Any]) -> str:
         f"geocoding   acc@161={s['acc161']:.3f}  median={s['median_km']:.1f} km  mean={s['mean_km']:.1f} km  "
         f"AUC={s['auc']:.3f}  (n={s['n']})",
     ]
+    for lang, part in report.get("by_language", {}).items():
+        ls = part["scores"]
+        lines.append(f"  {lang}  articles {part['articles']}  P={ls['precision']:.3f}  R={ls['recall']:.3f}  "
+                     f"F1={ls['f1']:.3f}  acc@161={ls['acc161']:.3f}  (gold {ls['gold']}, n={ls['n']})")
     errors = report.get("errors")
     if errors:
         def listing(pairs: list) -> str:

@@ -284,8 +284,6 @@ class BorderIndex:
         """Distance (km) from an area's edge to the nearest coast: 0 when its edge is within the coast snapping
         distance (an area built from the coastline lies on it, up to generalisation)."""
         edge = shapely.get_coordinates(shapely.boundary(area))
-        if not len(edge):
-            return float("nan")
         km = float(self.coast(edge[:, 1], edge[:, 0])[0].min())
         return 0.0 if km <= COAST_TOUCH_KM else round(km, 1)
 

@@ -19,6 +19,8 @@ import numpy as np
 from geo.borders import contested
 from geo.borders.areas import SOURCE_TABLE, SOURCE_TOWNS, SOURCE_WORDS
 from geo.borders.index import BorderIndex, entry_countries, load_border_index
+from geo.borders.region_names import TERRITORY_ID_PREFIX, region_name
+from geo.borders.region_names import region_display_name as region_display_name  # where callers found it
 from geo.borders.sentences import join_names, summarise
 from geo.errors import InputError
 from geo.places.gazetteer_areas import GROUPED_ID_PREFIX
@@ -275,8 +277,33 @@ def tag_place(place: Any, index: BorderIndex | None = None) -> dict[str, Any]:
     return border
 
 
+def _own_territory(place: Any, border: dict[str, Any], index: BorderIndex) -> None:
+    """A place that is itself a table territory ("Gaza Strip", "Donbas") takes that entry whatever its point
+    falls in: a point on the generalised edge of Gaza lands in Israel's polygon, Donbas's in Donetsk region's."""
+    pid = str(getattr(place, "id", ""))
+    if not pid.startswith(TERRITORY_ID_PREFIX):
+        return
+    try:
+        entry = contested.by_id(pid.removeprefix(TERRITORY_ID_PREFIX))
+    except KeyError:
+        return  # a conflict place outside the table (Nagorno-Karabakh)
+    old = border.get("territory")
+    if old is not None and old["id"] == entry["id"]:
+        return
+    if old is not None:  # the entry the point fell in gives way, with its notes
+        former = contested.by_id(old["id"])
+        drop = {former["note"], f"Source: {former['source_detail']}."}
+        border["notes"] = [n for n in border["notes"] if n not in drop]
+    code = entry["de_jure"] or border.get("country")
+    if entry["de_jure"] and border.get("country") != entry["de_jure"]:
+        border["notes"] = [n for n in border["notes"] if not n.startswith(("On the border line", "Within "))]
+    _apply_territory(border, entry, code, index)
+    border["summary"] = summarise(border)
+
+
 def _add_area_context(place: Any, border: dict[str, Any], index: BorderIndex) -> None:
     """A point-tagged place that is an area (a region, a part of a country) measured from its area."""
+    _own_territory(place, border, index)
     if place.kind == "region":
         _add_region_area(place, border, index)
     elif place.kind == "feature" and str(getattr(place, "id", "")).startswith(GROUPED_ID_PREFIX):
@@ -321,23 +348,6 @@ def _area_border(place: Any, index: BorderIndex) -> dict[str, Any] | None:
 AREA_FROM_TOWNS = SOURCE_TOWNS  # border["area_source"]: the region's own GeoNames towns (nearest-town cells)
 AREA_FROM_TABLE = SOURCE_TABLE  # the contested table's area of the territory (from GeoNames towns, a unit, ...)
 AREA_FROM_GROUPED = "grouped_regions"  # the joined areas of the regions a part of a country groups ("West Coast")
-_OBLAST_STYLE = {"UA", "RU", "BY", "KZ", "KG", "UZ", "TJ"}  # regions named after their main town ("Kursk region")
-_REGION_SUFFIX = re.compile(r"\s+(?:oblast'?|oblys|region|krai|kray)$", re.IGNORECASE)
-
-
-def region_display_name(name: str, country: str | None, towns: list[str]) -> str:
-    """The English name a reader knows for a first-level region: 'Kharkivska' -> 'Kharkiv region',
-    'Kursk' -> 'Kursk region' where regions are named after their main town; other names unchanged."""
-    base = _REGION_SUFFIX.sub("", name).strip()
-    stripped = base != name.strip()
-    if country in _OBLAST_STYLE:
-        low = base.lower()
-        for town in towns:
-            t = town.lower()
-            common = next((i for i, (x, y) in enumerate(zip(low, t, strict=False)) if x != y), min(len(low), len(t)))
-            if common >= 4 and common >= len(t) - 2:
-                return f"{town} region"
-    return f"{base} region" if stripped and base else name
 
 
 def _add_region_area(place: Any, border: dict[str, Any], index: BorderIndex, grouped: Any = None) -> None:
@@ -364,7 +374,7 @@ def _add_region_area(place: Any, border: dict[str, Any], index: BorderIndex, gro
     else:
         touching, nearest = facts["neighbours"], facts["nearest"]
         info: dict[str, Any] = {
-            "name": region_display_name(place.name, code, index.region_towns.get(key or "", [])),
+            "name": region_name(place, territory, key, code, index),
             "geonames_admin1": key,
             "area_source": source,
             "neighbours": touching,
@@ -383,11 +393,7 @@ def _add_region_area(place: Any, border: dict[str, Any], index: BorderIndex, gro
                 "neighbour_name": index.country_name(nearest[0]),
                 "km": nearest[1],
             }
-        else:
-            border["nearest_border"] = None
-        if facts["coast_km"] == facts["coast_km"]:  # not NaN
-            border["coast_km"] = facts["coast_km"]
-            info["coast_km"] = facts["coast_km"]
+        border["coast_km"] = info["coast_km"] = facts["coast_km"]
         border["region_area"] = info
         border["area_source"] = source
         border["notes"].append(f"Measured from the region's area (from {SOURCE_WORDS[source]}), "
@@ -475,7 +481,7 @@ def _tag_area(what: str, countries: list[str]) -> dict[str, Any]:
         "claimed_by": [],
         "nearest_border": None,
         "coast_km": None,
-        "notes": [f"{what[0].upper()}{what[1:]}: spans {len(countries)} countries and territories."],
+        "notes": [f"{what[0].upper()}{what[1:]} spanning {len(countries)} countries and territories."],
         "countries": countries,
         "area": True,
     }

@@ -10,6 +10,8 @@ import hashlib
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from geo.parse.labels import label_with_name, reader_label
+
 SCHEMA = "geo.document/1"
 KINDS = ("country", "region", "city", "continent", "feature")
 BORDER_STATUSES = ("recognised", "contested", "occupied", "at_sea", "unknown")
@@ -35,6 +37,7 @@ class Article:
     source: str = "text"
     url: str | None = None
     id: str = ""
+    language: str = ""  # ISO 639-1 code the article was read as ("en", "ru", ...); set by the pipeline
 
     def __post_init__(self) -> None:
         if not self.id:
@@ -87,6 +90,16 @@ class Place:
     border: dict[str, Any] | None = None
     mentions: list[Mention] = field(default_factory=list)
 
+    @property
+    def label(self) -> str:
+        """The name as the article wrote it (derived from the mentions, so corrections keep it right)."""
+        return reader_label(self)
+
+    @property
+    def shown_name(self) -> str:
+        """What a reader is shown: the label, and the gazetteer's name beside it when it differs."""
+        return label_with_name(self)
+
 
 @dataclass
 class Document:
@@ -97,11 +110,11 @@ class Document:
 
     def to_dict(self) -> dict[str, Any]:
         article = asdict(self.article)
-        article = {k: article[k] for k in ("id", "title", "source", "url", "text", "passages")}
+        article = {k: article[k] for k in ("id", "title", "source", "url", "language", "text", "passages")}
         return {
             "schema": SCHEMA,
             "article": article,
-            "places": [asdict(p) for p in self.places],
+            "places": [{**asdict(p), "label": p.label} for p in self.places],
             "unresolved": [
                 {"start": m.start, "end": m.end, "text": m.text, "passage": m.passage} for m in self.unresolved
             ],
@@ -121,10 +134,12 @@ class Document:
             source=a.get("source", "text"),
             url=a.get("url"),
             id=a.get("id", ""),
+            language=a.get("language", ""),
         )
         places = []
         for p in data.get("places", []):
             p = dict(p)
+            p.pop("label", None)  # derived from the mentions, not stored
             p["mentions"] = [Mention(**m) for m in p.get("mentions", [])]
             places.append(Place(**p))
         unresolved = [Mention(**m) for m in data.get("unresolved", [])]

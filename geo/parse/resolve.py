@@ -202,9 +202,12 @@ def _is_bare_code(written: str) -> bool:
     return len(written) == 2 and written.isupper() and written.isalpha()
 
 
-def resolve(text: str, mentions: list[RawMention], minor_regions: frozenset[str] = frozenset()) -> list[Resolution]:
+def resolve(text: str, mentions: list[RawMention], minor_regions: frozenset[str] = frozenset(),
+            home: frozenset[str] = frozenset()) -> list[Resolution]:
     """Resolve every mention of one document: its own evidence first, then the document's geography
-    (qualifiers both ways, the administrative hierarchy, proximity; see geo.parse.context)."""
+    (qualifiers both ways, the administrative hierarchy, proximity; see geo.parse.context). ``home``: the
+    countries where the article's language is spoken (other languages than English), whose towns a name in
+    that language more likely means ("Valencia" in Spanish: Spain's)."""
     # Mentions of one name share one hits list: their options are worked out once (a text repeating a name
     # thousands of times scores it once), and so are their readings when no qualifier sets them apart.
     by_hits: dict[tuple[int, bool], dict[str, Option]] = {}
@@ -213,6 +216,8 @@ def resolve(text: str, mentions: list[RawMention], minor_regions: frozenset[str]
             by_hits[id(m.hits), m.adjectival] = _options(m, minor_regions)
     options = [by_hits[id(m.hits), m.adjectival] for m in mentions]
     anchors = _anchors(mentions, options)
+    if home:
+        options = [_home_lifted(opts, home) for opts in options]
     pairs = qualifier_pairs(text, [m.start for m in mentions], [m.end for m in mentions])
     qualified: list[dict[str, float]] = [{} for _ in mentions]
     for first, second in pairs.items():
@@ -232,6 +237,16 @@ def resolve(text: str, mentions: list[RawMention], minor_regions: frozenset[str]
         readings.append(alike[key])
     support = coherence(readings, [m.key for m in mentions])
     return [_choose(mention, group, bonus) for mention, group, bonus in zip(mentions, readings, support, strict=True)]
+
+
+HOME_COUNTRY_BONUS = 0.75  # less than a town ten times bigger abroad: Donetsk (UA) over Donetsk (RU) in Russian
+
+
+def _home_lifted(opts: dict[str, Option], home: frozenset[str]) -> dict[str, Option]:
+    """The options with cities and regions in the language's home countries lifted (others' lists)."""
+    return {key: (cand, via, score + HOME_COUNTRY_BONUS
+                  if cand.country in home and cand.kind in ("city", "region") else score)
+            for key, (cand, via, score) in opts.items()}
 
 
 def _merge_max(into: dict[str, float], new: dict[str, float]) -> None:

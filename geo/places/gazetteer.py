@@ -22,7 +22,7 @@ from geo.places.names import (
     name_key,
 )
 
-INDEX_FORMAT = 19  # 8: GeoNames country points, point sources in the meta; 9-14: contested places by name, AP abbreviations; 15: US counties; 16: region demonyms; 17: "Washington, D.C."; 18: a name of one place stored as one int, the word-prefixes of the names stored; 19: weak alternates, minor regions, possessives, grouped regions
+INDEX_FORMAT = 20  # 8: GeoNames country points, point sources in the meta; 9-14: contested places by name, AP abbreviations; 15: US counties; 16: region demonyms; 17: "Washington, D.C."; 18: a name of one place stored as one int, the word-prefixes of the names stored; 19: weak alternates, minor regions, possessives, grouped regions; 20: Gaza Strip, West Bank and Donbas in the territory table, regions named by an adjective ("Sumy region"), "X county"
 HITS_KEPT = 20_000  # names whose hits a process keeps made (the names of news recur); emptied when reached
 CITY_POPULATION_FLOOR = 1000  # chosen by measurement on the dev set, see README "Accuracy"
 SOURCE_PACKAGES = (
