@@ -132,8 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "over the texts, and the index load")
 
     au = sub.add_parser("audit", help="check the border facts over the whole domain (`audit borders`)")
-    au.add_argument("what", choices=["borders"],
-                    help="borders: every first-level region, US county and GeoNames city of 15,000+")
+    au.add_argument("what", choices=["borders"], help="borders: every region, US county and city of 15,000+")
     au.add_argument("--sample", type=int, default=None, metavar="N", help="only the first N regions and counties")
 
     s = sub.add_parser("stress", help="load test: concurrent app sessions plus CLI parses (loopback)")
@@ -478,7 +477,6 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 def cmd_audit(args: argparse.Namespace) -> int:
     from geo.tools.audit_borders import run_audit
-
     return run_audit(out=sys.stdout, sample=args.sample)
 
 
