@@ -40,6 +40,7 @@ def border_index():
     from geo.borders import load_border_index
 
     index = load_border_index()
+    index.areas  # noqa: B018 - the region areas too: built on the first start, under its progress bar
     threading.Thread(target=index.build_all_trees, name="border-trees", daemon=True).start()
     return out_of_gc(index)
 

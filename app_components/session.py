@@ -47,7 +47,7 @@ def parse_slot(waiting: Any = None) -> Iterator[None]:
 # The first start builds the derived data into cache/: (step label, share of the bar, expected seconds).
 BUILD_STEPS = {
     "gazetteer": ("Building the gazetteer index (first start only)", 0.55, 30.0),
-    "borders": ("Building the border layer (first start only)", 0.25, 12.0),
+    "borders": ("Building the border layer and region areas (first start only)", 0.25, 120.0),
     "basemap": ("Building the basemap (first start only)", 0.1, 6.0),
 }
 
@@ -61,12 +61,14 @@ def elapsed_text(seconds: float) -> str:
 
 def _missing_data() -> list[str]:
     """The derived data this server still has to build (first start: all of it)."""
+    from geo.borders.areas import cache_path as areas_path
     from geo.borders.layer import cache_path as borders_path
     from geo.maps.basemap import cache_path as basemap_path
     from geo.places.gazetteer import index_path
 
     missing = [name for name, path in (("gazetteer", index_path()), ("borders", borders_path()),
-                                       ("basemap", basemap_path())) if not path.exists()]
+                                       ("borders", areas_path()), ("basemap", basemap_path())) if not path.exists()]
+    missing = list(dict.fromkeys(missing))
     return missing
 
 

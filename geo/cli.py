@@ -1,4 +1,4 @@
-"""Command line: ``python -m geo parse | map | corpus | eval | bench | stress | store``.
+"""Command line: ``python -m geo parse | map | corpus | eval | bench | stress | store | audit``.
 
 Errors print one line on stderr and exit non-zero (2 for bad input or data, 1 for a bug);
 ``--debug`` shows the traceback instead.
@@ -130,6 +130,10 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--phases", action="store_true",
                    help="only: CPU ms per article of each geoparse phase (tokenise, scan, rules, resolve) "
                         "over the texts, and the index load")
+
+    au = sub.add_parser("audit", help="check the border facts over the whole domain (`audit borders`)")
+    au.add_argument("what", choices=["borders"], help="borders: every region, US county and city of 15,000+")
+    au.add_argument("--sample", type=int, default=None, metavar="N", help="only the first N regions and counties")
 
     s = sub.add_parser("stress", help="load test: concurrent app sessions plus CLI parses (loopback)")
     s.add_argument("--sessions", type=int, default=20, help="concurrent app sessions (default 20)")
@@ -471,6 +475,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    from geo.tools.audit_borders import run_audit
+    return run_audit(out=sys.stdout, sample=args.sample)
+
+
 def cmd_stress(args: argparse.Namespace) -> int:
     from geo.tools.stress import format_report, run_stress
 
@@ -508,4 +517,4 @@ def cmd_store(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"parse": cmd_parse, "map": cmd_map, "corpus": cmd_corpus, "eval": cmd_eval, "bench": cmd_bench,
-            "stress": cmd_stress, "store": cmd_store}
+            "stress": cmd_stress, "store": cmd_store, "audit": cmd_audit}

@@ -13,6 +13,7 @@ from geo.parse.model import Article, Document, Mention, Place
 from geo.parse.resolve import Resolution, admin1_key
 from geo.places import naturalearth
 from geo.places.gazetteer import Candidate, Gazetteer, load_gazetteer
+from geo.places.names import name_key
 
 # Called with the unresolved mentions of a document; returns name -> (place, source) for those it placed.
 UnresolvedGeocoder = Callable[[list[Mention]], dict[str, tuple[Candidate, str]]]
@@ -39,9 +40,11 @@ def build_document(article: Article, resolutions: list[Resolution]) -> Document:
     places: dict[str, Place] = {}
     confidences: dict[str, list[float]] = {}
     unresolved: list[Mention] = []
+    inflects = article.language not in ("", "en")  # English names are matched as written
     for res in resolutions:
         m = res.mention
-        mention = Mention(m.start, m.end, m.text, article.passage_at(m.start), m.adjectival)
+        mention = Mention(m.start, m.end, m.text, article.passage_at(m.start), m.adjectival,
+                          inflected=inflects and m.key != name_key(m.text))
         if res.chosen is None:
             unresolved.append(mention)
             continue

@@ -91,10 +91,10 @@ def region_shape(place: Place) -> Any:
     """The drawn area of a region: its nearest-town area from the border index, on land (None if unknown)."""
     info = (place.border or {}).get("region_area") or {}
     key = info.get("geonames_admin1")
-    if not key or info.get("area_source") != "geonames_towns":
+    if not key or info.get("area_source") not in ("town-cells", "natural-earth-admin1", "census-counties"):
         return None
     try:
-        return on_land(load_border_index().region_area(key), [key.split(".")[0]])
+        return on_land(load_border_index().region_area(key), [place.country or key.split(".")[0]])
     except Exception:  # noqa: BLE001 - a circle beats no map
         return None
 

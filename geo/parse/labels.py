@@ -39,10 +39,12 @@ def display_name(place: Any) -> str:
 
 
 def reader_label(place: Any) -> str:
-    """The name as the article wrote it (its most frequent non-adjectival mention), or :func:`display_name`
-    when the article only used an adjective or wrote the gazetteer's own adjective form of a region."""
+    """The name as the article wrote it (its most frequent mention that is neither an adjective nor an inflected
+    form), or :func:`display_name` when the article only used those or wrote the gazetteer's own adjective form
+    of a region."""
     shown = display_name(place)
-    forms = [written_form(m.text) for m in getattr(place, "mentions", ()) if not m.adjectival and m.text.strip()]
+    forms = [written_form(m.text) for m in getattr(place, "mentions", ())
+             if not m.adjectival and not getattr(m, "inflected", False) and m.text.strip()]
     if not forms:
         return shown
     counts = Counter(forms)

@@ -294,7 +294,7 @@ def geoparse_language(text: str, gaz: Gazetteer, language: str, notes: list[str]
         text = text[:limit]
     mentions = find_language_mentions(text, gaz, load_lang_index(gaz), language)
     home = HOME_COUNTRIES.get(language, frozenset())
-    return [r for r in resolve(text, mentions, gaz.minor_regions, home) if r.chosen is not None]
+    return [r for r in resolve(text, mentions, gaz.minor_regions, home=home) if r.chosen is not None]
 
 
 def geoparse_in(text: str, gaz: Gazetteer, language: str | None = None,

@@ -72,6 +72,8 @@ class Mention:
     text: str
     passage: str | None = None
     adjectival: bool = False
+    # An inflected form of the name (Києві for Київ, Moskaus for Moskau): it locates the place but is no label.
+    inflected: bool = False
 
 
 @dataclass

