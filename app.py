@@ -55,10 +55,11 @@ from geo.parse.model import Document
 
 # The biggest thing on a 1440x900 screen. (Taller maps once lost pin clicks: Leaflet focuses the map on a
 # press and Chromium scrolled the app page under the pointer; geo.maps.mapview now focuses without scrolling.)
-MAP_HEIGHT = 600
+MAP_HEIGHT = 540
 TOP_MARGIN = "<style>[data-testid='stMainBlockContainer']{padding-top:2.2rem}</style>"
 CHOOSER_HEIGHT = 76  # the "Show a place" box above the article (and 90 px for the place's sentence)
-TABLE_MAX_HEIGHT = 320  # about eight rows, then it scrolls: the map stays the biggest thing on the page
+TABLE_ROW_HEIGHT = 68  # three lines of text a row (Streamlit's grid wraps text only in rows over 4rem)
+TABLE_MAX_HEIGHT = 38 + 4 * TABLE_ROW_HEIGHT  # four rows, then it scrolls: the map stays the biggest thing
 MAP_TEXT_COLUMNS = [2, 1]
 NOTHING_FOUND = (
     "No places found in this article. The map looks for the names of countries, first-level regions "
@@ -75,13 +76,6 @@ def main() -> None:
     # Sidebar folded at first: the map and the article get the screen (settings are one click away).
     st.set_page_config(page_title="News map", page_icon="🗺️", layout="wide", initial_sidebar_state="collapsed")
     ss = st.session_state
-    frame, urls = map_frame() or (None, None)
-    if frame is None:  # streamlit-folium's frame does not say when its map is drawn: everything at once
-        ss.map_drawn = True
-    # A new page first shows the map and the article only; the rest follows once the map is drawn (its frame
-    # says so, which reruns the app). Each other kind of element costs the browser its code (the places table
-    # alone 1.3 MB), and Streamlit shows no element of the page before it has the code of them all.
-    first_paint = not ss.get("map_drawn")
     st.title("News map")
     # Less of Streamlit's top margin: the map then fits a 1440x900 screen whole. The fixed rule rides in the
     # caption's Markdown (its code is in Streamlit's first bundle; st.html would cost one more wave of loads
@@ -94,8 +88,16 @@ def main() -> None:
     with notices:
         if "doc_id" not in ss:
             start_session()
-        if ss.get("notice"):
-            st.error(plain(ss.pop("notice")))
+        show_notice()
+    # After the session's first document: on a first start that is what builds the derived data (in child
+    # processes, see session.ingest), which the map's published files (the basemap) need.
+    frame, urls = map_frame() or (None, None)
+    if frame is None:  # streamlit-folium's frame does not say when its map is drawn: everything at once
+        ss.map_drawn = True
+    # A new page first shows the map and the article only; the rest follows once the map is drawn (its frame
+    # says so, which reruns the app). Each other kind of element costs the browser its code (the places table
+    # alone 1.3 MB), and Streamlit shows no element of the page before it has the code of them all.
+    first_paint = not ss.get("map_drawn")
 
     policy = settings()  # once per run: a bad GEO_* value is reported once
     input_panel(policy, fields=not first_paint)
@@ -164,8 +166,11 @@ def lower_panels(doc: Document, corrs: list[dict]) -> None:
     ss = st.session_state
     # The places table below map and text, the page's full width.
     if doc.places:
+        # Rows taller than 4rem let the grid wrap its text: the border sentences read whole, not cut off.
         st.dataframe(places_rows(doc), hide_index=True, width="stretch", key=TABLE_KEY, on_select="rerun",
-                     selection_mode="single-row", height=min(TABLE_MAX_HEIGHT, 38 + 35 * len(doc.places)))
+                     selection_mode="single-row", row_height=TABLE_ROW_HEIGHT,
+                     column_config={"Border context": st.column_config.TextColumn(width="large")},
+                     height=min(TABLE_MAX_HEIGHT, 38 + TABLE_ROW_HEIGHT * len(doc.places)))
         st.caption("Pick a row to show the place on the map.")
     else:
         st.info(NOTHING_FOUND)
@@ -179,6 +184,15 @@ def share_link_in_address(doc_id: str) -> None:
     want = share_query(doc_id, st.session_state.get("selected"))
     if dict(st.query_params.to_dict()) != want:
         st.query_params.from_dict(want)
+
+
+def show_notice() -> None:
+    """A message about the link the page was opened with (a damaged share link): it stays above the map,
+    through every rerun, until the reader dismisses it."""
+    ss = st.session_state
+    if ss.get("notice"):
+        st.error(plain(ss.notice))
+        st.button("Dismiss", key="notice_dismiss", on_click=lambda: ss.pop("notice", None))
 
 
 def map_drawn() -> None:

@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import streamlit as st
-import streamlit.components.v1 as components
 
 from app_components.view import plain
 from geo.errors import GeoError
 
-MAP_HEIGHT = 640
+MAP_HEIGHT = 560  # the whole map above the fold on a 1366×768 laptop
+TOP_MARGIN = "<style>[data-testid='stMainBlockContainer']{padding-top:2.2rem}</style>"
 SORTS = {
     "Articles (most first)": (["articles", "mentions", "name"], [False, False, True]),
     "First date (earliest first)": (["first_date", "name"], [True, True]),
@@ -73,26 +73,30 @@ def places_table(rows: list[dict[str, Any]], sort: str) -> Any:
 
 def main() -> None:
     st.set_page_config(page_title="Corpus map", page_icon="🗺️", layout="wide")
+    st.html(TOP_MARGIN)  # a fixed rule, no article text
     st.title("Corpus map")
+    # The map first, at the top of the page (filled once the corpus is mapped); the upload and the table below.
+    map_slot = st.container()
+    upload = st.file_uploader("Corpus (JSONL or zip)", type=["jsonl", "zip"], key="corpus_upload")
     st.caption("Many dated articles on one map: where a story was, when, and which articles say so. Upload a "
                "JSONL file (one article a line: id, text, and optionally title, url, published) or a zip of "
                "JSONL, .txt, .md or .html files. Without an upload the built-in sample corpus is shown.")
-    upload = st.file_uploader("Corpus (JSONL or zip)", type=["jsonl", "zip"], key="corpus_upload")
     name, data = ("sample_corpus.jsonl", None) if upload is None else (upload.name, upload.getvalue())
     digest = hashlib.sha256(data or b"").hexdigest()[:12]
-    try:
-        with st.spinner("Geoparsing the articles…"):
-            result = build_corpus(name, data)
-    except GeoError as err:
-        st.error(plain(err))
-        return
-    span = f", {result['first']} to {result['last']}" if result["first"] else ""
-    st.subheader(plain(result["title"]))
-    st.write(plain(f"{result['articles']} articles, {len(result['rows'])} places{span}."))
+    with map_slot:
+        try:
+            with st.spinner("Geoparsing the articles…"):
+                result = build_corpus(name, data)
+        except GeoError as err:
+            st.error(plain(err))
+            return
+        st.iframe(result["html"], height=MAP_HEIGHT)  # our own escaped export (geo.corpus.corpusmap)
+        span = f", {result['first']} to {result['last']}" if result["first"] else ""
+        st.markdown(f"**{plain(result['title'])}**: " + plain(f"{result['articles']} articles, "
+                                                              f"{len(result['rows'])} places{span}."))
     if result["failures"]:
         with st.expander(f"{len(result['failures'])} articles could not be mapped"):
             st.text("\n".join(f"{f['id']}: {f['error']}" for f in result["failures"][:200]))
-    components.html(result["html"], height=MAP_HEIGHT, scrolling=False)
 
     sort = st.selectbox("Sort places by", list(SORTS), key="corpus_sort")
     st.dataframe(places_table(result["rows"], sort), hide_index=True,

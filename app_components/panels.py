@@ -17,7 +17,7 @@ from app_components.view import (
     UPLOAD_TYPES,
     article_from_paste,
     article_from_upload,
-    candidate_label,
+    candidate_labels,
     plain,
     share_query,
 )
@@ -40,11 +40,17 @@ def fetch_policy_text(policy: Settings) -> str:
                else "refused (GEO_ALLOW_PRIVATE_URLS=1 allows them)."))
 
 
+INPUT_KEY = "input_panel"  # the expander's open/folded state in the session
+
+
 def input_panel(policy: Settings, fields: bool = True) -> None:
     """Paste, upload or fetch an article; errors stay here and the current map stays as it is. Without
     ``fields`` only the (folded) expander is drawn, its fields in a later run."""
-    with st.expander("Map another article: paste, upload or give a URL",
-                     expanded=st.session_state.get("input_open", False)):
+    ss = st.session_state
+    if ss.pop("fold_input", False):  # an article was just mapped: fold the panel, the map comes into view
+        ss[INPUT_KEY] = False
+    # The panel's state is the reader's: it stays open or folded as they left it across reruns.
+    with st.expander("Map another article: paste, upload or give a URL", key=INPUT_KEY, on_change="rerun"):
         if not fields:
             return
         paste, upload, link = st.tabs(["Paste text", "Upload a file", "From a URL"])
@@ -70,8 +76,8 @@ def input_panel(policy: Settings, fields: bool = True) -> None:
 
 
 def submit(read: Any, policy: Settings) -> None:
-    """Read an article with ``read()``, map and store it, and show it; a bad input only shows an error."""
-    st.session_state.input_open = True
+    """Read an article with ``read()``, map and store it, and show it (the input panel folded); a bad input
+    only shows an error, in the panel, which stays open."""
     try:
         article = read()
         doc_id = ingest(article, policy)
@@ -82,6 +88,8 @@ def submit(read: Any, policy: Settings) -> None:
         st.error(plain(f"the article could not be stored ({err.strerror or err}); try again"))
         return
     open_document(doc_id)
+    st.session_state.fold_input = True
+    st.rerun()
 
 
 def sidebar(current: Document, policy: Settings) -> None:
@@ -169,8 +177,9 @@ def corrections_panel(doc_id: str, doc: Document, corrs: list[dict[str, Any]]) -
         with alt_col:
             alternatives = [a for a in place.alternatives if a.get("id") != place.id]
             if alternatives:
+                labels = candidate_labels(alternatives)
                 index = st.selectbox("Other candidates for this name", range(len(alternatives)), key="alt_pick",
-                                     format_func=lambda i, c=alternatives: candidate_label(c[i]))
+                                     format_func=labels.__getitem__)
                 if st.button("Use this candidate", key="alt_go"):
                     save(fixes.choose(place.id, alternatives[index], label=label, mention=scope),
                          alternatives[index]["id"])
@@ -182,8 +191,8 @@ def corrections_panel(doc_id: str, doc: Document, corrs: list[dict[str, Any]]) -
             query = st.text_input("Search the gazetteer", value=place.name, key=f"search_{place.id}")
             found = gazetteer().search(query, 12) if query.strip() else []
             if found:
-                pick = st.selectbox("Results", range(len(found)), key="search_pick",
-                                    format_func=lambda i, c=found: candidate_label(c[i]))
+                labels = candidate_labels(found)
+                pick = st.selectbox("Results", range(len(found)), key="search_pick", format_func=labels.__getitem__)
                 if st.button("Use search result", key="search_go"):
                     save(fixes.choose(place.id, found[pick], label=label, mention=scope), found[pick].id)
             elif query.strip():
@@ -212,8 +221,8 @@ def corrections_panel(doc_id: str, doc: Document, corrs: list[dict[str, Any]]) -
         query = name.strip() or needle
         found = gazetteer().search(query, 12) if query else []
         if found:
-            pick = st.selectbox("Candidate", range(len(found)), key="add_pick",
-                                format_func=lambda i, c=found: candidate_label(c[i]))
+            labels = candidate_labels(found)
+            pick = st.selectbox("Candidate", range(len(found)), key="add_pick", format_func=labels.__getitem__)
             if st.button("Add this place", key="add_go", disabled=not free):
                 at = next((o for o in free if str(o.start) == ss.add_at), None)
                 corr = fixes.add(needle, found[pick], at.start, at.end) if at else fixes.add(needle, found[pick])

@@ -119,13 +119,16 @@ def ingest(article: Article, policy: Settings | None = None) -> str:
                    else "Mapping the article…", expanded=bool(missing)) as status:
         bar = st.progress(0.0, text="Starting…")
         pos = 0.0
-        for name, load in (("gazetteer", gazetteer), ("borders", border_index), ("basemap", _basemap)):
-            label, share, expected = BUILD_STEPS[name]
-            if name in missing:
-                _with_ticker(bar, label, pos, pos + share, expected, load)
-            else:
-                load()
-            pos += share
+        with _BUILD_LOCK:  # one build per server: a second reader waits for it instead of building too
+            missing = [name for name in missing if name in _missing_data()]
+            for name, (label, share, expected) in BUILD_STEPS.items():
+                if name in missing:
+                    # in a child when its files can be kept; else here, kept in memory (no cache to load from)
+                    build = (lambda name=name: build_in_child(name)) if cache_writable() else BUILD_LOADS[name]
+                    _with_ticker(bar, label, pos, pos + share, expected, build)
+                pos += share
+        for load in (gazetteer, border_index, _basemap):  # the built files, loaded as on any later start
+            load()
         built = time.perf_counter() - started
         gaz = gazetteer()
         geocode = None
@@ -154,10 +157,42 @@ def ingest(article: Article, policy: Settings | None = None) -> str:
     return doc_id
 
 
+_BUILD_LOCK = threading.Lock()
+
+
+def cache_writable() -> bool:
+    """Can files be written into the cache folder (so a child's build can be loaded from there)?"""
+    import os
+
+    from geo.paths import cache_dir
+
+    folder = cache_dir()
+    return folder.is_dir() and os.access(folder, os.W_OK | os.X_OK)
+
+
+def build_in_child(name: str) -> None:
+    """Build derived data ``name`` (a BUILD_STEPS key) into the cache folder in a child process: its peak
+    memory (about 0.8 GB for the gazetteer) goes back to the system when the child exits, and the server
+    loads the finished files at the size of any later start."""
+    import subprocess
+    import sys
+
+    from geo.paths import PROJECT_ROOT
+
+    done = subprocess.run([sys.executable, "-m", "geo.tools.prebuild", name], cwd=PROJECT_ROOT,
+                          capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or [f"exit status {done.returncode}"])[-1]
+        raise GeoError(f"building the {name} data failed ({last}); see the server's log and try again")
+
+
 def _basemap() -> Any:
     from geo.maps.basemap import basemap_geojson
 
     return basemap_geojson()
+
+
+BUILD_LOADS: dict[str, Callable[[], Any]] = {"gazetteer": gazetteer, "borders": border_index, "basemap": _basemap}
 
 
 def too_large_notice(text: str) -> str | None:

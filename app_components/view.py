@@ -73,13 +73,45 @@ def places_rows(doc: Document) -> list[dict[str, Any]]:
     ]
 
 
+def population_text(population: int | None) -> str:
+    """A population as a reader scans it: "10.4 M", "25,060"."""
+    if not population:
+        return ""
+    return f"{population / 1e6:.1f} M" if population >= 1_000_000 else f"{population:,}"
+
+
 def candidate_label(cand: Any) -> str:
-    """How a candidate (gazetteer Candidate or alternative dict) is shown in a select box."""
+    """How a candidate (gazetteer Candidate or alternative dict) is shown in a select box: name — kind
+    (a region's own type, e.g. "autonomous city"), admin area, country, population.
+    "Moscow — city, Russia, pop. 10.4 M"; "Moscow — administrative region, Russia"."""
+    from geo.places.naturalearth import country_name
+    from geo.places.subdivisions import subdivision
+
     get = cand.get if isinstance(cand, dict) else lambda key, default=None: getattr(cand, key, default)
-    where = ", ".join(str(x) for x in (get("admin1"), get("country")) if x)
-    population = get("population")
-    pop = f", pop. {population:,}" if population else ""
-    return f"{get('name')} ({where}) — {get('kind')}{pop}, {get('lat'):.2f}, {get('lon'):.2f}"
+    kind, country, admin1 = get("kind") or "place", get("country"), get("admin1")
+    own = subdivision(admin1) if kind == "region" else None
+    kind_text = (own[1] if own and own[1] else KIND_LABEL.get(kind, kind).lower())
+    area = None
+    if kind == "city" and country == "US" and admin1:
+        area = (subdivision(f"US-{admin1}") or (admin1, ""))[0]
+    parts = [kind_text, area, country_name(country) if country and kind != "country" else None]
+    population = population_text(get("population"))
+    if population:
+        parts.append(f"pop. {population}")
+    return f"{get('name')} — " + ", ".join(p for p in parts if p)
+
+
+def candidate_labels(cands: list[Any]) -> list[str]:
+    """The labels of ``cands``, every one distinct: two alike get their coordinates, then their ids."""
+    labels = [candidate_label(c) for c in cands]
+    get = [c.get if isinstance(c, dict) else (lambda key, default=None, c=c: getattr(c, key, default))
+           for c in cands]
+    for extra in (lambda g: f"{g('lat'):.2f}, {g('lon'):.2f}", lambda g: str(g("id"))):
+        seen: dict[str, int] = {}
+        for label in labels:
+            seen[label] = seen.get(label, 0) + 1
+        labels = [f"{label} ({extra(g)})" if seen[label] > 1 else label for label, g in zip(labels, get, strict=True)]
+    return labels
 
 
 def share_query(doc_id: str, place_id: str | None) -> dict[str, str]:

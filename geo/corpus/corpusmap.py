@@ -165,7 +165,8 @@ def _build_map(corpus: Corpus) -> tuple[folium.Map, MarkerCluster]:
     var div = L.DomUtil.create('div', 'gc-legend');
     div.setAttribute('role', 'region'); div.setAttribute('aria-label', 'Map legend');
     div.innerHTML = {htmlsafe.script_json(_legend_html(corpus))};
-    if (map.getSize().y < 600) {{ div.firstChild.open = false; }}  // small maps: legend folded
+    // small maps and small screens (a 1366x768 laptop): legend folded, the map's east kept in view
+    if (map.getSize().y < 600 || window.screen.height < 800) {{ div.firstChild.open = false; }}
     return div;
   }};
   legend.addTo(map);

@@ -28,7 +28,7 @@ from geo.errors import InputError
 from geo.parse.html_text import html_to_text
 from geo.parse.markdown import markdown_to_text
 from geo.parse.model import Article
-from geo.parse.passages import split_passages
+from geo.parse.passages import first_line_stands_alone, split_passages_by_rule
 
 MAX_ARTICLE_BYTES = 20 * 1024 * 1024
 MAX_TITLE_CHARS = 200
@@ -87,10 +87,10 @@ def read_article(
         title, body = "", title
     if title:  # an HTML <title> may repeat what the body says: the rule is for what is kept
         check_size(title + body, max_bytes)
-    passages = split_passages(body)
+    passages, rule = split_passages_by_rule(body)
     if not passages:
         raise InputError(EMPTY_MESSAGE)
-    return Article(text=body, passages=passages, title=title, source=source, url=url)
+    return Article(text=body, passages=passages, title=title, source=source, url=url, passage_rule=rule)
 
 
 def load_article(path: str, *, max_bytes: int = MAX_ARTICLE_BYTES) -> Article:
@@ -305,13 +305,17 @@ def looks_like_html(text: str) -> bool:
 
 
 def split_title(text: str) -> tuple[str, str]:
-    """Plain text: the first line is a title if short, not a sentence, and followed by a blank line."""
+    """Plain text: the first line is a title if short, not a sentence, and followed by a blank line; or,
+    in a text split at its line breaks (or hard-wrapped), followed by a line starting a sentence when a
+    sentence follows (so "Kursk\nUkraine" keeps both words in its body)."""
     stripped = text.lstrip()
     first, sep, rest = stripped.partition("\n")
     candidate = first.strip()
     if not sep or not candidate or len(candidate) > MAX_TITLE_CHARS or is_sentence(candidate):
         return "", text
-    if rest.split("\n", 1)[0].strip():
+    following = rest.split("\n", 1)[0].strip()
+    if following and not (following[0].isupper() and first_line_stands_alone(stripped)
+                          and any(is_sentence(line.strip()) for line in rest.split("\n", 50)[:50])):
         return "", text
     return candidate, rest.lstrip("\n")
 

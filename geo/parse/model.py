@@ -38,6 +38,7 @@ class Article:
     url: str | None = None
     id: str = ""
     language: str = ""  # ISO 639-1 code the article was read as ("en", "ru", ...); set by the pipeline
+    passage_rule: str = "blank-lines"  # how the text was split into passages (geo.parse.passages.RULES)
 
     def __post_init__(self) -> None:
         if not self.id:
@@ -112,7 +113,8 @@ class Document:
 
     def to_dict(self) -> dict[str, Any]:
         article = asdict(self.article)
-        article = {k: article[k] for k in ("id", "title", "source", "url", "language", "text", "passages")}
+        article = {k: article[k] for k in ("id", "title", "source", "url", "language", "text", "passages",
+                                           "passage_rule")}
         return {
             "schema": SCHEMA,
             "article": article,
@@ -137,6 +139,7 @@ class Document:
             url=a.get("url"),
             id=a.get("id", ""),
             language=a.get("language", ""),
+            passage_rule=a.get("passage_rule", "blank-lines"),
         )
         places = []
         for p in data.get("places", []):
