@@ -84,7 +84,7 @@ def parse_articles(
     batch: list[tuple[Document, float, list[str]]] = []
     for article in articles:
         started = time.perf_counter()
-        notes: list[str] = []
+        notes: list[str] = list(article.notes)  # what reading noted, then what the geoparse notes
         doc = build_document(article, geoparse(article.text, gaz, notes))
         if geocode_unresolved and doc.unresolved:
             _apply_geocoded(doc, geocode_unresolved(doc.unresolved))

@@ -35,6 +35,7 @@ class Article:
     source: str = "text"
     url: str | None = None
     id: str = ""
+    notes: list[str] = field(default_factory=list, compare=False, repr=False)  # how it was read (to meta.notes)
 
     def __post_init__(self) -> None:
         if not self.id:
