@@ -95,7 +95,8 @@ def iter_jsonl(lines: Iterator[str | bytes | LineTooLong] | Any) -> Iterator[dic
         try:
             obj = decode_json_object(line, MAX_LINE_CHARS, what=f"line {line_no}")
         except BadInput as exc:
-            yield {"id": f"line {line_no}", "error": str(exc).removeprefix(f"line {line_no} ")}
+            why = str(exc).removeprefix(f"line {line_no} ").removeprefix("is ")
+            yield {"id": f"line {line_no}", "error": why}
             continue
         yield record_from_json(obj, line_no)
 
