@@ -192,6 +192,11 @@ def degrade(exc: StoreError) -> Store:
     return memory
 
 
+def store_key() -> tuple[str, str]:
+    """Which store this process uses now: (address, cache folder)."""
+    return _key()
+
+
 def _key() -> tuple[str, str]:
     try:
         return configured_url(), str(cache_dir())

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import json
 import math
 import re
 import threading
@@ -458,7 +459,7 @@ def apply_corrections(doc: Document, corrections: list[dict[str, Any]], *,
 
 
 CACHED_DOCUMENTS = 8
-_CORRECTED: OrderedDict[tuple[str, int], Document] = OrderedDict()
+_CORRECTED: OrderedDict[tuple[Any, ...], Document] = OrderedDict()
 _CORRECTED_LOCK = threading.Lock()
 
 
@@ -470,7 +471,11 @@ def corrected_document(doc_id: str, revision: int | None, doc: Document, correct
     ``revision`` None (not known) is never cached."""
     if revision is None:
         return apply_corrections(doc, corrections, tagger=tagger)
-    key = (doc_id, revision)
+    from geo.store.backend import store_key
+
+    # the store in use is part of the key (a revision number means something only in its own store), and so
+    # are the corrections themselves (cheap next to applying them)
+    key = (doc_id, revision, store_key(), hash(json.dumps(corrections, sort_keys=True, ensure_ascii=False)))
     with _CORRECTED_LOCK:
         hit = _CORRECTED.get(key)
         if hit is not None:
