@@ -83,12 +83,19 @@ def main() -> None:
                "JSONL, .txt, .md or .html files. Without an upload the built-in sample corpus is shown.")
     name, data = ("sample_corpus.jsonl", None) if upload is None else (upload.name, upload.getvalue())
     digest = hashlib.sha256(data or b"").hexdigest()[:12]
+    from app_components.session import parse_slot
+
     with map_slot:
         try:
-            with st.spinner("Geoparsing the articles…"):
+            # under the same parse limit as the main page: a large upload queues instead of starving other readers
+            with st.spinner("Geoparsing the articles…"), parse_slot(st.info):
                 result = build_corpus(name, data)
         except GeoError as err:
             st.error(plain(err))
+            return
+        except Exception as err:  # noqa: BLE001 - a message, never a traceback with the server's paths
+            st.error(plain(f"{name} could not be mapped ({type(err).__name__}); check that it is a JSONL file or "
+                           "a zip of articles and upload it again"))
             return
         st.iframe(result["html"], height=MAP_HEIGHT)  # our own escaped export (geo.corpus.corpusmap)
         span = f", {result['first']} to {result['last']}" if result["first"] else ""

@@ -221,7 +221,7 @@ def load_current(doc_id: str) -> tuple[Document, list[dict[str, Any]]]:
     from geo.borders import tag_place
 
     index = border_index()
-    doc = fixes.apply_corrections(base, corrs, tagger=lambda place: tag_place(place, index))
+    doc = fixes.corrected_document(doc_id, revision, base, corrs, tagger=lambda place: tag_place(place, index))
     for note in doc.meta.get("notes", []):
         st.warning(plain(f"Mapped in part: {note}."))
     return doc, corrs

@@ -30,6 +30,8 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TextIO, TypeVar
 
+from geo.parse.jsonlines import BadInput, LineTooLong, decode_json_object
+
 T = TypeVar("T")
 R = TypeVar("R")
 
@@ -228,29 +230,34 @@ def _run_pool(func: Callable[[T], R], source: Iterator[list[T]], *, workers: int
 # ------------------------------------------------------------------------------------------ JSONL
 
 
-def decode_record(number: int, line: str) -> dict[str, Any] | None:
-    """The JSON object on input line ``number``; None for a blank line; ValueError naming the line otherwise."""
-    if not line.strip():
+MAX_LINE_BYTES = 20 * 1024 * 1024  # one input line: an article at the size limit, with its JSON around it
+
+
+def decode_record(number: int, line: str | bytes | LineTooLong) -> dict[str, Any] | None:
+    """The JSON object on input line ``number`` (read by the bounded reader); None for a blank line;
+    :class:`~geo.parse.jsonlines.BadInput` (a ValueError) naming the line otherwise."""
+    if not isinstance(line, LineTooLong) and not line.strip():
         return None
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as exc:
-        raise ValueError(f"line {number} is not valid JSON ({exc.msg})") from None
-    if not isinstance(record, dict):
-        raise ValueError(f"line {number} is not a JSON object")
-    return record
+    return decode_json_object(line, MAX_LINE_BYTES, what=f"line {number}")
 
 
-def _jsonl_item(item: tuple[int, str], record_fn: Callable[[dict[str, Any]], Any]) -> str | None:
+class SkippedLine(str):
+    """The answer for an input line the bounded reader refused: why, naming the line."""
+
+
+def _jsonl_item(item: tuple[int, Any], record_fn: Callable[[dict[str, Any]], Any]) -> str | None:
     number, line = item
-    record = decode_record(number, line)
+    try:
+        record = decode_record(number, line)
+    except BadInput as exc:
+        return SkippedLine(exc)
     if record is None:
         return None
     return json.dumps(record_fn(record), ensure_ascii=False)
 
 
-def _item_chars(item: tuple[int, str]) -> int:
-    return len(item[1])
+def _item_chars(item: tuple[int, Any]) -> int:
+    return item[1].size if isinstance(item[1], LineTooLong) else len(item[1])
 
 
 def jsonl_map(
@@ -262,8 +269,12 @@ def jsonl_map(
     initializer: Callable[..., Any] | None = None,
     chunk_size: int = CHUNK_ITEMS,
     window: int | None = None,
+    on_skip: Callable[[str], None] | None = None,
 ) -> Iterator[str]:
     """One output JSON line (no newline) per non-blank input line, in input order.
+
+    A line the bounded reader refuses (:mod:`geo.parse.jsonlines`) is given to ``on_skip`` (why, naming the
+    line) and the run goes on; without ``on_skip`` it ends the run as a ValueError.
 
     ``record_fn`` maps a decoded JSON object to a JSON-serialisable result; it runs in the workers and
     must be picklable. ``progress`` (if given) counts the articles done and the input characters they span.
@@ -274,7 +285,7 @@ def jsonl_map(
 
     def numbered() -> Iterator[tuple[int, str]]:
         for number, line in enumerate(lines, start=1):
-            sizes.append(len(line))
+            sizes.append(_item_chars((number, line)))
             yield number, line
 
     results = map_ordered(functools.partial(_jsonl_item, record_fn=record_fn), numbered(), workers=workers,
@@ -284,6 +295,11 @@ def jsonl_map(
         if progress is not None:
             progress.read(done)
         if result is None:
+            continue
+        if isinstance(result, SkippedLine):
+            if on_skip is None:
+                raise ValueError(str(result))
+            on_skip(str(result))
             continue
         if progress is not None:
             progress.tick()

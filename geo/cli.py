@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from geo.errors import GeoError, InputError
+from geo.errors import EXIT_SKIPPED, GeoError, InputError
 from geo.parse.model import Document
 
 EXIT_USER_ERROR = 2
@@ -152,7 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
     ops.add_parser("export", help="write every document and its corrections as JSON files").add_argument("folder")
     imp = ops.add_parser("import", help="read JSON files written by export (or an old cache/store folder)")
     imp.add_argument("folder")
-    imp.add_argument("--replace", action="store_true", help="overwrite corrections already stored")
+    imp.add_argument("--replace", action="store_true", help="overwrite documents and corrections already stored differently")
     ops.add_parser("check", help="health check: the store opens and answers (exit 0), else one error line")
     return parser
 
@@ -307,18 +307,17 @@ def format_table(doc: Document) -> str:
 
 def _parse_jsonl(args: argparse.Namespace) -> int:
     """``parse --jsonl``: every line through the batch engine (geo.batch) on ``--workers`` processes."""
-    import io
-
-    from geo.batch import Progress, default_workers, jsonl_map, load_shared_indexes
+    from geo.batch import MAX_LINE_BYTES, Progress, default_workers, jsonl_map, load_shared_indexes
     from geo.errors import InputError
+    from geo.parse.jsonlines import iter_lines
 
     load_shared_indexes()  # before the workers fork: they inherit it
     try:
         if args.jsonl == "-":
-            source = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8")
+            source = sys.stdin.buffer
             size = None
         else:
-            source = open(args.jsonl, encoding="utf-8")  # noqa: SIM115
+            source = open(args.jsonl, "rb")  # noqa: SIM115
             size = os.fstat(source.fileno()).st_size
     except OSError as exc:
         raise InputError(f"cannot read {args.jsonl}: {exc.strerror}") from None
@@ -328,26 +327,29 @@ def _parse_jsonl(args: argparse.Namespace) -> int:
     progress = Progress(sys.stderr, enabled=show, total_chars=size)
     workers = args.workers or default_workers()
     name = "standard input" if args.jsonl == "-" else args.jsonl
-    results = jsonl_map(source, functools.partial(_predict_record, adjectives=args.adjectives,
-                                                  language=_language(args)),
-                        workers=workers, progress=progress)
+    skipped: list[str] = []
+
+    def skip(why: str) -> None:  # one line per skipped input line, the run goes on
+        skipped.append(why)
+        sys.stderr.write(f"warning: {name}: {why}: skipped\n")
+
+    results = jsonl_map(iter_lines(source, MAX_LINE_BYTES),
+                        functools.partial(_predict_record, adjectives=args.adjectives,
+                                          language=_language(args)),
+                        workers=workers, progress=progress, on_skip=skip)
     try:
         for line in results:
             out.write(line + "\n")
-    except UnicodeDecodeError:  # before ValueError, of which it is a kind
-        raise InputError(f"{name} is not UTF-8 text") from None
     except ValueError as exc:
         raise InputError(f"{name}: {exc}") from None
     finally:
         results.close()  # stops the workers now, whatever happened
         progress.done()
-        if args.jsonl == "-":
-            source.detach()
-        else:
+        if args.jsonl != "-":
             source.close()
         if out is not sys.stdout:
             out.close()
-    return 0
+    return EXIT_SKIPPED if skipped else 0
 
 
 def _predict_record(record: dict[str, Any], adjectives: bool, language: str | None = None) -> dict[str, Any]:
@@ -512,7 +514,9 @@ def cmd_store(args: argparse.Namespace) -> int:
     elif args.store_command == "export":
         print(admin.export_to(Path(args.folder)))
     else:
-        print(admin.import_from(Path(args.folder), replace=args.replace))
+        summary, skipped = admin.import_from(Path(args.folder), replace=args.replace)
+        print(summary)
+        return EXIT_SKIPPED if skipped else 0
     return 0
 
 

@@ -23,3 +23,6 @@ class GeocoderError(GeoError):
 
 class StoreError(GeoError):
     """A stored document or share link is unknown, tampered with, or damaged."""
+
+
+EXIT_SKIPPED = 3  # a run finished, but some input lines or files were skipped (each named on stderr)

@@ -93,7 +93,7 @@ def parse_articles(
     batch: list[tuple[Document, float, list[str]]] = []
     for article in articles:
         started = time.perf_counter()
-        notes: list[str] = []
+        notes: list[str] = list(article.notes)  # what reading noted, then what the geoparse notes
         article.language, resolutions = geoparse_in(article.text, gaz, language or article.language or None, notes)
         doc = build_document(article, resolutions)
         if geocode_unresolved and doc.unresolved:

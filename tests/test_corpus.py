@@ -264,7 +264,7 @@ def test_cli_inline_writes_the_three_outputs_and_reports_skipped_articles(tmp_pa
     path = with_bad_articles(tmp_path)
     done = run_cli("corpus", str(path), "--scheduler", "inline", "-o", str(tmp_path / "c.html"),
                    "--geojson", str(tmp_path / "p.geojson"), "--mentions", str(tmp_path / "m.parquet"))
-    assert done.returncode == 0, done.stderr
+    assert done.returncode == 3, done.stderr  # mapped, some skipped
     assert "article empty-page skipped: InputError: the article is empty" in done.stderr and "article line 6 skipped" in done.stderr
     assert f"mapped {len(sample_rows())} articles, 3 skipped" in done.stdout
     for name in ("c.html", "p.geojson", "m.parquet"):

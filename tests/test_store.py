@@ -315,18 +315,6 @@ def test_a_bad_store_url_is_refused_by_the_settings():
         load_settings({"GEO_STORE_URL": "mysql://h/db"})
 
 
-def test_the_memory_fallback_keeps_the_newest_documents_only():
-    from geo.store.base import MemoryStore
-
-    memory = MemoryStore(max_documents=3)
-    ids = [f"{i:016x}" for i in range(5)]
-    for doc_id in ids:
-        memory.put_document(doc_id, "{}")
-        memory.put_corrections(doc_id, "[]", 0)
-    assert list(memory.document_ids()) == ids[2:]
-    assert memory.get_corrections(ids[0]) == (None, 0) and memory.get_corrections(ids[4]) == ("[]", 1)
-
-
 def test_sqlite_connections_do_not_pile_up_when_every_call_comes_from_a_new_thread(tmp_cache):
     """Streamlit runs each rerun in a new thread: the store must not keep a connection per thread."""
     import os

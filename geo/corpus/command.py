@@ -10,7 +10,7 @@ from typing import Any, TextIO
 from geo.corpus.aggregate import Corpus
 from geo.corpus.reading import SAMPLE_CORPUS, count_records, iter_records
 from geo.corpus.run import Progress, dask_client, run_corpus, scheduler_address
-from geo.errors import InputError
+from geo.errors import EXIT_SKIPPED, InputError
 
 MAX_FAILURE_LINES = 20  # failures printed one per line; the rest are counted
 
@@ -56,7 +56,7 @@ def map_corpus(source: str | Path | None, *, output: str | Path | None = None, g
 
 
 def run_corpus_command(args: Any) -> int:
-    """The CLI entry: prints what was written; exit 0 when at least one article was mapped."""
+    """The CLI entry: prints what was written; exit 0 when every article was mapped, 3 when some were skipped."""
     corpus = map_corpus(args.input, output=args.output, geojson=args.geojson, mentions=args.mentions,
                         scheduler=args.scheduler, workers=args.workers, title=args.title)
     first, last = corpus.date_range()
@@ -66,4 +66,4 @@ def run_corpus_command(args: Any) -> int:
     for label, path in (("map", args.output), ("places", args.geojson), ("mentions", args.mentions)):
         if path:
             print(f"wrote {path} ({label})")
-    return 0
+    return EXIT_SKIPPED if corpus.failures else 0

@@ -8,13 +8,13 @@ that cannot be read becomes ``{"id": "line N", "error": "..."}`` so the run repo
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from geo.errors import InputError
+from geo.parse.jsonlines import BadInput, LineTooLong, decode_json_object, iter_lines
 
 FOLDER_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm")
 SAMPLE_CORPUS = Path(__file__).resolve().parent.parent / "data" / "sample_corpus.jsonl"
@@ -87,18 +87,16 @@ def record_from_json(obj: Any, line_no: int) -> dict[str, Any]:
     }
 
 
-def iter_jsonl(lines: Iterator[str] | Any) -> Iterator[dict[str, Any]]:
-    """Records from JSONL lines (blank lines skipped), streamed."""
+def iter_jsonl(lines: Iterator[str | bytes | LineTooLong] | Any) -> Iterator[dict[str, Any]]:
+    """Records from JSONL lines (blank lines skipped), streamed; each line read by the bounded reader."""
     for line_no, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        if len(line) > MAX_LINE_CHARS:
-            yield {"id": f"line {line_no}", "error": "line longer than 20 MB"}
+        if not isinstance(line, LineTooLong) and not line.strip():
             continue
         try:
-            obj = json.loads(line)
-        except ValueError as exc:
-            yield {"id": f"line {line_no}", "error": f"not valid JSON ({exc.msg})"}
+            obj = decode_json_object(line, MAX_LINE_CHARS, what=f"line {line_no}")
+        except BadInput as exc:
+            why = str(exc).removeprefix(f"line {line_no} ").removeprefix("is ")
+            yield {"id": f"line {line_no}", "error": why}
             continue
         yield record_from_json(obj, line_no)
 
@@ -112,16 +110,24 @@ def record_from_file(path: Path, root: Path) -> dict[str, Any]:
     """A record for one file of a folder corpus: its relative path is the id, its date from the file or mtime."""
     from geo.parse.article import MAX_ARTICLE_BYTES, decode_bytes
 
-    ident = path.relative_to(root).as_posix()
+    ident = safe_name(path.relative_to(root).as_posix())
     try:
+        if path.stat().st_size > MAX_ARTICLE_BYTES:  # refused before a byte is read (a 2 GB file was read whole)
+            return {"id": ident, "error": "file larger than 20 MB"}
         data = path.read_bytes()
-        if len(data) > MAX_ARTICLE_BYTES:
+        if len(data) > MAX_ARTICLE_BYTES:  # grew since
             return {"id": ident, "error": "file larger than 20 MB"}
         text = decode_bytes(data)
     except (OSError, InputError) as exc:
         return {"id": ident, "error": str(exc)}
     date = date_in_text(text) or dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).date().isoformat()
     return {"id": ident, "text": text, "title": "", "url": None, "date": date, "filename": path.name}
+
+
+def safe_name(name: str) -> str:
+    """A file name as text that can be written out: bytes that are not UTF-8 (kept by the OS as lone
+    surrogates) shown as U+FFFD."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def iter_records(source: str | Path | None) -> Iterator[dict[str, Any]]:
@@ -133,11 +139,8 @@ def iter_records(source: str | Path | None) -> Iterator[dict[str, Any]]:
         return
     if not path.exists():
         raise InputError(f"{path}: no such file or folder (give a JSONL file or a folder of .txt/.md/.html)")
-    with open(path, encoding="utf-8-sig", errors="strict") as handle:
-        try:
-            yield from iter_jsonl(handle)
-        except UnicodeDecodeError:
-            raise InputError(f"{path} is not UTF-8 text (a corpus is JSONL, one article a line)") from None
+    with open(path, "rb") as handle:
+        yield from iter_jsonl(iter_lines(handle, MAX_LINE_CHARS))
 
 
 def count_records(source: str | Path | None) -> int | None:
@@ -161,20 +164,30 @@ def iter_upload(name: str, data: bytes) -> Iterator[dict[str, Any]]:
     if name.lower().endswith(".zip") or data[:4] == b"PK\x03\x04":
         try:
             archive = zipfile.ZipFile(io.BytesIO(data))
-        except zipfile.BadZipFile:
+        except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError):
             raise InputError(f"{name} is not a readable zip file") from None
         with archive:
             yield from _iter_zip(archive, name)
         return
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InputError(f"{name} is not UTF-8 text (upload a JSONL file, one article a line, or a zip)") from None
-    yield from iter_jsonl(io.StringIO(text))
+    yield from iter_jsonl(iter_lines(io.BytesIO(data), MAX_LINE_CHARS))
+
+
+def zip_problem(exc: BaseException) -> str:
+    """What went wrong unpacking a zip member, in words (no paths, no exception names)."""
+    text = str(exc).lower()
+    if "encrypted" in text or "password" in text:
+        return "it is encrypted"
+    if "crc" in text:
+        return "its checksum is wrong: the zip is damaged"
+    if isinstance(exc, NotImplementedError) or "compression" in text:
+        return "its compression method is not supported"
+    return "the zip is damaged"
 
 
 def _iter_zip(archive: Any, name: str) -> Iterator[dict[str, Any]]:
     import io
+    import zipfile
+    import zlib
 
     members = sorted((m for m in archive.infolist() if not m.is_dir()), key=lambda m: m.filename)
     members = [m for m in members if not Path(m.filename).name.startswith((".", "__MACOSX"))
@@ -185,9 +198,13 @@ def _iter_zip(archive: Any, name: str) -> Iterator[dict[str, Any]]:
     if not usable:
         raise InputError(f"{name} holds no .jsonl, .txt, .md or .html files")
     for member in usable:
-        data = archive.read(member)
+        try:
+            data = archive.read(member)
+        except (RuntimeError, NotImplementedError, zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+            yield {"id": safe_name(member.filename), "error": f"cannot be unpacked ({zip_problem(exc)})"}
+            continue
         if member.filename.lower().endswith(".jsonl"):
-            for record in iter_jsonl(io.StringIO(data.decode("utf-8-sig", errors="replace"))):
+            for record in iter_jsonl(iter_lines(io.BytesIO(data), MAX_LINE_CHARS)):
                 if record["id"].startswith("line "):
                     record["id"] = f"{member.filename} {record['id']}"
                 yield record

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import logging
 import os
 import sys
 import time
@@ -58,25 +59,86 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
         raise SchedulerError("Dask is not installed: pip install 'dask[distributed]' (see requirements.txt)") from None
     import dask
 
-    with dask.config.set({"distributed.worker.daemon": False, "logging.distributed": "error"}):
-        if scheduler:
-            try:
-                client = Client(scheduler, timeout=connect_timeout(), set_as_default=False)
-            except Exception as exc:  # noqa: BLE001 - OSError, TimeoutError, ValueError for a bad address
-                reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-                raise SchedulerError(
-                    f"cannot reach the Dask scheduler at {scheduler} ({reason}); start one with "
-                    f"`dask scheduler` and `dask worker ADDRESS`, or leave out --scheduler/{SCHEDULER_ENV} "
-                    "to run on a local cluster"
-                ) from None
-            with client:
-                yield client
-            return
-        n = workers or os.cpu_count() or 1
-        cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
-                               dashboard_address=None, silence_logs=40)
-        with cluster, Client(cluster, set_as_default=False) as client:
+    # A lost scheduler's client keeps trying to reconnect in the background, logging tracebacks, until the
+    # process ends: we say in one line what was lost, so its log stays quiet after a failure too.
+    quiet = [logging.getLogger(name) for name in ("distributed", *logging.root.manager.loggerDict)
+             if name == "distributed" or name.startswith("distributed.")]  # Dask's config gives some of them levels of their own
+    levels = [logger.level for logger in quiet]
+    for logger in quiet:
+        logger.setLevel(logging.CRITICAL)
+    with dask.config.set({"distributed.worker.daemon": False, "logging.distributed": "critical"}):
+        yield from _client(scheduler, workers, Client, LocalCluster)
+    for logger, level in zip(quiet, levels, strict=True):  # (only after a run that ended well)
+        logger.setLevel(level)
+
+
+def _client(scheduler: str | None, workers: int | None, Client: Any, LocalCluster: Any) -> Iterator[Any]:  # noqa: N803
+    """The client of :func:`dask_client` (its logging and Dask settings already in place)."""
+    if scheduler:
+        deadline = time.monotonic() + connect_timeout()
+        try:
+            probe_scheduler(scheduler, deadline)
+            client = Client(scheduler, timeout=max(0.5, deadline - time.monotonic()), set_as_default=False)
+        except Exception as exc:  # noqa: BLE001 - OSError, TimeoutError, ValueError for a bad address
+            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise SchedulerError(
+                f"cannot reach the Dask scheduler at {scheduler} ({reason}); start one with "
+                f"`dask scheduler` and `dask worker ADDRESS`, or leave out --scheduler/{SCHEDULER_ENV} "
+                "to run on a local cluster"
+            ) from None
+        try:
             yield client
+        finally:
+            _close_quietly(client)
+        return
+    n = workers or os.cpu_count() or 1
+    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True, host="127.0.0.1",
+                           dashboard_address=None, silence_logs=40)
+    with cluster, Client(cluster, set_as_default=False) as client:
+        yield client
+
+
+def probe_scheduler(address: str, deadline: float) -> None:
+    """Check, before any Dask client exists, that ``address`` is a well-formed ``tcp://HOST:PORT`` whose
+    server speaks first as a Dask scheduler does (its handshake: an 8-byte frame count, then the frames), all
+    within ``deadline`` (time.monotonic()): a plain HTTP port waits for a request and never answers, which
+    kept ``Client()`` waiting past its own timeout. Other schemes (tls://, ...) are left to Dask."""
+    import socket
+    import struct
+    from urllib.parse import urlsplit
+
+    if "://" not in address:
+        address = "tcp://" + address
+    if not address.startswith("tcp://"):
+        return
+    try:
+        parts = urlsplit(address)
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        host = port = None
+    if not host or not port or parts.path not in ("", "/"):
+        raise ValueError("not an address of the form tcp://HOST:PORT")
+    left = deadline - time.monotonic()
+    try:
+        with socket.create_connection((host, port), timeout=max(0.1, left)) as sock:
+            header = b""
+            while len(header) < 8:
+                sock.settimeout(max(0.1, deadline - time.monotonic()))
+                piece = sock.recv(8 - len(header))
+                if not piece:
+                    raise OSError("it closed the connection without the Dask handshake: not a Dask scheduler")
+                header += piece
+    except TimeoutError:
+        raise TimeoutError("no Dask handshake within GEO_DASK_TIMEOUT: is it a Dask scheduler's port?") from None
+    frames = struct.unpack("<Q", header)[0]
+    if not 1 <= frames <= 1024:
+        raise OSError("it answered, but not as a Dask scheduler (is it another service, such as the dashboard?)")
+
+
+def _close_quietly(client: Any) -> None:
+    """Close a client whose scheduler may be gone: bounded, and without a traceback at exit."""
+    with contextlib.suppress(Exception):
+        client.close(timeout=min(5.0, connect_timeout()))
 
 
 def numbered(records: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
@@ -199,6 +261,7 @@ def run_corpus(
     queue = as_completed(loop=client.loop)
     submitted = {"n": 0}
     source = enumerate(chunks)
+    watch = _ClusterWatch(client)
 
     def submit_next() -> bool:
         # Mention rows are handed on in input order: a slow chunk holds the later ones back, so do not run
@@ -210,7 +273,10 @@ def run_corpus(
             return False
         index, chunk = item
         submitted["n"] = index + 1
-        future = client.submit(map_chunk, chunk, borders, mentions is not None, pure=False)
+        try:
+            future = client.submit(map_chunk, chunk, borders, mentions is not None, pure=False)
+        except Exception as exc:  # noqa: BLE001 - the client closed: the scheduler is gone
+            raise watch.lost(exc, corpus) from None
         pending[future] = (index, _ids(chunk))
         queue.add(future)
         return True
@@ -218,21 +284,79 @@ def run_corpus(
     for _ in range(window):
         if not submit_next():
             break
-    for future in queue:
-        index, ids = pending.pop(future)
-        try:
-            summary = future.result()
-        except Exception as exc:  # noqa: BLE001 - a lost worker or a failed task: report its articles
-            _raise_if_workers_lack_geo(exc)
-            reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-            summary = {"articles": [], "places": {}, "mentions": [],
-                       "failures": [{"seq": s, "id": i, "error": f"task failed: {reason}"} for s, i in ids]}
-        future.release()
-        take(index, ids, summary)
+    quiet_since = time.monotonic()
+    while pending:
+        done = queue.next_batch(block=False) if queue.has_ready() else []
+        if not done:  # nothing finished lately: are the scheduler and a worker still there?
+            if time.monotonic() - quiet_since > WATCH_S:
+                watch.check(corpus)
+                quiet_since = time.monotonic()
+            time.sleep(POLL_S)
+            continue
+        quiet_since = time.monotonic()
+        for future in done:
+            index, ids = pending.pop(future)
+            try:
+                summary = future.result()
+            except Exception as exc:  # noqa: BLE001 - a lost worker or a failed task: report its articles
+                _raise_if_workers_lack_geo(exc)
+                watch.raise_if_lost(exc, corpus)
+                reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+                summary = {"articles": [], "places": {}, "mentions": [],
+                           "failures": [{"seq": s, "id": i, "error": f"task failed: {reason}"} for s, i in ids]}
+            future.release()
+            take(index, ids, summary)
+        watch.progressed()
         while len(pending) < window and submit_next():
             pass
     ordered.flush()
     return corpus
+
+
+WATCH_S = 2.0  # how often a run with nothing finishing checks its scheduler and workers
+POLL_S = 0.02  # how often it looks for finished chunks meanwhile
+
+
+class _ClusterWatch:
+    """Tells a run that lost its scheduler, or every worker for longer than ``GEO_DASK_TIMEOUT``, in one line
+    (a SchedulerError: exit 2), instead of waiting for ever or ending in a Dask traceback."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+        self.address = getattr(getattr(client, "scheduler", None), "address", None) or "its address"
+        self.no_workers_since: float | None = None
+
+    def lost(self, exc: BaseException, corpus: Corpus) -> SchedulerError:
+        reason = str(exc).strip().splitlines()[0][:160] if str(exc).strip() else type(exc).__name__
+        return SchedulerError(f"lost the Dask scheduler at {self.address} mid-run ({reason}) after "
+                              f"{len(corpus.articles)} articles; the map was not written: run it again")
+
+    def raise_if_lost(self, exc: BaseException, corpus: Corpus) -> None:
+        if getattr(self.client, "status", "running") not in ("running", "connecting"):
+            raise self.lost(exc, corpus) from None
+        name = type(exc).__name__
+        if name in ("CancelledError", "FutureCancelledError", "ClosedClientError", "CommClosedError"):
+            raise self.lost(exc, corpus) from None
+
+    def progressed(self) -> None:
+        self.no_workers_since = None
+
+    def check(self, corpus: Corpus) -> None:
+        if getattr(self.client, "status", "running") not in ("running", "connecting"):
+            raise self.lost(RuntimeError("the client was closed"), corpus)
+        try:
+            workers = len(self.client.nthreads())
+        except Exception as exc:  # noqa: BLE001 - the scheduler does not answer
+            raise self.lost(exc, corpus) from None
+        if workers:
+            self.no_workers_since = None
+            return
+        now = time.monotonic()
+        self.no_workers_since = self.no_workers_since or now
+        if now - self.no_workers_since > connect_timeout():
+            raise SchedulerError(f"lost every Dask worker of the scheduler at {self.address} mid-run (none for "
+                                 f"{connect_timeout():.0f} s) after {len(corpus.articles)} articles; the map was not "
+                                 "written: start workers with `dask worker ADDRESS` and run it again")
 
 
 def _ids(chunk: list[dict[str, Any]]) -> list[tuple[int, str]]:

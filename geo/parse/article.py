@@ -77,8 +77,9 @@ def read_article(
     text = clean_text(text)
     check_size(text, max_bytes)  # the rule holds for the text as stored too (a legacy encoding may grow it)
     kind = detect_format(text, filename)
+    notes: list[str] = []
     if kind == "html":
-        title, body = html_to_text(text, max_bytes=max_bytes)
+        title, body = html_to_text(text, max_bytes=max_bytes, notes=notes)
     elif kind == "markdown":
         title, body = markdown_to_text(text)
     else:
@@ -90,7 +91,8 @@ def read_article(
     passages, rule = split_passages_by_rule(body)
     if not passages:
         raise InputError(EMPTY_MESSAGE)
-    return Article(text=body, passages=passages, title=title, source=source, url=url, passage_rule=rule)
+    return Article(text=body, passages=passages, title=title, source=source, url=url, passage_rule=rule,
+                   notes=notes)
 
 
 def load_article(path: str, *, max_bytes: int = MAX_ARTICLE_BYTES) -> Article:

@@ -11,7 +11,6 @@ import re
 # Markdown: a conservative converter to plain text (not a renderer).
 _MD_BLOCK_STARTS = frozenset("#=`~-*_+>[0123456789")  # a line starting otherwise is plain prose
 _MD_FENCE = re.compile(r"^\s{0,3}(`{3,}|~{3,})")
-_MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
 _MD_SETEXT_H1 = re.compile(r"^\s{0,3}=+\s*$")
 _MD_RULE = re.compile(r"^\s{0,3}(?:(?:\*\s*){3,}|(?:-\s*){3,}|(?:_\s*){3,})$")
 _MD_REF_DEFINITION = re.compile(r"^\s{0,3}\[[^\]]+\]:\s*\S+.*$")
@@ -94,11 +93,11 @@ def markdown_to_text(text: str) -> tuple[str, str]:
             pieces.append(markdown_inline("\n".join(prose)))
             prose = []
             continue
-        heading = _MD_HEADING.match(line)
+        heading = atx_heading(line)
         if heading is None and _MD_SETEXT_H1.match(line) and prose and prose[-1].strip():
             heading_text, level = prose.pop(), 1
         elif heading is not None:
-            heading_text, level = heading.group(2), len(heading.group(1))
+            level, heading_text = heading
         else:
             prose.append(markdown_block_line(line))
             continue
@@ -109,6 +108,27 @@ def markdown_to_text(text: str) -> tuple[str, str]:
             prose.extend(["", heading_text.strip(), ""])
     pieces.append(markdown_inline("\n".join(prose)))
     return title, "\n".join(pieces).strip("\n")
+
+
+def atx_heading(line: str) -> tuple[int, str] | None:
+    """``(level, text)`` of an ATX heading line (``## Text ##``), else None.
+
+    Read with string methods, each a single pass: a pattern with a lazy text group before an optional
+    closing run (``(.*?)(?:\\s+#+)?\\s*$``) retried the closing run from every character, quadratic on a
+    heading followed by a long run of spaces.
+    """
+    body = line.lstrip()
+    if len(line) - len(body) > 3:
+        return None
+    text = body.lstrip("#")
+    level = len(body) - len(text)
+    if not 1 <= level <= 6 or not text or not text[0].isspace():
+        return None
+    text = text.strip()
+    unclosed = text.rstrip("#")
+    if unclosed != text and unclosed and unclosed[-1].isspace():  # a closing run of #s after a space
+        text = unclosed.rstrip()
+    return level, text
 
 
 def markdown_block_line(line: str) -> str:

@@ -39,6 +39,7 @@ class Article:
     id: str = ""
     language: str = ""  # ISO 639-1 code the article was read as ("en", "ru", ...); set by the pipeline
     passage_rule: str = "blank-lines"  # how the text was split into passages (geo.parse.passages.RULES)
+    notes: list[str] = field(default_factory=list, compare=False, repr=False)  # how it was read (to meta.notes)
 
     def __post_init__(self) -> None:
         if not self.id:

@@ -20,12 +20,14 @@ def export_to(folder: Path) -> str:
         store.close()
 
 
-def import_from(folder: Path, replace: bool = False) -> str:
-    """Put the JSON files of ``folder`` into the store (corrections already stored kept unless ``replace``)."""
+def import_from(folder: Path, replace: bool = False) -> tuple[str, int]:
+    """Put the JSON files of ``folder`` into the store (records already stored differently kept unless
+    ``replace``): the summary line and how many files were skipped."""
     store = open_store()
     try:
         import_legacy(store)
-        return import_folder(store, folder, replace=replace).summary(f"imported into {store.where}:")
+        report = import_folder(store, folder, replace=replace)
+        return report.summary(f"imported into {store.where}:"), len(report.skipped)
     finally:
         store.close()
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from geo.errors import GeoError, StoreError
 from geo.paths import cache_dir
-from geo.store.base import MemoryStore, Store, StoreConflict
+from geo.store.base import MemoryStore, Store, StoreConflict, StoreUnavailable
 
 RETRY_S = 15.0
 SQLITE_NAME = "store.sqlite3"
@@ -87,18 +87,43 @@ def import_legacy(store: Store) -> str | None:
     return summary
 
 
+MERGE_ATTEMPTS = 5
+
+
 def _move_into(memory: Store, store: Store) -> None:
-    """What was kept in memory while the real store was away goes into it (stored corrections win)."""
+    """What was kept in memory while the real store was away goes into it. Corrections acknowledged in
+    memory are never dropped: they are merged with what the store holds now (its revision re-read, theirs
+    kept, ours added after them), saved against that revision; if the store keeps changing or fails, this
+    raises and everything stays pending in memory for the next attempt."""
     for doc_id in memory.document_ids():
         body = memory.get_document(doc_id)
         if body is not None:
             store.put_document(doc_id, body)
         corrections, _rev = memory.get_corrections(doc_id)
         if corrections is not None:
-            try:
-                store.put_corrections(doc_id, corrections, 0)
-            except StoreConflict:  # another server saved corrections meanwhile: theirs stay
-                pass
+            _merge_corrections(store, doc_id, corrections)
+
+
+def _merge_corrections(store: Store, doc_id: str, ours: str) -> None:
+    from geo.store.records import corrections_record, parse_corrections
+
+    for _ in range(MERGE_ATTEMPTS):
+        stored, revision = store.get_corrections(doc_id)
+        if stored is None:
+            body = ours
+        else:
+            theirs = parse_corrections(doc_id, stored)
+            merged = theirs + [c for c in parse_corrections(doc_id, ours) if c not in theirs]
+            if len(merged) == len(theirs):
+                return  # every correction made in memory is already stored (moved on an earlier attempt)
+            body = corrections_record(doc_id, merged)
+        try:
+            store.put_corrections(doc_id, body, revision)
+            return
+        except StoreConflict:  # saved by another server just now: read again and merge again
+            continue
+    raise StoreUnavailable(f"the corrections saved in memory for {doc_id} could not be merged (the store kept "
+                           "changing); they stay in this server's memory and are tried again")
 
 
 def get_store() -> Store:
@@ -165,6 +190,11 @@ def degrade(exc: StoreError) -> Store:
     if current is not None:
         current.close()
     return memory
+
+
+def store_key() -> tuple[str, str]:
+    """Which store this process uses now: (address, cache folder)."""
+    return _key()
 
 
 def _key() -> tuple[str, str]:

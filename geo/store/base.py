@@ -118,8 +118,9 @@ MAX_MEMORY_DOCUMENTS = 500
 
 class MemoryStore:
     """A store in this process's memory: the fallback when the configured one cannot be used. It keeps
-    the :data:`MAX_MEMORY_DOCUMENTS` most recently saved documents (and their corrections), so a server
-    left in this state for days does not grow without bound."""
+    the :data:`MAX_MEMORY_DOCUMENTS` most recently saved documents, so a server left in this state for days
+    does not grow without bound; a document with corrections saved here is pending (they were acknowledged
+    and exist nowhere else) and is never evicted: it waits to be moved into the real store."""
 
     name = "memory"
 
@@ -140,10 +141,10 @@ class MemoryStore:
         with self._lock:
             self._docs.pop(doc_id, None)
             self._docs[doc_id] = body  # the newest last
-            while len(self._docs) > self.max_documents:
-                oldest = next(iter(self._docs))
-                del self._docs[oldest]
-                self._corrections.pop(oldest, None)
+            if len(self._docs) > self.max_documents:
+                evictable = [key for key in self._docs if key not in self._corrections]  # oldest first
+                for oldest in evictable[: len(self._docs) - self.max_documents]:
+                    del self._docs[oldest]
 
     def has_document(self, doc_id: str) -> bool:
         return doc_id in self._docs

@@ -19,9 +19,12 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import json
 import math
 import re
+import threading
 from bisect import bisect_left
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Generic, TypeVar
 
@@ -207,6 +210,51 @@ def iter_occurrences(text: str, needle: str) -> Iterator[tuple[int, int]]:
         yield match.span()
 
 
+_WORD_RUN = re.compile(r"\w+")
+_LEADING_RUN = re.compile(r"\w+")
+
+
+def occurrences_of(text: str, needles: Iterable[str]) -> dict[str, list[tuple[int, int]]]:
+    """:func:`find_occurrences` of many needles in one pass over ``text``, whatever their number.
+
+    A whole-word occurrence of a needle that starts with a word character starts where a word of the text
+    starts, and that word is the needle's first word exactly (the needle goes on with a non-word character,
+    or ends where the text's word must end): one scan of the text's words collects the starts of the words
+    that begin some needle, then each needle is checked at those starts only. A needle that starts
+    otherwise (rare: "'s-Hertogenbosch") gets its own scan.
+    """
+    found: dict[str, list[tuple[int, int]]] = {}
+    by_first: dict[str, list[str]] = {}
+    for needle in dict.fromkeys(needles):
+        first = _LEADING_RUN.match(needle)
+        if needle and first is None:
+            found[needle] = find_occurrences(text, needle)
+        elif needle:
+            by_first.setdefault(first.group(), []).append(needle)
+            found[needle] = []
+    if not by_first:
+        return found
+    starts: dict[str, list[int]] = {}
+    for match in _WORD_RUN.finditer(text):
+        word = match.group()
+        if word in by_first:
+            starts.setdefault(word, []).append(match.start())
+    size = len(text)
+    for word, positions in starts.items():
+        for needle in by_first[word]:
+            spans = found[needle]
+            end_gap = len(needle)
+            for start in positions:
+                end = start + end_gap
+                if text.startswith(needle, start) and (end >= size or not _is_word_char(text[end])):
+                    spans.append((start, end))
+    return found
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
 def find_occurrences(text: str, needle: str) -> list[tuple[int, int]]:
     """Spans of every whole-word, case-sensitive occurrence of ``needle`` in ``text``."""
     return list(iter_occurrences(text, needle))
@@ -332,14 +380,18 @@ def _apply_drop(doc: Document, corr: dict[str, Any]) -> str | None:
     return None
 
 
-def _apply_add(doc: Document, corr: dict[str, Any], tagger: Tagger) -> str | None:
-    """Add the free occurrences of the text (one pass over the text, each checked against the mentions in
-    O(log n)), never past the mention cap; a cut addition is said in the Document's notes."""
+def _apply_add(doc: Document, corr: dict[str, Any], tagger: Tagger,
+               occurrences: dict[str, list[tuple[int, int]]] | None = None) -> str | None:
+    """Add the free occurrences of the text (found for every addition in one pass over the text, see
+    :func:`occurrences_of`; each checked against the mentions in O(log n)), never past the mention cap; a
+    cut addition is said in the Document's notes."""
     text = doc.article.text
     if "start" in corr:
         spans = [(corr["start"], corr["end"])]
         if text[corr["start"]:corr["end"]] != corr["text"]:
             return f"“{corr['text']}” is not at {corr['start']}–{corr['end']} in the article"
+    elif occurrences is not None and corr["text"] in occurrences:
+        spans = occurrences[corr["text"]]
     else:
         spans = iter_occurrences(text, corr["text"])
     taken = Overlaps((m.start, m.end) for p in doc.places for m in p.mentions)
@@ -387,18 +439,51 @@ def apply_corrections(doc: Document, corrections: list[dict[str, Any]], *,
     out = Document(article=doc.article, places=[_copy_place(p) for p in doc.places],
                    unresolved=[dataclasses.replace(m) for m in doc.unresolved], meta=copy.deepcopy(doc.meta))
     applied, skipped = 0, []
-    for raw in corrections:
-        corr = validate_correction(raw)
+    checked = [validate_correction(raw) for raw in corrections]
+    additions = [c["text"] for c in checked if c["op"] == "add" and "start" not in c]
+    occurrences = occurrences_of(doc.article.text, additions) if len(additions) > 1 else None
+    for corr in checked:
         if corr["op"] == "choose":
             problem = _apply_choose(out, corr, tagger)
         elif corr["op"] == "drop":
             problem = _apply_drop(out, corr)
         else:
-            problem = _apply_add(out, corr, tagger)
+            problem = _apply_add(out, corr, tagger, occurrences)
         if problem:
             skipped.append(problem)
         else:
             applied += 1
     if corrections:
         out.meta["corrections"] = {"applied": applied, "skipped": skipped}
+    return out
+
+
+CACHED_DOCUMENTS = 8
+_CORRECTED: OrderedDict[tuple[Any, ...], Document] = OrderedDict()
+_CORRECTED_LOCK = threading.Lock()
+
+
+def corrected_document(doc_id: str, revision: int | None, doc: Document, corrections: list[dict[str, Any]], *,
+                       tagger: Tagger | None = None) -> Document:
+    """:func:`apply_corrections`, cached by (document, corrections revision): every rerun of a page that shows
+    a stored article with its corrections gets the same Document without applying them again (a 4 MB
+    article with 400 additions took a minute per run). Callers must not change the Document returned.
+    ``revision`` None (not known) is never cached."""
+    if revision is None:
+        return apply_corrections(doc, corrections, tagger=tagger)
+    from geo.store.backend import store_key
+
+    # the store in use is part of the key (a revision number means something only in its own store), and so
+    # are the corrections themselves (cheap next to applying them)
+    key = (doc_id, revision, store_key(), hash(json.dumps(corrections, sort_keys=True, ensure_ascii=False)))
+    with _CORRECTED_LOCK:
+        hit = _CORRECTED.get(key)
+        if hit is not None:
+            _CORRECTED.move_to_end(key)
+            return hit
+    out = apply_corrections(doc, corrections, tagger=tagger)
+    with _CORRECTED_LOCK:
+        _CORRECTED[key] = out
+        while len(_CORRECTED) > CACHED_DOCUMENTS:
+            _CORRECTED.popitem(last=False)
     return out

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from geo.errors import StoreError
+from geo.parse.jsonlines import BadInput, check_value
 from geo.parse.model import Document, content_id
 
 ID_LENGTH = 16
@@ -43,10 +44,16 @@ def _dumps(payload: dict[str, Any]) -> str:
 
 def _loads(body: str, what: str, doc_id: str, advice: str) -> Any:
     try:
-        return json.loads(body)
+        value = json.loads(body)
+        check_value(value, "it")  # nesting depth and lone surrogates, as every input line is checked
     except json.JSONDecodeError as exc:
         raise StoreError(f"the stored {what} for {doc_id} is damaged (invalid JSON at char {exc.pos}): "
                          f"{advice}") from None
+    except RecursionError:
+        raise StoreError(f"the stored {what} for {doc_id} is damaged (nested too deep): {advice}") from None
+    except BadInput as exc:
+        raise StoreError(f"the stored {what} for {doc_id} is damaged ({exc}): {advice}") from None
+    return value
 
 
 def document_record(doc: Document) -> tuple[str, str]:

@@ -9,6 +9,7 @@ overwritten.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
 from collections.abc import Iterator
@@ -17,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from geo.errors import StoreError
-from geo.store.base import MAX_STORED_BYTES, StoreConflict, check_size, loaded_body, migrate
+from geo.store.base import MAX_STORED_BYTES, StoreConflict, StoreUnavailable, check_size, loaded_body, migrate
 
 BUSY_TIMEOUT_S = 30.0
 MAX_IDLE = 4
@@ -52,6 +53,7 @@ class SqliteStore:
             if not row or row[0] != "ok":
                 raise sqlite3.DatabaseError(f"quick check: {row[0] if row else 'no answer'}")
             self._migrate(conn)
+        self._identity = self._file_identity()
 
     # ------------------------------------------------------------------------------------ plumbing
 
@@ -64,7 +66,29 @@ class SqliteStore:
         try:
             yield
         except sqlite3.Error as exc:
+            if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL or "disk is full" in str(exc):
+                raise StoreUnavailable(f"the store database {self.path} cannot be {doing}: the disk is full "
+                                       "(or the database reached its size limit); free some space") from None
+            if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_IOERR or "disk I/O error" in str(exc):
+                raise StoreUnavailable(f"the store database {self.path} cannot be {doing}: the disk reported "
+                                       "an input/output error") from None
             raise self._damaged(exc, doing) from None
+
+    def _file_identity(self) -> tuple[int, int] | None:
+        try:
+            stat = os.stat(self.path)
+        except OSError:
+            return None
+        return stat.st_dev, stat.st_ino
+
+    def _check_file(self, doing: str) -> None:
+        """Open connections keep writing to a deleted file (lost at the last close): before each save, check
+        the file is still the one opened, else say so (the caller carries on in memory)."""
+        if self._file_identity() != self._identity:
+            self.close()
+            raise StoreUnavailable(f"the store database {self.path} cannot be {doing}: the file was deleted or "
+                                   "replaced while in use (a new one is made at the next attempt)")
+
 
     def _open(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
@@ -112,6 +136,7 @@ class SqliteStore:
     @contextmanager
     def _write(self, doing: str = "written") -> Iterator[sqlite3.Connection]:
         """One write transaction (BEGIN IMMEDIATE: writers queue up instead of failing mid-way)."""
+        self._check_file(doing)
         with self._errors(doing), self._connection() as conn:
             conn.execute("BEGIN IMMEDIATE")
             yield conn

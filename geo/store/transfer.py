@@ -29,11 +29,15 @@ class Report:
     documents: int = 0
     corrections: int = 0
     kept: int = 0  # corrections already in the store, left as they were
+    kept_documents: int = 0  # documents stored with other places than the file's, left as they were
     skipped: list[str] = field(default_factory=list)
 
     def summary(self, verb: str) -> str:
         """One line: counts, and the first few skipped files with their reasons."""
         line = f"{verb} {self.documents} documents and {self.corrections} sets of corrections"
+        if self.kept_documents:
+            line += (f"; kept {self.kept_documents} documents already stored with other places "
+                     "(use --replace to overwrite them)")
         if self.kept:
             line += f"; kept {self.kept} sets already stored (use --replace to overwrite them)"
         if self.skipped:
@@ -54,8 +58,9 @@ def _read(path: Path) -> str:
 def import_folder(store: Store, folder: Path, *, replace: bool = False) -> Report:
     """Put the documents and corrections found in ``folder`` into ``store``.
 
-    Documents are content-addressed, so one already stored is the same article and is simply written
-    again. Corrections already stored for a document are kept unless ``replace``.
+    Documents are content-addressed (the id is a hash of the article), but their places may differ: a
+    document already stored with other content is kept unless ``replace`` (and counted, so the summary
+    says so). Corrections already stored for a document are kept unless ``replace``.
     """
     folder = Path(folder)
     if not folder.is_dir():
@@ -70,6 +75,10 @@ def import_folder(store: Store, folder: Path, *, replace: bool = False) -> Repor
         try:
             body = _read(path)
             parse_document(doc_id, body)
+            stored = store.get_document(doc_id) if not replace else None
+            if stored is not None and stored != body:
+                report.kept_documents += 1
+                continue
             store.put_document(doc_id, body)
             report.documents += 1
         except (OSError, StoreError) as exc:

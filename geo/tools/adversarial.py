@@ -2,7 +2,8 @@
 text, side by side, for the parse (read, geoparse, borders) and for the map (the static export).
 
 Hostile classes (issue 17): runs of one first name, hyphen chains, repeated place names, many tiny
-paragraphs, long lines, combining marks. Every pass is linear, so each should cost at most
+paragraphs, long lines, combining marks; (issue 26) news in Markdown headings (each followed by a run of
+spaces), emphasis, links, lists and tables, and link-dense HTML. Every pass is linear, so each should cost at most
 :data:`TARGET_RATIO` times plain news. A last line measures a 20 MB paste in a fresh ``geo parse``
 process (peak memory and CPU), which the per-parse search budget bounds.
 
@@ -22,7 +23,7 @@ from typing import Any, TextIO
 from geo.paths import PROJECT_ROOT
 
 DEFAULT_CORPUS = PROJECT_ROOT.parent / "shared" / "eval" / "gwn.jsonl"
-TARGET_RATIO = 3.0
+TARGET_RATIO = 2.0
 KB = 1000
 PLACE_LINES = (
     "Kyiv", "Lviv", "Odesa", "Kharkiv", "Warsaw", "Berlin", "Madrid", "Rome", "Vienna", "Prague", "Lisbon",
@@ -82,7 +83,47 @@ def hostile_texts(size: int, news: str) -> dict[str, str]:
     }
 
 
-def measure(text: str, gazetteer: Any, repeat: int = 1) -> dict[str, Any]:
+def _news_lines(news: str, size: int, width: int = 80) -> list[str]:
+    """News cut into lines of about ``width`` characters (at spaces), about ``size`` characters in all."""
+    words, lines, line = news.split(), [], ""
+    for word in words * (size // max(len(news), 1) + 2):
+        line = f"{line} {word}" if line else word
+        if len(line) >= width:
+            lines.append(line)
+            line = ""
+            if sum(map(len, lines)) >= size:
+                break
+    return lines
+
+
+def markup_texts(size: int, news: str) -> dict[str, tuple[str, str]]:
+    """Issue 26's classes: news in hostile Markdown and HTML markup, about ``size`` characters each, with the
+    file name that makes it read as that format."""
+    lines = _news_lines(news, size)
+    words = " ".join(lines).split()
+
+    def cut(text: str) -> str:
+        return text[:size]
+
+    headings = "".join(f"## {line}{' ' * 400}#\n\n" for line in lines)  # a heading, then a long run of spaces
+    emphasis = " ".join(f"*{w}* _{w}_ **{w}** *{w}" if i % 2 else f"_{w}" for i, w in enumerate(words))
+    links = " ".join(f"[{w}](https://example.org/{i}) [{w}](" for i, w in enumerate(words))
+    lists = "".join(f"{'  ' * (i % 8)}- {'1. ' * (i % 5)}{line}\n" for i, line in enumerate(lines))
+    table = "| " + " | ".join(["col"] * 6) + " |\n|" + "---|" * 6 + "\n" + "".join(
+        "| " + " | ".join(words[i:i + 6]) + " |\n" for i in range(0, len(words), 6))
+    dense = "<html><body><article><p>" + " ".join(
+        f'<a href="/tag/{i}">{w}</a>' for i, w in enumerate(words)) + "</p></article></body></html>"
+    return {
+        "Markdown headings": (cut(headings), "a.md"),
+        "Markdown emphasis": (cut(emphasis), "a.md"),
+        "Markdown links": (cut(links), "a.md"),
+        "Markdown lists": (cut(lists), "a.md"),
+        "Markdown tables": (cut(table), "a.md"),
+        "link-dense HTML": (dense[: max(size, 200)].rsplit("<a", 1)[0] + "</p>", "a.html"),
+    }
+
+
+def measure(text: str, gazetteer: Any, repeat: int = 1, filename: str | None = None) -> dict[str, Any]:
     """CPU seconds for the parse (read + geoparse + borders) and the static export of ``text`` (best of
     ``repeat``), with what was found."""
     from geo.maps.export import export_html
@@ -92,7 +133,7 @@ def measure(text: str, gazetteer: Any, repeat: int = 1) -> dict[str, Any]:
     runs = []
     for _ in range(max(1, repeat)):
         t = time.process_time()
-        doc = parse_article(read_article(text), gazetteer=gazetteer)
+        doc = parse_article(read_article(text, filename=filename), gazetteer=gazetteer)
         t_parse = time.process_time()
         page = export_html(doc)
         runs.append((t_parse - t, time.process_time() - t_parse))
@@ -164,8 +205,9 @@ def run_adversarial(*, quick: bool = False, corpus: str | None = None, out: Text
     say(f"{'class':24} {'parse s':>8} {'x news':>7} {'map s':>8} {'x news':>7} {'places':>7} {'mentions':>9}  notes")
     base: dict[str, float] = {}
     worst = 0.0
-    for name, text in hostile_texts(size, news).items():
-        row = measure(text, gaz, repeat=1 if quick else 2)
+    classes = {name: (text, None) for name, text in hostile_texts(size, news).items()}
+    for name, (text, filename) in {**classes, **markup_texts(size, news)}.items():
+        row = measure(text, gaz, repeat=1 if quick else 2, filename=filename)
         per = {key: row[key] / row["kb"] * 100 for key in ("parse_s", "map_s")}
         if not base:
             base = {key: max(value, 1e-6) for key, value in per.items()}
