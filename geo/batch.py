@@ -225,6 +225,32 @@ def _run_pool(func: Callable[[T], R], source: Iterator[list[T]], *, workers: int
         executor.shutdown(wait=True, cancel_futures=not finished)
 
 
+# ------------------------------------------------------------------------------------------ records -> Documents
+
+
+def record_document(record: dict[str, Any], *, borders: bool = True, gazetteer: Any = None) -> Any:
+    """One record ``{"text", "title"?, "url"?, "filename"?}`` -> its whole Document, as ``python -m geo parse
+    --json`` makes it for the same text (read_article + parse_article, border context through the per-place memo).
+    The one per-article function of ``parse --jsonl --documents`` and of corpus mode's workers."""
+    from geo.parse.article import read_article
+    from geo.pipeline import parse_article
+
+    text = record.get("text")
+    if not isinstance(text, str):
+        raise ValueError(f"record {record.get('id')!r} has no 'text' string")
+    article = read_article(text, filename=record.get("filename"), url=record.get("url"),
+                           source="file" if record.get("filename") else "text")
+    if record.get("title"):
+        article.title = record["title"]
+    return parse_article(article, gazetteer=gazetteer, borders=borders)
+
+
+def document_line(record: dict[str, Any], borders: bool = True) -> dict[str, Any]:
+    """One ``parse --jsonl --documents`` output object: the Document JSON, with the input's ``id`` on top."""
+    data = record_document(record, borders=borders).to_dict()
+    return {"id": record.get("id"), **data} if "id" in record else data
+
+
 # ------------------------------------------------------------------------------------------ JSONL
 
 

@@ -68,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jsonl", metavar="IN.jsonl", help="batch mode: one {id, text} per line (EVAL.md format)")
     p.add_argument("-o", "--output", metavar="OUT", help="with --jsonl: write here instead of stdout")
     p.add_argument("--adjectives", action="store_true", help="with --jsonl: also list adjectival mentions")
+    p.add_argument("--documents", action="store_true",
+                   help="with --jsonl: one whole Document JSON a line (border context included, as --json gives it)")
     p.add_argument("--workers", type=_worker_count, default=None, metavar="N",
                    help="with --jsonl: worker processes (default: every core; 1 = this process only)")
     p.add_argument("--quiet", action="store_true", help="with --jsonl: no progress bar on the terminal")
@@ -282,10 +284,12 @@ def _parse_jsonl(args: argparse.Namespace) -> int:
     """``parse --jsonl``: every line through the batch engine (geo.batch) on ``--workers`` processes."""
     import io
 
-    from geo.batch import Progress, default_workers, jsonl_map, load_shared_indexes
+    from geo.batch import Progress, default_workers, document_line, jsonl_map, load_shared_indexes
     from geo.errors import InputError
 
-    load_shared_indexes()  # before the workers fork: they inherit it
+    if args.documents and args.adjectives:
+        raise InputError("--adjectives is for the mentions output; a Document (--documents) lists every mention")
+    load_shared_indexes(borders=args.documents)  # before the workers fork: they inherit it
     try:
         if args.jsonl == "-":
             source = io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8")
@@ -301,8 +305,11 @@ def _parse_jsonl(args: argparse.Namespace) -> int:
     progress = Progress(sys.stderr, enabled=show, total_chars=size)
     workers = args.workers or default_workers()
     name = "standard input" if args.jsonl == "-" else args.jsonl
-    results = jsonl_map(source, functools.partial(_predict_record, adjectives=args.adjectives),
-                        workers=workers, progress=progress)
+    if args.documents:
+        record_fn = functools.partial(document_line, borders=not args.no_borders)
+    else:
+        record_fn = functools.partial(_predict_record, adjectives=args.adjectives)
+    results = jsonl_map(source, record_fn, workers=workers, progress=progress)
     try:
         for line in results:
             out.write(line + "\n")

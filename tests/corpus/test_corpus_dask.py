@@ -134,7 +134,7 @@ def test_bench_corpus_reports_both_runs(tmp_path):
     from geo.corpus.bench import bench_corpus
 
     out = io.StringIO()
-    figures = bench_corpus(n=30, workers=1, out=out, source=Path(__file__).resolve().parent.parent / "geo" / "data"
+    figures = bench_corpus(n=30, workers=1, out=out, source=Path(__file__).resolve().parents[2] / "geo" / "data"
                            / "sample_corpus.jsonl")
     text = out.getvalue()
     assert "one process" in text and "local cluster (1)" in text and "speed-up" in text
