@@ -108,6 +108,21 @@ class Document:
             "meta": dict(self.meta),
         }
 
+    def to_geojson(self) -> dict[str, Any]:
+        """GeoJSON FeatureCollection of the places ([lon, lat]; the same as ``geo map --geojson`` writes)."""
+        from geo.parse.frames import document_geojson
+
+        return document_geojson(self)
+
+    def to_dataframe(self) -> Any:
+        """A pandas DataFrame, one row per mention: place, kind, country, lat, lon, border status and summary,
+        the mention as written, its offsets and its passage."""
+        import pandas as pd
+
+        from geo.parse.frames import MENTION_COLUMNS, mention_rows
+
+        return pd.DataFrame(mention_rows(self), columns=list(MENTION_COLUMNS))
+
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Document:
         """Rebuild a Document from its JSON form; raises ValueError on a different schema."""
