@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from geo.corpus.reading import MAX_LINE_CHARS, record_from_json
+from geo.parse.article import format_size
 
 SKIP_PIECE = 1 << 20  # an over-long line is skipped in pieces of this size (never held whole)
 BOM = b"\xef\xbb\xbf"
@@ -33,7 +34,7 @@ def raw_lines(path: str | Path, max_bytes: int = MAX_LINE_CHARS) -> Iterator[tup
             if len(line) > max_bytes and not line.endswith(b"\n"):
                 while (piece := handle.readline(SKIP_PIECE)) and not piece.endswith(b"\n"):
                     pass
-                yield {"id": f"line {line_no}", "error": f"line longer than {max_bytes // (1024 * 1024)} MB"}
+                yield {"id": f"line {line_no}", "error": f"line longer than {format_size(max_bytes)}"}
                 continue
             if line.strip():
                 yield line_no, line
