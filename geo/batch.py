@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import itertools
 import json
@@ -242,7 +243,20 @@ def record_document(record: dict[str, Any], *, borders: bool = True, gazetteer: 
                            source="file" if record.get("filename") else "text")
     if record.get("title"):
         article.title = record["title"]
-    return parse_article(article, gazetteer=gazetteer, borders=borders)
+    return parse_article(article, gazetteer=gazetteer or batch_gazetteer(), borders=borders)
+
+
+def batch_gazetteer() -> Any:
+    """The gazetteer, looked up once per process and cache setting rather than once per article (finding the
+    cache folder costs about as much as a short article's border tagging)."""
+    return _gazetteer_for(os.environ.get("GEO_CACHE_DIR", ""))
+
+
+@functools.lru_cache(maxsize=2)
+def _gazetteer_for(_cache_setting: str) -> Any:
+    from geo.places.gazetteer import load_gazetteer
+
+    return load_gazetteer()
 
 
 def document_line(record: dict[str, Any], borders: bool = True) -> dict[str, Any]:

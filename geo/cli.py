@@ -112,9 +112,12 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--texts", metavar="IN.jsonl",
                    help="JSONL texts for the throughput run (default: ../shared/eval/gwn.jsonl, else the sample)")
     b.add_argument("--corpus", action="store_true",
-                   help="corpus mode instead: articles/s and peak memory for 10,000 articles (the texts repeated) "
-                        "on the local Dask cluster against one process")
+                   help="corpus mode instead: CPU per article of the batch, --documents and corpus mode, the local "
+                        "cluster, a real scheduler's client and worker CPU, the projection for 1 M articles and "
+                        "the peak memory of a 100,000-article run (the dev set's texts repeated)")
     b.add_argument("--articles", type=int, default=10_000, metavar="N", help="with --corpus: how many articles")
+    b.add_argument("--memory-articles", type=int, default=100_000, metavar="N",
+                   help="with --corpus: articles of the run whose peak memory is measured (0: skip it)")
     b.add_argument("--app", action="store_true",
                    help="the app instead: warm page open, paste -> map, share link -> map, pin and name clicks, "
                         "timed in headless Chromium against a private server")
@@ -331,17 +334,10 @@ def _parse_jsonl(args: argparse.Namespace) -> int:
 
 def _predict_record(record: dict[str, Any], adjectives: bool) -> dict[str, Any]:
     """One ``parse --jsonl`` output object (EVAL.md format); runs in the batch workers."""
+    from geo.batch import batch_gazetteer
     from geo.tools.evaluate import predict_record
 
-    return predict_record(record, _batch_gazetteer(os.environ.get("GEO_CACHE_DIR", "")), adjectives=adjectives)
-
-
-@functools.lru_cache(maxsize=2)
-def _batch_gazetteer(_cache_setting: str) -> Any:
-    """The gazetteer, looked up once per process and cache setting rather than once per article."""
-    from geo.places.gazetteer import load_gazetteer
-
-    return load_gazetteer()
+    return predict_record(record, batch_gazetteer(), adjectives=adjectives)
 
 
 def _output_path(given: str, mkdir: bool) -> Path:
@@ -424,7 +420,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if args.corpus:
         from geo.tools.bench import run_corpus_bench
 
-        run_corpus_bench(n=args.articles, texts=args.texts, quick=args.quick, out=sys.stdout)
+        run_corpus_bench(n=args.articles, texts=args.texts, quick=args.quick, memory_n=args.memory_articles,
+                         out=sys.stdout)
         return 0
     run_bench(corpus=args.texts, quick=args.quick, skip_build=args.skip_build, out=sys.stdout,
               adversarial=args.adversarial)

@@ -166,8 +166,10 @@ def run_bench(*, corpus: str | None = None, quick: bool = False, skip_build: boo
 
 
 def run_corpus_bench(*, n: int = 10_000, texts: str | None = None, quick: bool = False,
-                     out: TextIO = sys.stdout) -> dict[str, Any]:
-    """``bench --corpus``: corpus mode on the local Dask cluster against one process (geo/corpus/bench.py)."""
+                     memory_n: int = 100_000, out: TextIO = sys.stdout) -> dict[str, Any]:
+    """``bench --corpus``: batch, --documents and corpus mode per article, the local cluster, a real scheduler's
+    client and worker CPU, the 1 M-article projection and a big run's peak memory (geo/corpus/bench.py)."""
     from geo.corpus.bench import bench_corpus
 
-    return bench_corpus(n=min(n, 300) if quick else n, out=out, source=Path(texts) if texts else None)
+    return bench_corpus(n=min(n, 300) if quick else n, out=out, source=Path(texts) if texts else None,
+                        memory_n=min(memory_n, 1000) if quick else memory_n)
