@@ -2,7 +2,8 @@
 outlines of the countries named and of those holding named places, macro-regions' member countries, regions,
 land borders between the countries and contested or occupied areas, in the styles of the article map
 (geo/maps/areas.py). At corpus scale a region is drawn as its real area for the most-mentioned regions only
-(:data:`REGION_SHAPES_MAX`, a shape costs tens of milliseconds) and as a disc for the others.
+(:data:`REGION_SHAPES_MAX`, a shape costs tens of milliseconds) and as a disc for the others, and the land
+borders are those between at most :data:`BORDER_COUNTRIES_MAX` countries (pairs grow as their square).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from geo.parse.model import Place
 from geo.places import naturalearth
 
 REGION_SHAPES_MAX = 40
+BORDER_COUNTRIES_MAX = 40  # land borders between every country holding a place, up to this many; else named ones
 
 # Leaflet path styles by name: the script draws every area with the style its entry names.
 STYLES = {
@@ -73,7 +75,8 @@ def corpus_areas(places: list[Place]) -> list[dict[str, Any]]:
             out.append(_shape(basemap.rounded_geojson(shape, AREA_DECIMALS), "region", label))
         else:
             out.append(_disc(p, REGION_RADIUS_M, "region", label))
-    for a, b, geom in basemap.shared_borders(named + holding):
+    bordering = named + holding if len(named) + len(holding) <= BORDER_COUNTRIES_MAX else named
+    for a, b, geom in basemap.shared_borders(bordering[:BORDER_COUNTRIES_MAX]):
         out.append(_shape(geom, "border",
                           f"Land border: {naturalearth.country_name(a)} – {naturalearth.country_name(b)}"))
     seen: set[str] = set()

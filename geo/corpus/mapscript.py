@@ -90,25 +90,29 @@ CORPUS_JS = """
     return mk;
   });
   function label(i) { return days.length ? days[i] : 'no dates'; }
+  var shown = D.places.map(function() { return false; });  // in the cluster now
   function apply() {
-    var visible = [], articles = D.undated;
+    // Only the pins whose article count changed get a new icon, and only those that appear or disappear go
+    // in or out of the cluster (re-clustering every pin on each slider step is what makes a big map slow).
+    var visible = 0, add = [], remove = [], articles = D.undated;
     for (var d = lo; d <= hi && d < D.dayCounts.length; d++) articles += D.dayCounts[d];
     D.places.forEach(function(p, i) {
-      var n = count(p);
-      if (!n) return;
-      if (markers[i]._gcCount !== n) { markers[i].setIcon(icon(p, n)); markers[i]._gcCount = n; }
-      visible.push(markers[i]);
+      var n = count(p), mk = markers[i];
+      if (!n) { if (shown[i]) { remove.push(mk); shown[i] = false; } return; }
+      if (mk._gcCount !== n) { mk.setIcon(icon(p, n)); mk._gcCount = n; }
+      if (!shown[i]) { add.push(mk); shown[i] = true; }
+      visible++;
     });
     map.closePopup();
-    cluster.clearLayers();
-    cluster.addLayers(visible);
+    if (remove.length) cluster.removeLayers(remove);
+    if (add.length) cluster.addLayers(add);
     fromOut.textContent = label(lo); toOut.textContent = label(hi);
-    var text = visible.length + (visible.length === 1 ? ' place, ' : ' places, ') +
+    var text = visible + (visible === 1 ? ' place, ' : ' places, ') +
       articles + ' of ' + D.total + ' articles';
     status.textContent = text;
     var legendRange = document.getElementById('gc-legend-range');
     if (legendRange) legendRange.textContent = days.length ? label(lo) + ' \u2013 ' + label(hi) : 'no dates';
-    api.visible = visible.length;
+    api.visible = visible;
   }
   function stop() { if (timer) { clearInterval(timer); timer = null; } play.textContent = '\u25b6 Play'; }
   function step() {
