@@ -118,6 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--articles", type=int, default=10_000, metavar="N", help="with --corpus: how many articles")
     b.add_argument("--memory-articles", type=int, default=100_000, metavar="N",
                    help="with --corpus: articles of the run whose peak memory is measured (0: skip it)")
+    b.add_argument("--map-places", type=int, default=10_000, metavar="N",
+                   help="with --corpus: places of the corpus map whose render and slider are timed (0: skip it)")
     b.add_argument("--app", action="store_true",
                    help="the app instead: warm page open, paste -> map, share link -> map, pin and name clicks, "
                         "timed in headless Chromium against a private server")
@@ -421,7 +423,7 @@ def cmd_bench(args: argparse.Namespace) -> int:
         from geo.tools.bench import run_corpus_bench
 
         run_corpus_bench(n=args.articles, texts=args.texts, quick=args.quick, memory_n=args.memory_articles,
-                         out=sys.stdout)
+                         map_places=args.map_places, out=sys.stdout)
         return 0
     run_bench(corpus=args.texts, quick=args.quick, skip_build=args.skip_build, out=sys.stdout,
               adversarial=args.adversarial)
