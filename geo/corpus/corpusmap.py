@@ -50,19 +50,24 @@ KINDS = ("city", "region", "country", "continent", "feature")
 _PLAIN_HTTP = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?(?:[/?#][!#-~]*)?")  # printable ASCII, no spaces
 
 
-def safe_url(url: Any) -> str:
-    """The URL escaped for an href when it is http(s), else "" (no link: javascript:, data: and the like)."""
+def link_url(url: Any) -> str:
+    """The URL when it is http(s), else "" (no link: javascript:, data: and the like); not escaped."""
     if not isinstance(url, str) or not url.strip():
         return ""
     if _PLAIN_HTTP.fullmatch(url):  # the common case, without urlsplit's cost (a corpus has many)
-        return htmlsafe.attr(url)
+        return url
     try:
         parts = urlsplit(url.strip())
     except ValueError:
         return ""
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return ""
-    return htmlsafe.attr(url.strip())
+    return url.strip()
+
+
+def safe_url(url: Any) -> str:
+    """:func:`link_url` escaped for an href."""
+    return htmlsafe.attr(link_url(url))
 
 
 def _place(fields: dict[str, Any]) -> Place:
@@ -80,7 +85,9 @@ def _mappable(fields: dict[str, Any]) -> bool:
 
 def corpus_data(corpus: Corpus) -> dict[str, Any]:
     """What the page's script reads: dates with their article counts, the sampled articles, the places (with
-    their articles per day and their quotes) and the areas; every article string already escaped."""
+    their articles per day and their quotes) and the areas. Place names and meta lines are escaped here; the
+    articles' titles, links and quotes (most of the strings) are escaped by the script when a popup is built
+    (the data block itself is safe JSON in the <script>: htmlsafe.script_json)."""
     days = sorted(d for d in corpus.days if d)
     day_index = {d: i for i, d in enumerate(days)}
     seqs = sorted(corpus.articles)
@@ -89,7 +96,7 @@ def corpus_data(corpus: Corpus) -> dict[str, Any]:
     for seq in seqs:
         a = corpus.articles[seq]
         title = a.get("title") or f"Article {a['id']}"
-        articles.append([htmlsafe.text(title), safe_url(a.get("url")), htmlsafe.text(a.get("date") or ""),
+        articles.append([title, link_url(a.get("url")), a.get("date") or "",
                          day_index.get(a.get("date") or "", -1)])
     places = []
     mapped = []
@@ -106,7 +113,7 @@ def corpus_data(corpus: Corpus) -> dict[str, Any]:
         meta_html = " · ".join(htmlsafe.text(x) for x in meta)
         if sentence:
             meta_html += "<br>" + htmlsafe.text(sentence)
-        quotes = [[article_index[seq], htmlsafe.text(q[1]), htmlsafe.text(q[2]), htmlsafe.text(q[3])]
+        quotes = [[article_index[seq], q[1], q[2], q[3]]
                   for seq, q in ((s, place.articles[s]) for s in _by_date(corpus, place.articles))]
         per_day = sorted([day_index.get(d, -1), n] for d, n in place.days.items())
         places.append({"id": htmlsafe.attr(row["id"]), "n": htmlsafe.text(row["name"]), "t": row["name"],
@@ -190,6 +197,8 @@ def _build_map(corpus: Corpus) -> tuple[folium.Map, MarkerCluster]:
 def corpus_html(corpus: Corpus, title: str = "Corpus map") -> str:
     """The whole corpus map page as a string."""
     data = corpus_data(corpus)
+    # raw article strings ride in the data block: no "${" either, though nothing reads it as a template
+    block = htmlsafe.script_json(data).replace("${", "$\\u007b")
     m, _ = _build_map(corpus)
     figure = m.get_root()
     for child in list(figure._children.values()):
@@ -214,11 +223,11 @@ def corpus_html(corpus: Corpus, title: str = "Corpus map") -> str:
         "</header>\n"
         f'<main class="gc-map" aria-label="Map of the places in the corpus">{map_div}</main>\n</div>\n'
         f"<script>\n{script}\n</script>\n"
-        f"<script>window.geoCorpusData = {htmlsafe.script_json(data)};</script>\n"
+        f"<script>window.geoCorpusData = {block};</script>\n"
         f"<script>{CORPUS_JS}</script>\n</body>\n</html>\n"
     )
     known = {el._id for el in walk_elements(figure)}
-    seed = content_id(htmlsafe.script_json(data))[:8]
+    seed = content_id(block)[:8]
     return stable_ids([page], known, seed)[0]
 
 

@@ -47,6 +47,8 @@ CORPUS_JS = """
   var from = document.getElementById('gc-from'), to = document.getElementById('gc-to');
   var fromOut = document.getElementById('gc-from-out'), toOut = document.getElementById('gc-to-out');
   var play = document.getElementById('gc-play'), status = document.getElementById('gc-status');
+  var ESC = /[&<>"'`$\\\\{}]/g;
+  function esc(s) { return String(s).replace(ESC, function(c) { return '&#' + c.charCodeAt(0) + ';'; }); }
   function inRange(a) { var d = D.articles[a[0]][3]; return d < 0 || (d >= lo && d <= hi); }
   function count(p) {
     var n = 0, c = p.c, j;
@@ -73,9 +75,10 @@ CORPUS_JS = """
     var p = D.places[i], rows = p.a.filter(inRange), shown = rows.slice(0, D.listMax), n = count(p);
     var items = shown.map(function(r) {
       var a = D.articles[r[0]];
-      var title = a[1] ? '<a href="' + a[1] + '" target="_blank" rel="noopener noreferrer">' + a[0] + '</a>' : a[0];
-      return '<li>' + title + (a[2] ? '<time>' + a[2] + '</time>' : '') + '<blockquote>' + r[1] + '<mark>' +
-             r[2] + '</mark>' + r[3] + '</blockquote></li>';
+      var title = a[1] ? '<a href="' + esc(a[1]) + '" target="_blank" rel="noopener noreferrer">' + esc(a[0]) +
+                  '</a>' : esc(a[0]);
+      return '<li>' + title + (a[2] ? '<time>' + esc(a[2]) + '</time>' : '') + '<blockquote>' + esc(r[1]) +
+             '<mark>' + esc(r[2]) + '</mark>' + esc(r[3]) + '</blockquote></li>';
     }).join('');
     var more = n > shown.length ? '<p class="gc-meta">and ' + (n - shown.length) +
                ' more in this range</p>' : '';
