@@ -62,7 +62,8 @@ def batch(path, documents):
                 half = cpu()
     end = cpu()
     return {"articles": n, "failed": 0, "seconds": time.perf_counter() - t0, "client_cpu": end - c0,
-            "steady_cpu": (end - half) * n / (n - total // 2), "worker_cpu": [], "client_mb": hwm(),
+            "steady_cpu": (end - half) * n / (n - total // 2) if half is not None and n > total // 2 else end - c0,
+            "worker_cpu": [], "client_mb": hwm(),
             "worker_mb": [], "places": None}
 
 def corpus(path, scheduler, workers):
@@ -88,7 +89,7 @@ def corpus(path, scheduler, workers):
         result = run_corpus(raw_lines(path), client, progress=half)
         seconds, client_cpu = time.perf_counter() - t0, cpu() - c0
         scale = total / (total - half.at_n) if half.at is not None and total > half.at_n else None
-        steady = (c0 + client_cpu - half.at) * scale if scale else None
+        steady = (c0 + client_cpu - half.at) * scale if scale else client_cpu  # one chunk: no halves
         w1 = client.run(cpu) if client is not None else {}
         worker_mb = list(client.run(hwm).values()) if client is not None else []
     return {"articles": result.article_total, "failed": result.failure_total, "seconds": seconds,
