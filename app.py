@@ -195,7 +195,7 @@ def place_chooser(doc: Document, ids: list[str]) -> None:
         ss.place_select = ""
     st.selectbox("Show a place", ["", *ids], key="place_select",
                  format_func=lambda pid: "— whole article —" if not pid else
-                 (lambda p: f"{p.name} ({KIND_LABEL.get(p.kind, 'Place').lower()}, {p.country or '?'})")(
+                 (lambda p: f"{p.shown_name} ({KIND_LABEL.get(p.kind, 'Place').lower()}, {p.country or '?'})")(
                      doc.places[ids.index(pid)]),
                  on_change=lambda: select_place(ss.place_select or None, focus=True))
 

@@ -66,7 +66,7 @@ def panel_html(doc: Document, selected: str | None) -> str:
                              f"{words}</span>")
             else:
                 mine = place is chosen
-                label = f"{place.name}, {KIND_LABEL.get(place.kind, 'Place').lower()}: show on the map"
+                label = f"{place.label}, {KIND_LABEL.get(place.kind, 'Place').lower()}: show on the map"
                 parts.append(
                     f'<button type="button" class="geo-mention{" geo-mention--selected" if mine else ""}" '
                     f'data-place="{htmlsafe.attr(place.id)}" data-s="{start}" title="{htmlsafe.attr(label)}" '

@@ -24,9 +24,10 @@ from app_components.view import (
 from geo.errors import GeoError
 from geo.maps.popups import KIND_LABEL
 from geo.parse.article import MAX_ARTICLE_BYTES, format_size
+from geo.parse.language import LANGUAGE_NAMES
 from geo.parse.model import Document
 from geo.places import naturalearth
-from geo.settings import Settings
+from geo.settings import ARTICLE_LANGUAGES, Settings
 from geo.store import corrections as fixes
 from geo.store.backend import store_problem
 
@@ -89,6 +90,13 @@ def sidebar(current: Document, policy: Settings) -> None:
         st.toggle("Online geocoder for names the gazetteer cannot place", key="online",
                   help="Off by default: nothing leaves this machine. On: unresolved names go to "
                        f"{policy.geocoder} (GEO_GEOCODER), cached under cache/.")
+        st.selectbox("Article language", ("auto", *ARTICLE_LANGUAGES), key="language",
+                     index=("auto", *ARTICLE_LANGUAGES).index(policy.language),
+                     format_func=lambda code: "detect (auto)" if code == "auto" else LANGUAGE_NAMES[code],
+                     help="Read the next article in this language; auto detects it from the text (GEO_LANGUAGE).")
+        if current.article.language:
+            read_as = LANGUAGE_NAMES.get(current.article.language, current.article.language)
+            st.caption(plain(f"This article was read as {read_as}."))
         st.caption(plain(f"Border view: {naturalearth.BORDER_VIEW}. Contested and occupied areas are hatched."))
         st.caption(plain(fetch_policy_text(policy)))
         problem = store_problem()
@@ -152,7 +160,7 @@ def corrections_panel(doc_id: str, doc: Document, corrs: list[dict[str, Any]]) -
     if place is None:
         st.caption("Choose a place (click its pin, or pick it above) to correct it.")
     else:
-        st.markdown(f"**{plain(place.name)}** — {plain(KIND_LABEL.get(place.kind, 'Place'))}, "
+        st.markdown(f"**{plain(place.shown_name)}** — {plain(KIND_LABEL.get(place.kind, 'Place'))}, "
                     f"{plain(place.country or '')}, confidence {place.confidence:.2f}")
         scope = mention_scope(doc, place)
         label = place.name if scope is None else \
@@ -244,3 +252,14 @@ def share_and_export(doc_id: str, doc: Document) -> None:
         data=lambda: json.dumps(export_geojson(doc), ensure_ascii=False, indent=1, sort_keys=True),
         file_name=f"places-{doc_id}.geojson", mime="application/geo+json", key="download_geojson",
         on_click="ignore")
+    png_col, svg_col = st.columns(2)  # the static figure for print and social media, corrections applied
+    png_col.download_button("Download figure (PNG)", data=lambda: _figure(doc, "png"), file_name=f"map-{doc_id}.png",
+                            mime="image/png", key="download_png", on_click="ignore")
+    svg_col.download_button("Download figure (SVG)", data=lambda: _figure(doc, "svg"), file_name=f"map-{doc_id}.svg",
+                            mime="image/svg+xml", key="download_svg", on_click="ignore")
+
+
+def _figure(doc: Document, fmt: str) -> bytes:
+    from geo.maps.figure import render_figure
+
+    return render_figure(doc, fmt)

@@ -40,12 +40,13 @@ def border_index():
     from geo.borders import load_border_index
 
     index = load_border_index()
+    index.areas  # noqa: B018 - the region areas too: built on the first start, under its progress bar
     threading.Thread(target=index.build_all_trees, name="border-trees", daemon=True).start()
     return out_of_gc(index)
 
 
 def settings() -> Settings:
-    """Effective settings: the environment's, with the sidebar's online switch applied."""
+    """Effective settings: the environment's, with the sidebar's online switch and language applied."""
     from geo.settings import load_settings
 
     try:
@@ -53,4 +54,5 @@ def settings() -> Settings:
     except GeoError as err:
         st.sidebar.error(plain(err))
         base = Settings()
-    return dataclasses.replace(base, online=bool(st.session_state.get("online", base.online)))
+    return dataclasses.replace(base, online=bool(st.session_state.get("online", base.online)),
+                               language=st.session_state.get("language") or base.language)

@@ -19,6 +19,7 @@ from app_components.panel import place_by_id, selection_span
 from app_components.resources import border_index, gazetteer
 from app_components.view import PANEL_KEY, TABLE_KEY, plain, table_pick
 from geo.errors import GeoError, InputError, StoreError
+from geo.parse.language import LANGUAGE_NAMES
 from geo.parse.model import Article, Document
 from geo.settings import Settings
 from geo.store import corrections as fixes
@@ -46,7 +47,7 @@ def parse_slot(waiting: Any = None) -> Iterator[None]:
 # The first start builds the derived data into cache/: (step label, share of the bar, expected seconds).
 BUILD_STEPS = {
     "gazetteer": ("Building the gazetteer index (first start only)", 0.55, 30.0),
-    "borders": ("Building the border layer (first start only)", 0.25, 12.0),
+    "borders": ("Building the border layer and region areas (first start only)", 0.25, 120.0),
     "basemap": ("Building the basemap (first start only)", 0.1, 6.0),
 }
 
@@ -60,12 +61,14 @@ def elapsed_text(seconds: float) -> str:
 
 def _missing_data() -> list[str]:
     """The derived data this server still has to build (first start: all of it)."""
+    from geo.borders.areas import cache_path as areas_path
     from geo.borders.layer import cache_path as borders_path
     from geo.maps.basemap import cache_path as basemap_path
     from geo.places.gazetteer import index_path
 
     missing = [name for name, path in (("gazetteer", index_path()), ("borders", borders_path()),
-                                       ("basemap", basemap_path())) if not path.exists()]
+                                       ("borders", areas_path()), ("basemap", basemap_path())) if not path.exists()]
+    missing = list(dict.fromkeys(missing))
     return missing
 
 
@@ -104,9 +107,10 @@ def ingest(article: Article, policy: Settings | None = None) -> str:
     from geo.pipeline import online_unresolved_geocoder, parse_article
 
     online = bool(policy and policy.online)
+    language = None if not policy or policy.language == "auto" else policy.language
 
     doc_id = article.id
-    if store.has_document(doc_id) and not online:
+    if store.has_document(doc_id) and not online and language is None:
         return doc_id
     started = time.perf_counter()
     missing = _missing_data()
@@ -132,7 +136,7 @@ def ingest(article: Article, policy: Settings | None = None) -> str:
             label = too_large_notice(article.text) or "Finding and placing the names…"
             status.update(label=label)
             bar.progress(pos, text=label)
-            doc = parse_article(article, gazetteer=gaz, geocode_unresolved=geocode)
+            doc = parse_article(article, gazetteer=gaz, geocode_unresolved=geocode, language=language)
         doc.meta["online"] = online
         doc_id = store.save_document(doc)
         if online and notes:
@@ -142,6 +146,8 @@ def ingest(article: Article, policy: Settings | None = None) -> str:
         bar.empty()
         total = time.perf_counter() - started
         label = f"Mapped {len(doc.places)} places in {elapsed_text(total)}{partly}"
+        if doc.article.language not in ("", "en"):
+            label += f", read as {LANGUAGE_NAMES.get(doc.article.language, doc.article.language)}"
         if missing:
             label += f" (the first start built the place and border data: {elapsed_text(built)})"
         status.update(label=label, state="complete", expanded=False)

@@ -51,7 +51,7 @@ def place_for_click(doc: Document, clicked: dict[str, Any] | None) -> str | None
             if abs(place.lat - point["lat"]) < 1e-6 and abs(place.lon - point["lng"]) < 1e-6:
                 return place.id
     if isinstance(tooltip, str):
-        named = [p.id for p in doc.places if p.name == tooltip.strip()]
+        named = [p.id for p in doc.places if p.label == tooltip.strip()]
         if len(named) == 1:
             return named[0]
     return None
@@ -61,7 +61,7 @@ def places_rows(doc: Document) -> list[dict[str, Any]]:
     """One table row per place (plain values; Streamlit's table renders them as text)."""
     return [
         {
-            "Place": p.name,
+            "Place": p.shown_name,
             "Kind": KIND_LABEL.get(p.kind, p.kind),
             "Country": (p.border or {}).get("country_name") or p.country or "",
             "Border context": border_sentence(p),

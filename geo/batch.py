@@ -229,7 +229,8 @@ def _run_pool(func: Callable[[T], R], source: Iterator[list[T]], *, workers: int
 # ------------------------------------------------------------------------------------------ records -> Documents
 
 
-def record_document(record: dict[str, Any], *, borders: bool = True, gazetteer: Any = None) -> Any:
+def record_document(record: dict[str, Any], *, borders: bool = True, gazetteer: Any = None,
+                    language: str | None = None) -> Any:
     """One record ``{"text", "title"?, "url"?, "filename"?}`` -> its whole Document, as ``python -m geo parse
     --json`` makes it for the same text (read_article + parse_article, border context through the per-place memo).
     The one per-article function of ``parse --jsonl --documents`` and of corpus mode's workers."""
@@ -243,7 +244,7 @@ def record_document(record: dict[str, Any], *, borders: bool = True, gazetteer: 
                            source="file" if record.get("filename") else "text")
     if record.get("title"):
         article.title = record["title"]
-    return parse_article(article, gazetteer=gazetteer or batch_gazetteer(), borders=borders)
+    return parse_article(article, gazetteer=gazetteer or batch_gazetteer(), borders=borders, language=language)
 
 
 def batch_gazetteer() -> Any:
@@ -259,9 +260,9 @@ def _gazetteer_for(_cache_setting: str) -> Any:
     return load_gazetteer()
 
 
-def document_line(record: dict[str, Any], borders: bool = True) -> dict[str, Any]:
+def document_line(record: dict[str, Any], borders: bool = True, language: str | None = None) -> dict[str, Any]:
     """One ``parse --jsonl --documents`` output object: the Document JSON, with the input's ``id`` on top."""
-    data = record_document(record, borders=borders).to_dict()
+    data = record_document(record, borders=borders, language=language).to_dict()
     return {"id": record.get("id"), **data} if "id" in record else data
 
 

@@ -1,4 +1,4 @@
-"""Command line: ``python -m geo parse | map | corpus | eval | bench | stress | store``.
+"""Command line: ``python -m geo parse | map | corpus | eval | bench | stress | store | audit``.
 
 Errors print one line on stderr and exit non-zero (2 for bad input or data, 1 for a bug);
 ``--debug`` shows the traceback instead.
@@ -74,14 +74,20 @@ def build_parser() -> argparse.ArgumentParser:
                    help="with --jsonl: worker processes (default: every core; 1 = this process only)")
     p.add_argument("--quiet", action="store_true", help="with --jsonl: no progress bar on the terminal")
     p.add_argument("--no-borders", action="store_true", help="skip border tagging")
+    _add_language_option(p)
     _add_online_flags(p)
 
-    m = sub.add_parser("map", help="export a self-contained HTML map (and optionally GeoJSON)")
+    m = sub.add_parser("map", help="export a self-contained HTML map (and optionally GeoJSON), or a PNG/SVG figure")
     m.add_argument("article", nargs="?",
                    help="file, - for stdin, or an http(s) URL; default: the built-in sample")
-    m.add_argument("-o", "--output", default="map.html", help="HTML file to write (default map.html)")
+    m.add_argument("-o", "--output", default="map.html",
+                   help="file to write, its format from the extension: .html (default map.html), or .png / .svg "
+                        "for a static figure (print, social media)")
+    m.add_argument("--size", default="1600x1000", metavar="WxH", help="figure size in pixels (default 1600x1000)")
+    m.add_argument("--dpi", type=int, default=150, help="figure resolution: text sizes are in points (default 150)")
     m.add_argument("--geojson", metavar="OUT.geojson", help="also write the places as GeoJSON")
     m.add_argument("--mkdir", action="store_true", help="create the output folder when it does not exist")
+    _add_language_option(m)
     _add_online_flags(m)
 
     e = sub.add_parser("eval", help="score the geoparser on a gold JSONL file")
@@ -89,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--adjectives", choices=("auto", "yes", "no"), default="auto",
                    help="count adjectival mentions (auto: yes when the gold file annotates demonyms)")
     e.add_argument("--predictions", metavar="OUT.jsonl", help="also write the predictions here")
+    _add_language_option(e)
     e.add_argument("--json", action="store_true", help="print the scores as JSON")
     e.add_argument("--errors", type=int, default=0, metavar="N",
                    help="also list the N most frequent missed, spurious and far-off (>161 km) toponyms")
@@ -112,14 +119,11 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--texts", metavar="IN.jsonl",
                    help="JSONL texts for the throughput run (default: ../shared/eval/gwn.jsonl, else the sample)")
     b.add_argument("--corpus", action="store_true",
-                   help="corpus mode instead: CPU per article of the batch, --documents and corpus mode, the local "
-                        "cluster, a real scheduler's client and worker CPU, the projection for 1 M articles and "
-                        "the peak memory of a 100,000-article run (the dev set's texts repeated)")
+                   help="corpus mode instead: batch, --documents, inline, local cluster, real scheduler, projection, "
+                        "memory, corpus map (README: Corpus mode)")
     b.add_argument("--articles", type=int, default=10_000, metavar="N", help="with --corpus: how many articles")
-    b.add_argument("--memory-articles", type=int, default=100_000, metavar="N",
-                   help="with --corpus: articles of the run whose peak memory is measured (0: skip it)")
-    b.add_argument("--map-places", type=int, default=10_000, metavar="N",
-                   help="with --corpus: places of the corpus map whose render and slider are timed (0: skip it)")
+    b.add_argument("--memory-articles", type=int, default=100_000, metavar="N", help="with --corpus: memory run (0: none)")
+    b.add_argument("--map-places", type=int, default=10_000, metavar="N", help="with --corpus: map places (0: none)")
     b.add_argument("--app", action="store_true",
                    help="the app instead: warm page open, paste -> map, share link -> map, pin and name clicks, "
                         "timed in headless Chromium against a private server")
@@ -130,6 +134,10 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--phases", action="store_true",
                    help="only: CPU ms per article of each geoparse phase (tokenise, scan, rules, resolve) "
                         "over the texts, and the index load")
+
+    au = sub.add_parser("audit", help="check the border facts over the whole domain (`audit borders`)")
+    au.add_argument("what", choices=["borders"], help="borders: every region, US county and city of 15,000+")
+    au.add_argument("--sample", type=int, default=None, metavar="N", help="only the first N regions and counties")
 
     s = sub.add_parser("stress", help="load test: concurrent app sessions plus CLI parses (loopback)")
     s.add_argument("--sessions", type=int, default=20, help="concurrent app sessions (default 20)")
@@ -246,10 +254,26 @@ def _unresolved_geocoder(args: argparse.Namespace):
     return online_unresolved_geocoder(settings, report=lambda msg: print(f"warning: {msg}", file=sys.stderr))
 
 
+def _add_language_option(parser: argparse.ArgumentParser) -> None:
+    from geo.parse.language import LANGUAGES
+
+    parser.add_argument("--lang", choices=("auto", *LANGUAGES), default=None,
+                        help="the article's language (default GEO_LANGUAGE, else auto: detected from the text; "
+                             "English unless it clearly is another)")
+
+
+def _language(args: argparse.Namespace) -> str | None:
+    from geo.settings import load_settings
+
+    lang = getattr(args, "lang", None) or load_settings().language
+    return None if lang == "auto" else lang
+
+
 def _parse_document(args: argparse.Namespace, *, borders: bool = True) -> Document:
     from geo.pipeline import parse_article
 
-    return parse_article(_load(args.article), borders=borders, geocode_unresolved=_unresolved_geocoder(args))
+    return parse_article(_load(args.article), borders=borders, geocode_unresolved=_unresolved_geocoder(args),
+                         language=_language(args))
 
 
 def cmd_parse(args: argparse.Namespace) -> int:
@@ -270,7 +294,7 @@ def format_table(doc: Document) -> str:
 
     rows = [("place", "kind", "country", "lat", "lon", "conf", "mentions", "border")]
     for p in sorted(doc.places, key=lambda p: (-len(p.mentions), p.name)):
-        rows.append((p.name, p.kind, p.country or "", f"{p.lat:.3f}", f"{p.lon:.3f}", f"{p.confidence:.2f}",
+        rows.append((p.shown_name, p.kind, p.country or "", f"{p.lat:.3f}", f"{p.lon:.3f}", f"{p.confidence:.2f}",
                      str(len(p.mentions)), border_sentence(p) if p.border else ""))
     widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
     lines = [doc.article.title or "(untitled)", ""]
@@ -310,10 +334,9 @@ def _parse_jsonl(args: argparse.Namespace) -> int:
     progress = Progress(sys.stderr, enabled=show, total_chars=size)
     workers = args.workers or default_workers()
     name = "standard input" if args.jsonl == "-" else args.jsonl
-    if args.documents:
-        record_fn = functools.partial(document_line, borders=not args.no_borders)
-    else:
-        record_fn = functools.partial(_predict_record, adjectives=args.adjectives)
+    record_fn = (functools.partial(document_line, borders=not args.no_borders, language=_language(args))
+                 if args.documents else functools.partial(_predict_record, adjectives=args.adjectives,
+                                                          language=_language(args)))
     results = jsonl_map(source, record_fn, workers=workers, progress=progress)
     try:
         for line in results:
@@ -334,12 +357,12 @@ def _parse_jsonl(args: argparse.Namespace) -> int:
     return 0
 
 
-def _predict_record(record: dict[str, Any], adjectives: bool) -> dict[str, Any]:
+def _predict_record(record: dict[str, Any], adjectives: bool, language: str | None = None) -> dict[str, Any]:
     """One ``parse --jsonl`` output object (EVAL.md format); runs in the batch workers."""
     from geo.batch import batch_gazetteer
     from geo.tools.evaluate import predict_record
 
-    return predict_record(record, batch_gazetteer(), adjectives=adjectives)
+    return predict_record(record, batch_gazetteer(), adjectives=adjectives, language=language)
 
 
 def _output_path(given: str, mkdir: bool) -> Path:
@@ -357,16 +380,34 @@ def _output_path(given: str, mkdir: bool) -> Path:
     return path
 
 
-def cmd_map(args: argparse.Namespace) -> int:
-    from geo.maps.export import write_export, write_geojson
+MAP_FORMATS = (".html", ".htm", ".png", ".svg")
 
+
+def cmd_map(args: argparse.Namespace) -> int:
     _output_path(args.output, args.mkdir)
+    suffix = Path(args.output).suffix.lower()
+    if suffix and suffix not in MAP_FORMATS:  # no extension: the HTML map, as always
+        raise InputError(f"cannot tell what to write from {args.output!r}: name a .html, .png or .svg file")
+    figure_size = None
+    if suffix in (".png", ".svg"):
+        from geo.maps.figure import parse_size
+
+        figure_size = parse_size(args.size)
     if args.geojson:
         _output_path(args.geojson, args.mkdir)
     doc = _parse_document(args)
-    path = write_export(doc, args.output)
+    if figure_size is not None:  # the figure needs no folium: not imported
+        from geo.maps.figure import write_figure
+
+        path = write_figure(doc, args.output, figure_size, args.dpi)
+    else:
+        from geo.maps.export import write_export
+
+        path = write_export(doc, args.output)
     print(f"wrote {path} ({len(doc.places)} places)")
     if args.geojson:
+        from geo.maps.export import write_geojson
+
         print(f"wrote {write_geojson(doc, args.geojson)}")
     return 0
 
@@ -375,7 +416,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from geo.tools.evaluate import evaluate_file
 
     report = evaluate_file(args.gold, adjectives=args.adjectives, predictions_path=args.predictions,
-                           errors=args.errors)
+                           errors=args.errors, language=_language(args))
     if args.json:
         print(json.dumps(report, indent=1))
     else:
@@ -392,6 +433,10 @@ def format_scores(report: dict[str, Any]) -> str:
         f"geocoding   acc@161={s['acc161']:.3f}  median={s['median_km']:.1f} km  mean={s['mean_km']:.1f} km  "
         f"AUC={s['auc']:.3f}  (n={s['n']})",
     ]
+    for lang, part in report.get("by_language", {}).items():
+        ls = part["scores"]
+        lines.append(f"  {lang}  articles {part['articles']}  P={ls['precision']:.3f}  R={ls['recall']:.3f}  "
+                     f"F1={ls['f1']:.3f}  acc@161={ls['acc161']:.3f}  (gold {ls['gold']}, n={ls['n']})")
     errors = report.get("errors")
     if errors:
         def listing(pairs: list) -> str:
@@ -428,6 +473,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
     run_bench(corpus=args.texts, quick=args.quick, skip_build=args.skip_build, out=sys.stdout,
               adversarial=args.adversarial)
     return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from geo.tools.audit_borders import run_audit
+    return run_audit(out=sys.stdout, sample=args.sample)
 
 
 def cmd_stress(args: argparse.Namespace) -> int:
@@ -467,4 +517,4 @@ def cmd_store(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"parse": cmd_parse, "map": cmd_map, "corpus": cmd_corpus, "eval": cmd_eval, "bench": cmd_bench,
-            "stress": cmd_stress, "store": cmd_store}
+            "stress": cmd_stress, "store": cmd_store, "audit": cmd_audit}

@@ -8,10 +8,12 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from geo import __version__
+from geo.parse.lang_mentions import geoparse_in
 from geo.parse.model import Article, Document, Mention, Place
-from geo.parse.resolve import Resolution, admin1_key, geoparse
+from geo.parse.resolve import Resolution, admin1_key
 from geo.places import naturalearth
 from geo.places.gazetteer import Candidate, Gazetteer, load_gazetteer
+from geo.places.names import name_key
 
 # Called with the unresolved mentions of a document; returns name -> (place, source) for those it placed.
 UnresolvedGeocoder = Callable[[list[Mention]], dict[str, tuple[Candidate, str]]]
@@ -38,9 +40,11 @@ def build_document(article: Article, resolutions: list[Resolution]) -> Document:
     places: dict[str, Place] = {}
     confidences: dict[str, list[float]] = {}
     unresolved: list[Mention] = []
+    inflects = article.language not in ("", "en")  # English names are matched as written
     for res in resolutions:
         m = res.mention
-        mention = Mention(m.start, m.end, m.text, article.passage_at(m.start), m.adjectival)
+        mention = Mention(m.start, m.end, m.text, article.passage_at(m.start), m.adjectival,
+                          inflected=inflects and m.key != name_key(m.text))
         if res.chosen is None:
             unresolved.append(mention)
             continue
@@ -61,10 +65,12 @@ def parse_article(
     gazetteer: Gazetteer | None = None,
     borders: bool = True,
     geocode_unresolved: UnresolvedGeocoder | None = None,
+    language: str | None = None,
 ) -> Document:
-    """The whole geoparse of one article."""
+    """The whole geoparse of one article (``language``: a code of geo.parse.language.LANGUAGES, or None to
+    detect it)."""
     return next(parse_articles([article], gazetteer=gazetteer, borders=borders,
-                               geocode_unresolved=geocode_unresolved, batch_size=1))
+                               geocode_unresolved=geocode_unresolved, batch_size=1, language=language))
 
 
 def parse_articles(
@@ -74,18 +80,22 @@ def parse_articles(
     borders: bool = True,
     geocode_unresolved: UnresolvedGeocoder | None = None,
     batch_size: int = 64,
+    language: str | None = None,
 ) -> Iterator[Document]:
     """The whole geoparse of many articles, in order: the same Documents as :func:`parse_article` one by one,
     with the border layer tagging the places of ``batch_size`` documents in one vectorised pass (about ten
     times less border work per document than one at a time). Articles are read lazily, a batch at a time.
-    ``meta.elapsed_ms`` is each document's own parse time plus its share of its batch's border tagging."""
+    ``meta.elapsed_ms`` is each document's own parse time plus its share of its batch's border tagging.
+    Each article is read in ``language`` when given, else in the language detected from its text (English
+    unless it clearly is another); ``article.language`` records it."""
     gaz = gazetteer or load_gazetteer()
     data = _data_meta(tuple(gaz.meta.get("versions", {}).items()), gaz.point_sources)
     batch: list[tuple[Document, float, list[str]]] = []
     for article in articles:
         started = time.perf_counter()
         notes: list[str] = []
-        doc = build_document(article, geoparse(article.text, gaz, notes))
+        article.language, resolutions = geoparse_in(article.text, gaz, language or article.language or None, notes)
+        doc = build_document(article, resolutions)
         if geocode_unresolved and doc.unresolved:
             _apply_geocoded(doc, geocode_unresolved(doc.unresolved))
         batch.append((doc, time.perf_counter() - started, notes))

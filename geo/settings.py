@@ -60,7 +60,12 @@ SETTINGS: tuple[Setting, ...] = (
             "'inline' for this process only."),
     Setting("dask_timeout", "GEO_DASK_TIMEOUT", 10.0,
             "Corpus mode: seconds to wait for the Dask scheduler before giving up."),
+    Setting("language", "GEO_LANGUAGE", "auto",
+            "The articles' language: auto (detected from each text; English unless it clearly is another) or "
+            "one of en, ru, uk, fr, de, es, ko."),
 )
+# The languages an article may be read in (geo.parse.language detects among them).
+ARTICLE_LANGUAGES = ("en", "ru", "uk", "fr", "de", "es", "ko")
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -116,6 +121,15 @@ def _text(text: str, env: str) -> str:
     return text.strip()
 
 
+def parse_language(text: str, env: str = "GEO_LANGUAGE") -> str:
+    """'auto' or a language code of :data:`ARTICLE_LANGUAGES`; anything else -> InputError."""
+    code = text.strip().lower() or "auto"
+    if code != "auto" and code not in ARTICLE_LANGUAGES:
+        raise InputError(f"{env}={text!r} is not a language this project reads; use auto or one of "
+                         f"{', '.join(ARTICLE_LANGUAGES)}.")
+    return code
+
+
 _PARSERS: dict[str, Callable[[str, str], Any]] = {
     "online": parse_bool,
     "geocoder": lambda text, env: text.strip().lower(),
@@ -130,6 +144,7 @@ _PARSERS: dict[str, Callable[[str, str], Any]] = {
     "store_url": lambda text, env: parse_store_url(text, env),
     "dask_scheduler": _text,
     "dask_timeout": _number(float),
+    "language": parse_language,
 }
 
 
@@ -150,6 +165,7 @@ class Settings:
     store_url: str = ""
     dask_scheduler: str = ""
     dask_timeout: float = 10.0
+    language: str = "auto"
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:

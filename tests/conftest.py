@@ -26,11 +26,13 @@ def built_derived_data():
     test would otherwise spend its page timeout building it."""
     from geo.borders import load_border_index
     from geo.maps.basemap import basemap_geojson
+    from geo.maps.labels import basemap_labels
     from geo.places.gazetteer import load_gazetteer
 
     load_gazetteer()
     load_border_index()
     basemap_geojson()
+    basemap_labels()
 
 
 @contextlib.contextmanager

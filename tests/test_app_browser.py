@@ -197,7 +197,7 @@ def test_sample_map_click_share_and_download(server, browser):
     shared = t.wait_map(len(doc.places))
     assert marker_total(shared) == len(doc.places)
     shared.wait_for_selector(".geo-popup", timeout=15_000)
-    assert shared.locator(".geo-popup h3").inner_text() == place.name
+    assert shared.locator(".geo-popup h3").inner_text() == place.shown_name
     shared_panel = t.panel()
     shared_panel.locator(".geo-passage--selected").first.wait_for()
     assert shared_panel.locator(".geo-passage--selected").count() == len({m.passage for m in place.mentions})
@@ -287,7 +287,7 @@ def test_a_name_in_the_article_flies_the_map_to_its_place(server, browser):
     place = by_id[target.get_attribute("data-place")]
     target.click()
     wait_place(s, place.id)
-    assert popup_title(s) == place.name
+    assert popup_title(s) == place.shown_name
     panel.locator(f"button.geo-mention--selected[data-place='{place.id}']").first.wait_for()
     assert s.map_frame().evaluate("() => geoMap.map.getZoom()") >= 5
 
@@ -308,16 +308,16 @@ def test_a_name_in_the_article_flies_the_map_to_its_place(server, browser):
     s.page.wait_for_function(
         """([name]) => { const f = Array.from(document.querySelectorAll("iframe[title='app_components.webassets.geo_map']"))
              .map(x => x.contentDocument.querySelector('.geo-popup h3')).find(Boolean);
-             return f && f.textContent === name; }""", arg=[other_place.name], timeout=15_000)
+             return f && f.textContent === name; }""", arg=[other_place.shown_name], timeout=15_000)
 
     # A choice made in Python (the "Show a place" box; a table row takes the same path) flies the same map.
     third = next(p for p in doc.places if p.id not in (place.id, other_place.id))
     map_frame = s.map_frame()
     s.page.get_by_role("combobox", name="Show a place").click()
-    s.page.get_by_role("option", name=re.compile("^" + re.escape(third.name) + r" \(")).first.click()
+    s.page.get_by_role("option", name=re.compile("^" + re.escape(third.shown_name) + r" \(")).first.click()
     wait_place(s, third.id)
     map_frame.wait_for_function("name => { const h = document.querySelector('.geo-popup h3');"
-                                " return h && h.textContent === name; }", arg=third.name, timeout=15_000)
+                                " return h && h.textContent === name; }", arg=third.shown_name, timeout=15_000)
     assert s.map_frame() == map_frame  # flown, not redrawn
     assert s.blocked == [] and s.dialogs == [] and s.errors == []
     s.context.close()

@@ -206,7 +206,7 @@ def test_parse_table_does_not_import_folium():
         "              border={'country': 'RU', 'country_name': 'Russia', 'status': 'recognised',\n"
         "                      'nearest_border': {'neighbour': 'UA', 'km': 100.0}})\n"
         "table = format_table(Document(article=Article(text='Kursk', passages=[]), places=[place]))\n"
-        "assert 'Kursk — Russia, 100 km from the border with Ukraine' in table, table\n"
+        "assert 'Kursk — Russia, 100 km from the nearest land border (Ukraine)' in table, table\n"
         "print('folium' in sys.modules)\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PROJECT_ROOT, timeout=120)

@@ -66,7 +66,8 @@ def test_geojson_is_an_rfc7946_feature_collection_in_lon_lat_order():
         assert (lon, lat) == (place.lon, place.lat)
         assert -180 <= lon <= 180 and -90 <= lat <= 90
         props = feature["properties"]
-        assert props["name"] == place.name and props["mention_count"] == len(place.mentions)
+        assert props["name"] == place.label and props["mention_count"] == len(place.mentions)
+        assert props["gazetteer_name"] == place.name
         for m in props["mentions"]:
             assert doc.article.text[m["start"] : m["end"]] == m["text"]
     pyongyang = data["features"][0]

@@ -15,8 +15,14 @@ WORLD_SPAN_DEG = 300.0  # a view this wide (longitude) is the whole world, not a
 
 
 def test_sample_export_opens_on_every_city_pin_and_not_the_world(browser, tmp_path):
+    """Every city pin but those the frame leaves out (geo.maps.frame: a far single mention, Washington in
+    the sample, which the map's "Also mentioned" control names instead)."""
+    from geo.maps.frame import frame_points, story_frame
+
     doc = sample_document()
-    cities = [p for p in mappable_places(doc) if p.kind == "city"]
+    places = mappable_places(doc)
+    far = {places[int(k)].name for k in story_frame(frame_points(places)).far}
+    cities = [p for p in places if p.kind == "city" and p.name not in far]
     assert len(cities) >= 3
     path = export.write_export(doc, tmp_path / "map.html")
     view = OfflineExport(browser, path, width=1440, height=900)
@@ -32,6 +38,8 @@ def test_sample_export_opens_on_every_city_pin_and_not_the_world(browser, tmp_pa
         assert outside == [], (outside, frame)
         assert frame["e"] - frame["w"] < WORLD_SPAN_DEG, frame
         assert frame["zoom"] > 2, frame  # closer than the world view folium starts from (zoom 2)
+        for name in far:
+            assert view.page.locator(".geo-far button", has_text=name).is_visible()
         assert view.errors == []
     finally:
         view.close()

@@ -77,7 +77,7 @@ def test_a_link_made_on_one_server_opens_on_the_other_with_its_corrections(serve
     b = opened(browser, f"{server_b}/?doc={doc_id}&place={kept.id}", len(doc.places) - 1)
     frame = b.map_frame()
     frame.wait_for_selector(".geo-popup", timeout=15_000)
-    assert frame.locator(".geo-popup h3").inner_text() == kept.name
+    assert frame.locator(".geo-popup h3").inner_text() == kept.shown_name
     b.page.get_by_text(f"Dropped {dropped.name} (not a place)").wait_for(timeout=15_000)
     assert b.blocked == [] and b.errors == [] and b.dialogs == []
     b.context.close()

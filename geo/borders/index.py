@@ -20,10 +20,14 @@ import shapely
 from scipy.spatial import cKDTree
 
 from geo.borders import contested
+from geo.borders.areas import SOURCE_ADMIN1, SOURCE_TABLE, SOURCE_TOWNS, RegionAreas, load_region_areas
+from geo.borders.areas_build import COUNTY_PREFIX, area_km2
 from geo.borders.geometry import segment_km, unit_vectors
 from geo.borders.layer import load_arrays, unpack_geometries, voronoi_area
 from geo.places.naturalearth import country_name
 
+NEIGHBOUR_KM = 1.5  # an area this near a land border borders the country across it (0.01° snapping, ~0.7 km)
+COAST_TOUCH_KM = 2.0  # an area's edge this near the coast is on it (1:10m coastline generalisation)
 SNAP_DEG = 0.03  # about the coast snapping distance (2 km) in degrees, with room for longitude shrinking
 # ---------------------------------------------------------------- the index
 
@@ -40,6 +44,9 @@ class BorderIndex:
     _region_areas: dict[str, Any] = field(default_factory=dict, repr=False)
     _country_towns: dict[str, Any] = field(default_factory=dict, repr=False)
     _land: dict[str, Any] = field(default_factory=dict, repr=False)
+    _areas: Any = field(default=None, repr=False)
+    _key_border_points: dict[str, Any] = field(default_factory=dict, repr=False)
+    _area_facts: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         d = self.arrays
@@ -178,17 +185,107 @@ class BorderIndex:
             votes[labels[i]] = votes.get(labels[i], 0) + (2 if rank == 0 else 1)
         return max(sorted(votes), key=lambda key: votes[key])
 
+    def _border_points(self, key: str) -> tuple[np.ndarray, np.ndarray]:
+        """The densified land border points of unit ``key`` and the unit key across each (cached per key)."""
+        if key not in self._key_border_points:
+            seg_mask = (self._border_keys == key).any(axis=1)
+            pt_mask = seg_mask[self.arrays["border_seg"]]
+            bk = self._border_keys[self.arrays["border_seg"][pt_mask]]
+            other = np.where(bk[:, 0] == key, bk[:, 1], bk[:, 0]) if len(bk) else np.array([], dtype=object)
+            self._key_border_points[key] = (self.arrays["border_pts"][pt_mask], other)
+        return self._key_border_points[key]
+
+    @property
+    def areas(self) -> RegionAreas:
+        """Region and county areas from real boundaries (loaded, or built into cache/, on first use)."""
+        if self._areas is None:
+            self._areas = load_region_areas(self)
+        return self._areas
+
     def region_area(self, key: str) -> Any:
-        """Area of a GeoNames region ('RU.41'): the Voronoi cells of its towns among its country's, on land."""
+        """Area of a GeoNames region ('RU.41') or a US county ('us-county:48213'): from real boundaries when
+        the data has it (see :meth:`region_area_source`), else the Voronoi cells of its towns, on land."""
+        real = self.areas.geometry(key)
+        if real is not None:
+            return real
         if key not in self._region_areas:
             country = key.split(".")[0]
             pts, labels, _ = self._towns_of(country)
             land = self.land(country)
             area = None
-            if land is not None and len(pts):
+            if land is not None and len(pts) and "." in key:
                 area = voronoi_area(pts, list(labels), {key}, land)
             self._region_areas[key] = area
         return self._region_areas[key]
+
+    def area_key(self, place_id: str, country: str, lat: float, lon: float) -> str | None:
+        """The area key of a region place: a US county by its own id, a first-level region by its towns."""
+        return place_id if place_id.startswith(COUNTY_PREFIX) else self.region_key_near(country, lat, lon)
+
+    def territory_area(self, territory_id: str) -> tuple[Any, str]:
+        """A table territory's area and its source: its regions' real areas joined when the boundary data has
+        them all, else the table's own area (GeoNames towns, a border band, a town's surroundings, a unit)."""
+        entry = contested.by_id(territory_id)
+        keys = entry["geometry"].get("geonames", ()) if entry and entry["geometry"]["method"] == "admin1" else ()
+        if keys and all(self.areas.source(key) == SOURCE_ADMIN1 for key in keys):
+            return self.regions_area(keys), SOURCE_ADMIN1
+        if territory_id in self.territory_geoms:
+            return self.territory_geoms[territory_id], SOURCE_TABLE
+        units = [g for g, t in zip(self.geoms, self.unit_territory, strict=True) if t == territory_id]
+        return (shapely.union_all(units) if units else None), SOURCE_TABLE  # a unit of its own (the Golan)
+
+    def region_area_source(self, key: str) -> str | None:
+        """Which data measured :meth:`region_area` ('natural-earth-admin1', 'census-counties', 'town-cells')."""
+        source = self.areas.source(key)
+        if source is None and self.region_area(key) is not None:
+            return SOURCE_TOWNS
+        return source
+
+    def region_point(self, key: str) -> tuple[float, float] | None:
+        """A representative (lat, lon) inside a region's area (shapely point_on_surface); None without an area."""
+        facts = self.region_facts(key)
+        return None if facts is None else (facts["point"][0], facts["point"][1])
+
+    def region_facts(self, key: str) -> dict[str, Any] | None:
+        """Facts measured from a region's area (see :meth:`area_facts`): stored in the cache for real areas,
+        worked out once for a town-cell area; None when the region has no area."""
+        stored = self.areas.facts_of(key)
+        if stored is not None:
+            return stored
+        if key not in self._area_facts:
+            area = self.region_area(key)
+            code = key.split(".")[0]
+            self._area_facts[key] = None if area is None or area.is_empty else self.area_facts(code, area)
+        return self._area_facts[key]
+
+    def memo_area_facts(self, memo_key: str, code: str, area: Any) -> dict[str, Any] | None:
+        """:meth:`area_facts` of an area that is not in the cache (a territory, a grouped region), worked out
+        once per index under ``memo_key``; None without an area."""
+        if memo_key not in self._area_facts:
+            empty = area is None or area.is_empty
+            self._area_facts[memo_key] = None if empty else self.area_facts(code, area)
+        return self._area_facts[memo_key]
+
+    def area_facts(self, code: str, area: Any, tolerance_km: float = NEIGHBOUR_KM) -> dict[str, Any]:
+        """What is measured from an area inside country ``code``: its land neighbours (``neighbours``), its
+        nearest land border when it touches none (``nearest``: [neighbour, km]), its coast distance (``coast_km``,
+        0 for an area that reaches the coast), a point inside it (``point``: [lat, lon]) and its size in km²."""
+        touching, nearest = self.area_context(code, area, tolerance_km)
+        inside = shapely.point_on_surface(area)
+        return {
+            "neighbours": touching,
+            "nearest": None if nearest is None else [nearest[0], round(nearest[1], 1)],
+            "coast_km": self.area_coast_km(area),
+            "point": [round(inside.y, 5), round(inside.x, 5)],
+            "km2": round(area_km2(area)),
+        }
+
+    def area_coast_km(self, area: Any) -> float:
+        """Distance (km) from an area's edge to the nearest coast: 0 when its edge is within the coast snapping
+        distance (an area built from the coastline lies on it, up to generalisation)."""
+        edge = shapely.get_coordinates(shapely.boundary(area))
+        km = float(self.coast(edge[:, 1], edge[:, 0])[0].min())
+        return 0.0 if km <= COAST_TOUCH_KM else round(km, 1)
 
     def regions_area(self, keys: Iterable[str]) -> Any:
         """The joined areas of several GeoNames regions (None when none has an area), worked out once."""
@@ -206,16 +303,16 @@ class BorderIndex:
         if unit < 0 or area is None or area.is_empty:
             return [], None
         key = self.unit_key[unit]
-        seg_mask = (self._border_keys == key).any(axis=1)
-        pt_mask = seg_mask[self.arrays["border_seg"]]
-        pts = self.arrays["border_pts"][pt_mask]
+        pts, other = self._border_points(key)
         if not len(pts):
             return [], None
-        seg = self.arrays["border_seg"][pt_mask]
-        bk = self._border_keys[seg]
-        other = np.where(bk[:, 0] == key, bk[:, 1], bk[:, 0])
-        grown = shapely.buffer(area, tolerance_km / 111.0)
-        near = shapely.intersects_xy(grown, pts[:, 0], pts[:, 1])
+        tol = tolerance_km / 111.0
+        minx, miny, maxx, maxy = shapely.bounds(area)
+        box = (pts[:, 0] >= minx - tol) & (pts[:, 0] <= maxx + tol) & (pts[:, 1] >= miny - tol) & (pts[:, 1] <= maxy + tol)
+        near = np.zeros(len(pts), dtype=bool)
+        if box.any():
+            shapely.prepare(area)
+            near[box] = shapely.dwithin(area, shapely.points(pts[box]), tol)
         touching = []
         for k in sorted(set(other[near].tolist())):
             nb = self.unit_code[self.key_unit[k]] or k
@@ -264,6 +361,12 @@ class BorderIndex:
         d1 = segment_km(lat, lon, a[seg[:, 1]], b[seg[:, 1]])
         best = np.where(d1 < d0, seg[:, 1], seg[:, 0])
         return np.minimum(d0, d1), self.arrays["coast_unit"][best]
+
+    def nearest_coast_point(self, lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(lat, lon) of the nearest point of the densified coast (within its 2 km step of the true nearest)."""
+        _, idx = self.coast_tree.query(unit_vectors(lat, lon), k=1)
+        pts = self.arrays["coast_pts"][np.ravel(idx)]
+        return pts[:, 1].copy(), pts[:, 0].copy()
 
     def nearest_border(
         self, key: str, lat: np.ndarray, lon: np.ndarray

@@ -13,6 +13,7 @@ from typing import Any
 
 from geo.parse.model import Place
 from geo.places.naturalearth import country_name
+from geo.places.territories import TERRITORIES
 
 # ---------------------------------------------------------------- phrasing
 
@@ -61,10 +62,56 @@ def _names(codes: list[str] | None, skip: str = "") -> str:
     return join_names(names)
 
 
+def _nearest(km: float, neighbour: str) -> str:
+    """The nearest-border fact, one template for every place kind."""
+    return f"{km:.0f} km from the nearest land border ({the(neighbour)})"
+
+
+def _is_the_territory(region: dict[str, Any] | None, territory: dict[str, Any], same: set[str]) -> bool:
+    """Whether the place is the territory itself (then "it", not its name a second time)."""
+    if territory["name"].lower() in same:
+        return True
+    key = (region or {}).get("geonames_admin1")
+    entry = next((e for e in TERRITORIES if e["id"] == territory["id"]), None)
+    return bool(key and entry and tuple(entry["geometry"].get("geonames", ())) == (key,))
+
+
+def _territory_clause(
+    border: dict[str, Any], territory: dict[str, Any], name: str, same: set[str], state: Any
+) -> tuple[str | None, str]:
+    """(lead or None to drop it, clause): the territory's status, one template per table status."""
+    admin = border.get("administered_by")
+    since, source = territory["since"], territory["source"]
+    claims = join_names(sorted((state(c) for c in border.get("claimed_by") or []), key=lambda n: n.split()[-1]))
+    de_jure = " (de jure)" if territory["de_jure"] else ""
+    is_state = bool(admin and re.fullmatch(r"[A-Z]{2}", admin))
+    itself = _is_the_territory(border.get("region_area"), territory, same)
+    if territory["status"] == "occupied":
+        return the(name), f"{de_jure}; {'occupied by' if is_state else 'held by'} {state(admin)} since {since} ({source})"
+    if territory["status"] == "annexation_claimed":
+        if itself:
+            return the(name), f"{de_jure}; {claims} claims to have annexed it and partly occupies it ({source} rejects the claim)"
+        return the(name), (
+            f"{de_jure}; in {territory['name']}, which {claims} claims to have annexed and partly occupies "
+            f"({source} rejects the claim)"
+        )
+    if admin and admin == border.get("country") and territory["de_jure"] is None and not territory["by_position"]:
+        return the(name), f"; disputed: claimed by {claims} ({source})"
+    if territory["by_position"]:
+        side = "side" if itself else f"side of {territory['name']}"
+        return None, f"{possessive(name)} {side}, also claimed by {claims} ({source})"
+    if not is_state and territory["de_jure"]:
+        return the(name), f"{de_jure}; held by {state(admin)} since {since} ({source})"
+    return the(name), f"{de_jure}; disputed: held by {state(admin)}, claimed by {claims} ({source})"
+
+
 def _parts(border: dict[str, Any], subject: str = "") -> tuple[str, str]:
     """(lead, rest): the summary is ``lead + rest``; ``lead`` is the country label the sentence may drop.
 
     ``subject`` is the place the sentence is about: a territory of that name is then "it", not named again.
+    Each kind of fact has one template: status (territory), neighbours ("the region borders …"), nearest
+    land border (":func:`_nearest`"), coast at sea. A state the status names is not listed again as a
+    neighbour: it is "neighbouring Israel" there.
     """
     status = border.get("status")
     name = border.get("country_name") or _name(border.get("country"))
@@ -82,56 +129,39 @@ def _parts(border: dict[str, Any], subject: str = "") -> tuple[str, str]:
             held = f"held by {the(_name(admin))}, " if admin and admin != border.get("country") else ""
             return the(name), f"; {what}: {held}claimed by {claims} ({territory['source']})"
         if status == "unknown":
-            return "", border["notes"][0].rstrip(".") if border.get("notes") else "status unknown"
+            note = border["notes"][0].rstrip(".") if border.get("notes") else "status unknown"
+            return "", note[0].lower() + note[1:] if re.match(r"An? ", note) else note
         nbs = _names(border.get("neighbours"), skip=name)
         tail = f"land borders with {nbs}" if nbs else "no land borders"
         return the(name), f", the whole country within its internationally recognised borders; {tail}"
+    touching = [c for c in (region or {}).get("neighbours") or [] if _name(c) != name]
+
+    def state(code: str | None) -> str:
+        label = the(_name(code))
+        return f"neighbouring {label}" if code in touching and region else label
+
     if territory:
-        admin = border.get("administered_by")
-        since, source = territory["since"], territory["source"]
-        claims = _names(border.get("claimed_by"))
-        lead = the(name)
-        de_jure = " (de jure)" if territory["de_jure"] else ""
-        is_state = bool(admin and re.fullmatch(r"[A-Z]{2}", admin))
-        if territory["status"] == "occupied":
-            verb = "occupied by" if is_state else "held by"
-            return lead, f"{de_jure}; {verb} {the(_name(admin))} since {since} ({source})"
-        if territory["status"] == "annexation_claimed":
-            within = "" if territory["name"].lower() in same else f"in {territory['name']}, "
-            return lead, (
-                f"{de_jure}; {within}which {claims} claims to have annexed and partly occupies "
-                f"({source} rejects the claim)"
-                if within
-                else f"{de_jure}; {claims} claims to have annexed it and partly occupies it ({source} rejects the claim)"
-            )
-        if admin and admin == border.get("country") and territory["de_jure"] is None and not territory["by_position"]:
-            return lead, f"; disputed: claimed by {claims} ({source})"
-        if territory["by_position"]:
-            side = "side" if territory["name"].lower() in same else f"side of {territory['name']}"
-            return "", f"{possessive(name)} {side}, also claimed by {claims} ({source})"
-        if not is_state and territory["de_jure"]:
-            return lead, f"{de_jure}; held by {the(_name(admin))} since {since} ({source})"
-        return lead, f"{de_jure}; disputed: held by {the(_name(admin))}, claimed by {claims} ({source})"
+        lead, head = _territory_clause(border, territory, name, same, state)
+        named = {border.get("administered_by"), *(border.get("claimed_by") or [])}
+        rest = [c for c in touching if c not in named]
+        also = "also " if len(rest) < len(touching) else ""
+        tail = f"; the region {also}borders {_names(rest)}" if region and rest else ""
+        return lead or "", head + tail
     if status == "contested":
         return "", f"in land assigned to no state, claimed by {_names(border.get('claimed_by'))}"
     if status == "unknown" or not name:
         return (the(name), "; status unknown") if name else ("", "status unknown")
     if region:
-        touching = _names(region.get("neighbours"), skip=name)
         if touching:
-            return the(name), f"; the region borders {touching}"
-        km = region.get("border_km")
-        nb = region.get("nearest_neighbour")
+            return the(name), f"; the region borders {_names(touching)}"
+        km, nb = region.get("border_km"), region.get("nearest_neighbour")
         if km is not None and nb:
-            return the(name), f"; the region comes within {km:.0f} km of the border with {the(_name(nb))}"
+            return the(name), ", " + _nearest(km, _name(nb))
         return the(name), ", inside its internationally recognised borders"
     nearest = border.get("nearest_border")
     if nearest:
         neighbour = nearest.get("neighbour_name") or _name(nearest.get("neighbour"))
-        return the(name), (
-            f", {nearest['km']:.0f} km from the border with {the(neighbour)}, "
-            "inside its internationally recognised borders"
-        )
+        return the(name), f", {_nearest(nearest['km'], neighbour)}, inside its internationally recognised borders"
     return the(name), ", inside its internationally recognised borders"
 
 
@@ -158,5 +188,4 @@ def border_sentence(place: Place) -> str:
     """The one line of border context shown for a place (map popup, app, ``parse`` table); "" without a border."""
     if not place.border:
         return ""
-    name = (place.border.get("region_area") or {}).get("name") or place.name
-    return describe(name, place.border)
+    return describe(place.label, place.border)

@@ -17,7 +17,10 @@ from typing import Any
 import numpy as np
 
 from geo.borders import contested
+from geo.borders.areas import SOURCE_TABLE, SOURCE_TOWNS, SOURCE_WORDS
 from geo.borders.index import BorderIndex, entry_countries, load_border_index
+from geo.borders.region_names import TERRITORY_ID_PREFIX, region_name
+from geo.borders.region_names import region_display_name as region_display_name  # where callers found it
 from geo.borders.sentences import join_names, summarise
 from geo.errors import InputError
 from geo.places.gazetteer_areas import GROUPED_ID_PREFIX
@@ -70,9 +73,13 @@ def _normalise_region(code: str | None, country: str | None) -> str | None:
 
 
 def tag_points(
-    lats: Any, lons: Any, *, region_codes: list[str | None] | None = None, index: BorderIndex | None = None
+    lats: Any, lons: Any, *, region_codes: list[str | None] | None = None, index: BorderIndex | None = None,
+    populated: list[bool] | None = None,
 ) -> list[dict[str, Any]]:
-    """Border objects for many points at once (the fast path used by documents and the benchmark)."""
+    """Border objects for many points at once (the fast path used by documents and the benchmark).
+
+    ``populated`` marks populated places (towns, cities): they are on land, so one whose point falls offshore
+    of the generalised coastline is placed on the nearest coast (``on_coast``, ``coast_km`` 0), never at sea."""
     index = index or load_border_index()
     lat, lon = _as_floats(lats, lons)
     if lat.shape != lon.shape:
@@ -81,7 +88,15 @@ def tag_points(
     n = len(lat)
     unit, on_edge = index.locate(lat, lon)
     coast_km, coast_unit = index.coast(lat, lon)
-    snapped = (unit < 0) & (coast_km <= SNAP_KM)
+    offshore = np.full(n, np.nan)
+    if populated is not None:
+        ashore = (unit < 0) & np.asarray(populated, dtype=bool)
+        if ashore.any():
+            offshore[ashore] = coast_km[ashore]
+            lat, lon = lat.copy(), lon.copy()
+            lat[ashore], lon[ashore] = index.nearest_coast_point(lat[ashore], lon[ashore])
+            coast_km[ashore] = 0.0
+    snapped = (unit < 0) & ((coast_km <= SNAP_KM) | ~np.isnan(offshore))
     unit = np.where(snapped, coast_unit, unit)
 
     keys = [index.unit_key[u] if u >= 0 else None for u in unit]
@@ -115,6 +130,7 @@ def tag_points(
                 region,
                 bool(snapped[i]),
                 int(on_edge[i]),
+                None if np.isnan(offshore[i]) else float(offshore[i]),
             )
         )
     return out
@@ -131,6 +147,7 @@ def _border_dict(
     region: str | None,
     snapped: bool,
     on_edge: int,
+    offshore_km: float | None = None,
 ) -> dict[str, Any]:
     notes: list[str] = []
     nearest = None
@@ -165,7 +182,11 @@ def _border_dict(
         notes.append(f"At sea; the nearest coast belongs to {index.unit_name[coast_unit]}.")
         result["summary"] = summarise(result)
         return result
-    if snapped:
+    if offshore_km is not None:
+        result.update(on_coast=True, offshore_km=round(offshore_km, 1))
+        notes.append(f"On the coast: a populated place, whose point lies {offshore_km:.1f} km offshore of the "
+                     f"1:10m coastline; placed on the nearest coast, in {index.unit_name[unit]}.")
+    elif snapped:
         notes.append(f"Within {SNAP_KM:g} km of the coast: placed in {index.unit_name[unit]}.")
     if on_edge >= 0:
         notes.append(f"On the border line between {index.unit_name[unit]} and {index.unit_name[on_edge]}.")
@@ -224,10 +245,17 @@ def _apply_territory(
 
 
 def tag_point(
-    lat: float, lon: float, *, region_code: str | None = None, index: BorderIndex | None = None
+    lat: float, lon: float, *, region_code: str | None = None, index: BorderIndex | None = None,
+    populated: bool = False,
 ) -> dict[str, Any]:
-    """The Document's ``border`` object for one point (``region_code`` like 'UA-43' when known)."""
-    return tag_points([lat], [lon], region_codes=[region_code], index=index)[0]
+    """The Document's ``border`` object for one point (``region_code`` like 'UA-43' when known; ``populated``
+    for a town or city, which is never at sea)."""
+    return tag_points([lat], [lon], region_codes=[region_code], index=index, populated=[populated])[0]
+
+
+def _populated(place: Any) -> bool:
+    """A populated place (a town or city) stands on land."""
+    return getattr(place, "kind", None) == "city"
 
 
 def _region_of(place: Any) -> str | None:
@@ -243,13 +271,39 @@ def tag_place(place: Any, index: BorderIndex | None = None) -> dict[str, Any]:
     area = _area_border(place, index)
     if area is not None:
         return area
-    border = tag_point(place.lat, place.lon, region_code=_region_of(place), index=index)
+    border = tag_point(place.lat, place.lon, region_code=_region_of(place), index=index,
+                       populated=_populated(place))
     _add_area_context(place, border, index)
     return border
 
 
+def _own_territory(place: Any, border: dict[str, Any], index: BorderIndex) -> None:
+    """A place that is itself a table territory ("Gaza Strip", "Donbas") takes that entry whatever its point
+    falls in: a point on the generalised edge of Gaza lands in Israel's polygon, Donbas's in Donetsk region's."""
+    pid = str(getattr(place, "id", ""))
+    if not pid.startswith(TERRITORY_ID_PREFIX):
+        return
+    try:
+        entry = contested.by_id(pid.removeprefix(TERRITORY_ID_PREFIX))
+    except KeyError:
+        return  # a conflict place outside the table (Nagorno-Karabakh)
+    old = border.get("territory")
+    if old is not None and old["id"] == entry["id"]:
+        return
+    if old is not None:  # the entry the point fell in gives way, with its notes
+        former = contested.by_id(old["id"])
+        drop = {former["note"], f"Source: {former['source_detail']}."}
+        border["notes"] = [n for n in border["notes"] if n not in drop]
+    code = entry["de_jure"] or border.get("country")
+    if entry["de_jure"] and border.get("country") != entry["de_jure"]:
+        border["notes"] = [n for n in border["notes"] if not n.startswith(("On the border line", "Within "))]
+    _apply_territory(border, entry, code, index)
+    border["summary"] = summarise(border)
+
+
 def _add_area_context(place: Any, border: dict[str, Any], index: BorderIndex) -> None:
     """A point-tagged place that is an area (a region, a part of a country) measured from its area."""
+    _own_territory(place, border, index)
     if place.kind == "region":
         _add_region_area(place, border, index)
     elif place.kind == "feature" and str(getattr(place, "id", "")).startswith(GROUPED_ID_PREFIX):
@@ -291,50 +345,40 @@ def _area_border(place: Any, index: BorderIndex) -> dict[str, Any] | None:
     return None
 
 
-AREA_FROM_TOWNS = "geonames_towns"  # border["area_source"]: the region's own GeoNames towns (nearest-town cells)
-AREA_FROM_TABLE = "contested_table"  # the contested table's area of the territory (itself from GeoNames towns)
+AREA_FROM_TOWNS = SOURCE_TOWNS  # border["area_source"]: the region's own GeoNames towns (nearest-town cells)
+AREA_FROM_TABLE = SOURCE_TABLE  # the contested table's area of the territory (from GeoNames towns, a unit, ...)
 AREA_FROM_GROUPED = "grouped_regions"  # the joined areas of the regions a part of a country groups ("West Coast")
-_OBLAST_STYLE = {"UA", "RU", "BY", "KZ", "KG", "UZ", "TJ"}  # regions named after their main town ("Kursk region")
-_REGION_SUFFIX = re.compile(r"\s+(?:oblast'?|oblys|region|krai|kray)$", re.IGNORECASE)
-
-
-def region_display_name(name: str, country: str | None, towns: list[str]) -> str:
-    """The English name a reader knows for a first-level region: 'Kharkivska' -> 'Kharkiv region',
-    'Kursk' -> 'Kursk region' where regions are named after their main town; other names unchanged."""
-    base = _REGION_SUFFIX.sub("", name).strip()
-    stripped = base != name.strip()
-    if country in _OBLAST_STYLE:
-        low = base.lower()
-        for town in towns:
-            t = town.lower()
-            common = next((i for i, (x, y) in enumerate(zip(low, t, strict=False)) if x != y), min(len(low), len(t)))
-            if common >= 4 and common >= len(t) - 2:
-                return f"{town} region"
-    return f"{base} region" if stripped and base else name
 
 
 def _add_region_area(place: Any, border: dict[str, Any], index: BorderIndex, grouped: Any = None) -> None:
-    """Regions are areas: their border context is measured from their area, not from their centre point
-    (``grouped``: the area of a part of a country named by the regions it groups, already joined)."""
+    """Regions are areas: their land neighbours, nearest border and coast are measured from their area, not
+    from their centre point (``grouped``: the area of a part of a country named by the regions it groups)."""
     territory = border.get("territory")
     code = border.get("country") or place.country
-    key = index.region_key_near(code, place.lat, place.lon) if code and grouped is None else None
-    area, source = None, AREA_FROM_TOWNS
+    # The region's own country first: a point that the generalised borders put next door (the Gaza Strip's
+    # mean town point falls in Israel's polygon) still names the region of the country it belongs to.
+    key_country = (place.country or code or "").upper() or None
+    key = (index.area_key(str(getattr(place, "id", "")), key_country, place.lat, place.lon)
+           if key_country and grouped is None else None)
+    facts, source = None, None
     if grouped is not None:
-        area, source = grouped, AREA_FROM_GROUPED
-    elif territory and territory["id"] in index.territory_geoms:
-        area, source = index.territory_geoms[territory["id"]], AREA_FROM_TABLE
+        facts = index.memo_area_facts("grouped:" + place.name, code, grouped) if code else None
+        source = AREA_FROM_GROUPED
+    elif territory and (territory["id"] in index.territory_geoms or territory["id"] in index.unit_territory):
+        area, source = index.territory_area(territory["id"])
+        facts = index.memo_area_facts("territory:" + territory["id"], code, area) if code else None
     elif key:
-        area = index.region_area(key)
-    if area is None or area.is_empty or not code:
+        facts, source = index.region_facts(key), index.region_area_source(key)
+    if facts is None or not code:
         border["notes"].append("Tagged at the region's centre point; its area may reach further.")
     else:
-        touching, nearest = index.area_context(code, area)
+        touching, nearest = facts["neighbours"], facts["nearest"]
         info: dict[str, Any] = {
-            "name": region_display_name(place.name, code, index.region_towns.get(key or "", [])),
+            "name": region_name(place, territory, key, code, index),
             "geonames_admin1": key,
             "area_source": source,
             "neighbours": touching,
+            "km2": facts["km2"],
         }
         if touching:
             border["nearest_border"] = {
@@ -343,17 +387,17 @@ def _add_region_area(place: Any, border: dict[str, Any], index: BorderIndex, gro
                 "km": 0.0,
             }
         elif nearest is not None:
-            info.update(nearest_neighbour=nearest[0], border_km=round(nearest[1], 1))
+            info.update(nearest_neighbour=nearest[0], border_km=nearest[1])
             border["nearest_border"] = {
                 "neighbour": nearest[0],
                 "neighbour_name": index.country_name(nearest[0]),
-                "km": round(nearest[1], 1),
+                "km": nearest[1],
             }
+        border["coast_km"] = info["coast_km"] = facts["coast_km"]
         border["region_area"] = info
         border["area_source"] = source
-        how = {AREA_FROM_TOWNS: "its own GeoNames towns", AREA_FROM_TABLE: "the contested-territory table",
-               AREA_FROM_GROUPED: "the GeoNames towns of the regions it groups"}[source]
-        border["notes"].append(f"Measured from the region's area (from {how}), not from its centre point.")
+        border["notes"].append(f"Measured from the region's area (from {SOURCE_WORDS[source]}), "
+                               "not from its centre point.")
     if territory and territory["status"] == "annexation_claimed":
         border["notes"].append("This region straddles the front line: part of it is occupied.")
     border["summary"] = summarise(border)
@@ -437,7 +481,7 @@ def _tag_area(what: str, countries: list[str]) -> dict[str, Any]:
         "claimed_by": [],
         "nearest_border": None,
         "coast_km": None,
-        "notes": [f"{what[0].upper()}{what[1:]}: spans {len(countries)} countries and territories."],
+        "notes": [f"{what[0].upper()}{what[1:]} spanning {len(countries)} countries and territories."],
         "countries": countries,
         "area": True,
     }
@@ -468,6 +512,7 @@ def tag_documents(docs: Iterable[Any], index: BorderIndex | None = None) -> None
             [p.lon for p in point_places],
             region_codes=[_region_of(p) for p in point_places],
             index=index,
+            populated=[_populated(p) for p in point_places],
         )
         for place, border in zip(point_places, borders, strict=True):
             place.border = border

@@ -25,6 +25,7 @@ from geo.corpus.mapareas import STYLES, corpus_areas
 from geo.corpus.mapscript import CORPUS_CSS, CORPUS_JS
 from geo.maps import htmlsafe
 from geo.maps.export import stable_ids
+from geo.maps.labelscript import LABEL_CSS, LABEL_JS, labels_call
 from geo.maps.mapview import (
     ATTRIBUTION,
     BASEMAP_NAME,
@@ -159,8 +160,8 @@ def _build_map(corpus: Corpus) -> tuple[folium.Map, MarkerCluster]:
     m.options.update(minZoom=1, maxZoom=14)
     from geo.maps import basemap
 
-    folium.GeoJson(basemap.basemap_geojson(), name=BASEMAP_NAME, overlay=False,
-                   style_function=lambda _f: dict(BASEMAP_STYLE), interactive=False).add_to(m)
+    base = folium.GeoJson(basemap.basemap_geojson(), name=BASEMAP_NAME, overlay=False,
+                          style_function=lambda _f: dict(BASEMAP_STYLE), interactive=False).add_to(m)
     folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online only)", overlay=False, show=False).add_to(m)
     folium.TileLayer(CARTO_URL, attr=CARTO_ATTR, name="CartoDB Positron (online only)", overlay=False,
                      show=False).add_to(m)
@@ -168,9 +169,10 @@ def _build_map(corpus: Corpus) -> tuple[folium.Map, MarkerCluster]:
                             options={"maxClusterRadius": 40, "showCoverageOnHover": False,
                                      "spiderfyOnMaxZoom": True}).add_to(m)
     folium.LayerControl(collapsed=True, position="topright").add_to(m)
-    ScriptElement(f"""
+    ScriptElement(LABEL_JS + f"""
 (function(){{
   var map = {m.get_name()};
+  {labels_call(m.get_name(), None, cluster.get_name(), base.get_name())}
   L.control.scale({{position: 'topleft'}}).addTo(map);
   map.attributionControl.addAttribution({htmlsafe.script_json(ATTRIBUTION)});
   var holder = document.createElement('div');
@@ -210,7 +212,7 @@ def corpus_html(corpus: Corpus, title: str = "Corpus map") -> str:
         "<!DOCTYPE html>\n"
         '<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{htmlsafe.text(title)}</title>\n{header}\n<style>{CORPUS_CSS}</style>\n</head>\n<body>\n"
+        f"<title>{htmlsafe.text(title)}</title>\n{header}\n<style>{CORPUS_CSS}{LABEL_CSS}</style>\n</head>\n<body>\n"
         '<div class="gc-layout">\n<header class="gc-bar">\n'
         f"<h1>{htmlsafe.text(title)}</h1>\n"
         f'<span class="gc-meta">{n_articles} articles, {len(data["places"])} places{failed}</span>\n'

@@ -1,5 +1,6 @@
-"""Maps: the folium map of a Document, the self-contained static export and GeoJSON, the offline basemap and web
-assets, and the HTML escaping every article string goes through."""
+"""Maps: the folium map of a Document, the self-contained static export and GeoJSON, the print figure (PNG/SVG),
+the story's opening frame, the offline basemap with its names and web assets, and the HTML escaping every
+article string goes through."""
 
 from geo import lazy_exports
 
@@ -12,6 +13,10 @@ _EXPORTS = {
     "write_export": "export",
     "write_geojson": "export",
     "basemap_geojson": "basemap",
+    "basemap_labels": "labels",
+    "story_frame": "frame",
+    "render_figure": "figure",
+    "write_figure": "figure",
 }
 
 __all__ = sorted(_EXPORTS)

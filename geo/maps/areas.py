@@ -5,9 +5,8 @@ land borders between the countries an article mentions.
 from __future__ import annotations
 
 import functools
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import folium
 import shapely
 
 from geo.borders import (
@@ -18,11 +17,14 @@ from geo.maps import basemap, htmlsafe
 from geo.parse.model import Place
 from geo.places import naturalearth
 
+if TYPE_CHECKING:  # folium is imported where maps are drawn, not by the figure, which only needs the shapes
+    import folium
+
 REGION_RADIUS_M = 120_000
 CONTESTED_RADIUS_M = 80_000
 MAX_AREA_MEMBERS = 40  # macro-regions up to this many countries are drawn as their members' outlines
 CONTESTED = ("contested", "occupied")
-def _country_codes(places: list[Place]) -> tuple[list[str], list[str]]:
+def country_codes(places: list[Place]) -> tuple[list[str], list[str]]:
     """(countries mentioned as places, countries that only contain mentioned places), ISO alpha-2."""
     named = []
     for p in places:
@@ -89,16 +91,18 @@ def region_shape(place: Place) -> Any:
     """The drawn area of a region: its nearest-town area from the border index, on land (None if unknown)."""
     info = (place.border or {}).get("region_area") or {}
     key = info.get("geonames_admin1")
-    if not key or info.get("area_source") != "geonames_towns":
+    if not key or info.get("area_source") not in ("town-cells", "natural-earth-admin1", "census-counties"):
         return None
     try:
-        return on_land(load_border_index().region_area(key), [key.split(".")[0]])
+        return on_land(load_border_index().region_area(key), [place.country or key.split(".")[0]])
     except Exception:  # noqa: BLE001 - a circle beats no map
         return None
 
 
 def add_areas(m: folium.Map, places: list[Place]) -> None:
-    named, holding = _country_codes(places)
+    import folium
+
+    named, holding = country_codes(places)
     areas = folium.FeatureGroup(name="Countries and regions mentioned", show=True)
     for code, strong in [(c, True) for c in named] + [(c, False) for c in holding]:
         geom = basemap.country_outline(code) if strong else basemap.background_outline(code)

@@ -139,6 +139,11 @@ def _outline_shape(code: str) -> Any:
     return None if outline is None else shape(outline)
 
 
+def outline_shape(code: str | None) -> Any:
+    """The detailed outline of a country as a shapely geometry (parsed once), None when unknown."""
+    return _outline_shape(code.upper()) if code else None
+
+
 @functools.lru_cache(maxsize=4096)
 def _shared_border(a: str, b: str) -> dict[str, Any] | None:
     """Cached per pair: the intersection is the slow part of drawing a map."""

@@ -125,7 +125,7 @@ def _panel_html(doc: Document, places: list[Place]) -> str:
                 parts.append(f'<span class="geo-unresolved" title="not found on the map">{words}</span>')
             else:
                 low = " geo-mention--low" if place.confidence < LOW_CONFIDENCE else ""
-                label = f"{place.name} ({KIND_LABEL.get(place.kind, 'place').lower()}): show on the map"
+                label = f"{place.label} ({KIND_LABEL.get(place.kind, 'place').lower()}): show on the map"
                 parts.append(
                     f'<mark class="geo-mention{low}" role="button" tabindex="0" data-place="{key}" '
                     f'aria-label="{htmlsafe.attr(label)}">{words}</mark>'
@@ -188,7 +188,8 @@ def export_geojson(doc: Document) -> dict[str, Any]:
                 "geometry": {"type": "Point", "coordinates": list(to_xy(place.lat, place.lon))},
                 "properties": {
                     "id": place.id,
-                    "name": place.name,
+                    "name": place.label,
+                    "gazetteer_name": place.name,
                     "kind": place.kind,
                     "country": place.country,
                     "admin1": place.admin1,

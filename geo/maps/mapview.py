@@ -21,6 +21,8 @@ from geo.errors import InputError
 from geo.maps import assets as geo_assets
 from geo.maps import basemap, htmlsafe
 from geo.maps.areas import add_areas
+from geo.maps.frame import frame_points, story_frame
+from geo.maps.labelscript import LABEL_CSS, LABEL_JS, labels_call
 from geo.maps.popups import (
     KIND_LABEL,
     LOW_CONFIDENCE,
@@ -35,7 +37,7 @@ from geo.places import naturalearth
 
 ASSET_MODES = ("inline", "cdn", "linked")
 LINKED_ASSETS = ("leaflet", "jquery", "markerclusterjs", "leaflet_css", "markerclustercss",
-                 "markerclusterdefaultcss", "basemap")
+                 "markerclusterdefaultcss", "basemap", "labels")
 BASEMAP_NAME = "Basemap: Natural Earth (offline)"
 BASEMAP_STYLE = {"color": "#8a8a8a", "weight": 0.6, "fillColor": "#f4f1e8", "fillOpacity": 1}
 PASSAGE_LINK_MODES = ("anchor", "parent")
@@ -89,7 +91,12 @@ MAP_CSS = """
 .geo-legend .geo-pin{width:16px;height:16px;font-size:8px;flex:none}
 .geo-legend .geo-swatch{width:22px;height:10px;flex:none;box-sizing:border-box}
 .geo-legend .geo-view{margin:4px 0 0;color:#444}
-"""
+.geo-far{background:rgba(255,255,255,.92);padding:4px 8px;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,.3);
+ font-size:12px;max-width:320px}
+.geo-far__go{font:inherit;border:1px solid #3451a8;color:#3451a8;background:#fff;border-radius:3px;margin:1px 2px;
+ padding:0 5px;cursor:pointer}
+.geo-far__go:hover,.geo-far__go:focus{background:#3451a8;color:#fff}
+""" + LABEL_CSS
 
 HATCH_SVG = (
     '<svg width="0" height="0" style="position:absolute" aria-hidden="true"><defs>'
@@ -202,8 +209,6 @@ def apply_assets(m: folium.Map, mode: str, urls: dict[str, str] | None = None) -
             raise InputError(f"{type(element).__name__} needs assets that are not available offline")
 
 
-FRAME_KINDS = ("city", "region")  # the places that drive the opening frame
-FRAME_LIGHT_MARGIN_DEG = 12.0  # a country, continent or macro-region counts only this close to them
 FRAME_MAX_ZOOM = 7
 FLY_MIN_ZOOM = 5  # a place flown to is shown at this zoom (about a country) or closer
 SMALL_MAP = (900, 700)  # px: a map narrower or lower than this opens its popups as a card at the right edge
@@ -213,24 +218,37 @@ FRAME_PADDING_TOP_LEFT = (50, 110)  # no pin opens under the zoom buttons or the
 
 
 def story_bounds(places: list[Any]) -> list[list[float]] | None:
-    """The opening frame [[south, west], [north, east]]: the story's cities and regions, with countries
-    (and continents, macro-regions) counted lightly: one only widens the frame when its point lies within
-    FRAME_LIGHT_MARGIN_DEG of the cities and regions, so a lone "United States" does not pull the frame
-    across an ocean. With no city or region, the countries frame the story. None without places."""
-    if not places:
-        return None
-    core = [p for p in places if p.kind in FRAME_KINDS] or list(places)
-    lats = [p.lat for p in core]
-    lons = [p.lon for p in core]
-    south, north, west, east = min(lats), max(lats), min(lons), max(lons)
-    for p in places:
-        if p.kind in FRAME_KINDS or len(core) == len(places):
-            continue
-        m = FRAME_LIGHT_MARGIN_DEG
-        if south - m <= p.lat <= north + m and west - m <= p.lon <= east + m:
-            lats.append(p.lat)
-            lons.append(p.lon)
-    return [[min(lats), min(lons)], [max(lats), max(lons)]]
+    """The opening frame [[south, west], [north, east]] of mapped places (geo.maps.frame.story_frame)."""
+    frame = story_frame(frame_points(places))
+    return None if frame is None else frame.bounds
+
+
+def _far_control(map_name: str, places: list[Any], far: list[str]) -> str:
+    """Script of the "Also mentioned: Washington" control: one button per place outside the opening frame,
+    which flies to it (the map says the place is there although the frame leaves it out)."""
+    if not far:
+        return ""
+    buttons = "".join(
+        f'<button type="button" class="geo-far__go" data-key="{htmlsafe.attr(k)}">'
+        f"{htmlsafe.text(places[int(k)].label)}</button>" for k in far)
+    body = htmlsafe.script_json(f'<span class="geo-far__lead">Also mentioned:</span> {buttons}')
+    return f"""
+(function() {{
+  var map = {map_name}, far = L.control({{position: 'topright'}});
+  far.onAdd = function() {{
+    var div = L.DomUtil.create('div', 'geo-far');
+    div.setAttribute('role', 'region'); div.setAttribute('aria-label', 'Places outside this view');
+    div.innerHTML = {body};
+    L.DomEvent.disableClickPropagation(div);
+    div.addEventListener('click', function(ev) {{
+      var b = ev.target.closest && ev.target.closest('.geo-far__go');
+      if (b && window.geoMap) {{ window.geoMap.fly(b.getAttribute('data-key'), 0.8); }}
+    }});
+    return div;
+  }};
+  far.addTo(map);
+}})();
+"""
 
 
 def walk_elements(element: Any) -> list[Any]:
@@ -316,10 +334,10 @@ def build_map(doc: Document, *, selected_place: str | None = None, assets: str =
     m.options.update(minZoom=1, maxZoom=14)  # MarkerCluster needs a maxZoom; there is no tile layer to set it
     m.options.update(zoomSnap=0.25)  # quarter zooms: a story spanning two continents still opens closer than the world
     if assets == "linked":
-        _LinkedGeoJson(asset_urls["basemap"], BASEMAP_STYLE, name=BASEMAP_NAME).add_to(m)
+        base = _LinkedGeoJson(asset_urls["basemap"], BASEMAP_STYLE, name=BASEMAP_NAME).add_to(m)
     else:
-        folium.GeoJson(basemap.basemap_geojson(), name=BASEMAP_NAME, overlay=False,
-                       style_function=lambda _f: dict(BASEMAP_STYLE), interactive=False).add_to(m)
+        base = folium.GeoJson(basemap.basemap_geojson(), name=BASEMAP_NAME, overlay=False,
+                              style_function=lambda _f: dict(BASEMAP_STYLE), interactive=False).add_to(m)
     folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online only)", overlay=False, show=False).add_to(m)
     folium.TileLayer(
         CARTO_URL, attr=CARTO_ATTR, name="CartoDB Positron (online only)", overlay=False, show=False
@@ -343,16 +361,16 @@ def build_map(doc: Document, *, selected_place: str | None = None, assets: str =
                 icon_anchor=(11, 11),
                 class_name="geo-pin-icon",
             ),
-            tooltip=folium.Tooltip(htmlsafe.text(place.name), sticky=False),
+            tooltip=folium.Tooltip(htmlsafe.text(place.label), sticky=False),
             popup=folium.Popup(folium.Html(popup_html(doc, place, passages), script=True), max_width=380,
                                auto_pan_padding_top_left=POPUP_CLEAR_TOP_LEFT),
         )
         marker.add_to(cluster)
         markers[str(index)] = marker.get_name()
 
-    frame = story_bounds(places)
+    frame = story_frame(frame_points(places))
     if frame is not None:
-        fit = FitBounds(frame, padding_top_left=FRAME_PADDING_TOP_LEFT,
+        fit = FitBounds(frame.bounds, padding_top_left=FRAME_PADDING_TOP_LEFT,
                         padding_bottom_right=FRAME_PADDING_BOTTOM_RIGHT, max_zoom=FRAME_MAX_ZOOM)
         # The map opens on its frame: not a zoom animation from folium's starting view (while it runs the pins
         # are re-clustered, and a popup opened meanwhile, as a share link's, was closed when it ended).
@@ -366,7 +384,7 @@ def build_map(doc: Document, *, selected_place: str | None = None, assets: str =
     selected_index = next((str(i) for i, p in enumerate(places) if p.id == selected_place), None)
     map_name = m.get_name()
     ScriptElement(
-        f"""
+        LABEL_JS + f"""
 (function(){{
   var map = {map_name};
   map.getContainer().classList.add('geo-map');
@@ -453,10 +471,12 @@ def build_map(doc: Document, *, selected_place: str | None = None, assets: str =
     setTimeout(open, duration * 1000 + 400);  // the flight was cut short (a drag): open it anyway
     return true;
   }};
+  {labels_call(map_name, asset_urls["labels"] if assets == "linked" else None, cluster.get_name(), base.get_name())}
   var sel = {htmlsafe.script_json(selected_index)};
   if (sel !== null) {{ map.whenReady(function() {{ reg.show(sel); }}); }}
 }})();
 """
+        + _far_control(map_name, places, frame.far if frame is not None else [])
         + (_PARENT_LINKS_JS if passage_links == "parent" else "")
     ).add_to(m)
     apply_assets(m, assets, asset_urls)

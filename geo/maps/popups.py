@@ -136,7 +136,7 @@ def popup_html(doc: Document, place: Place, index: PassageIndex | None = None) -
     sentence = border_sentence(place)
     return (
         f'<div class="geo-popup" data-place-id="{htmlsafe.attr(place.id)}">'
-        f"<h3>{htmlsafe.text(place.name)}</h3>"
+        f"<h3>{htmlsafe.text(place.shown_name)}</h3>"
         f'<p class="geo-meta">{htmlsafe.text(" · ".join(meta))}</p>'
         + (f'<p class="geo-border">{htmlsafe.text(sentence)}</p>' if sentence else "")
         + f'<p class="geo-count">{count} mention{"s" if count != 1 else ""}'
@@ -155,7 +155,7 @@ def pin_html(place: Place, selected: bool = False) -> str:
         + (" geo-pin--selected" if selected else "")
     )
     glyph = "?" if low else PIN_GLYPH[kind]
-    label = f"{place.name}, {KIND_LABEL.get(kind, 'place')}{', uncertain match' if low else ''}"
+    label = f"{place.label}, {KIND_LABEL.get(kind, 'place')}{', uncertain match' if low else ''}"
     return (
         f'<span class="{classes}"><span class="geo-pin__glyph" aria-hidden="true">{glyph}</span>'
         f'<span class="geo-sr">{htmlsafe.text(label)}</span></span>'

@@ -1,4 +1,4 @@
-"""The map's static files (Leaflet, jQuery, MarkerCluster, their stylesheets, the world basemap) as files
+"""The map's static files (Leaflet, jQuery, MarkerCluster, their stylesheets, the world basemap and its names) as files
 a web server can serve, so that a page drawing many maps fetches them once instead of carrying ~1 MB of
 inlined copies in every map.
 
@@ -15,12 +15,13 @@ import hashlib
 import json
 from pathlib import Path
 
-from geo.maps import assets, basemap
+from geo.maps import assets, basemap, labels
 from geo.paths import atomic_write_bytes, cache_dir
 
 FOLDER_NAME = "web"
 EXTENSIONS = {"text/javascript": "js", "text/css": "css", "application/json": "json"}
 BASEMAP = "basemap"
+LABELS = "labels"
 
 
 def folder() -> Path:
@@ -33,7 +34,8 @@ def web_files() -> tuple[tuple[str, str, bytes], ...]:
     """(asset name, content-hashed file name, content) of every file a linked map needs."""
     files = [*assets.library_files(),
              (BASEMAP, "application/json",
-              json.dumps(basemap.basemap_geojson(), separators=(",", ":"), sort_keys=True).encode("utf-8"))]
+              json.dumps(basemap.basemap_geojson(), separators=(",", ":"), sort_keys=True).encode("utf-8")),
+             (LABELS, "application/json", labels.labels_json().encode("utf-8"))]
     out = []
     for name, mime, data in files:
         digest = hashlib.sha256(data).hexdigest()[:16]

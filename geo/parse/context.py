@@ -40,6 +40,7 @@ SUPPORT_MARGIN = 3.0
 MAX_SUPPORT_POINTS = 400
 MAX_SUPPORT = 1  # only the best supporting name counts: proximity breaks ties, it does not outvote
 MAX_BONUS = MAX_SUPPORT * max(PROXIMITY_BONUS, CONTAINMENT_BONUS)
+LOCAL_REACH = 2 * MAX_BONUS
 
 
 def region_code(cand: Candidate) -> str | None:
@@ -248,6 +249,20 @@ def qualifier_bonus(first: list[Candidate], second: list[Candidate]) -> tuple[di
     return bonus_first, bonus_second
 
 
+# Road numbers written the way only one country numbers its roads: "Interstate 75", "I-95", "U.S. 30",
+# "U.S. Route 1", "State Route 48", "County Road 12", "Farm to Market Road 1960".
+_US_ROAD_RE = re.compile(r"(?:Interstate|I-|U\.S\.(?: Route| Highway)?|State Route|County Road|Farm[- ]to[- ]Market"
+                         r"(?: Road)?) ?\d{1,4}\b")
+
+
+def road_country(text: str) -> str | None:
+    """The country whose road numbers the text uses (a local paper's roads name its country), or None."""
+    for match in _US_ROAD_RE.finditer(text, 0, search_limit(text)):  # no leading \b: five times faster
+        if match.start() == 0 or not text[match.start() - 1].isalnum():
+            return "US"
+    return None
+
+
 _LOG_SPAN = math.log(FAR_KM / NEAR_KM)  # closeness is 1 up to NEAR_KM, falling with log(km) to 0 at FAR_KM
 
 
@@ -281,9 +296,18 @@ def coherence(groups: list[list[tuple[Candidate, float, bool]]], keys: list[str]
         if len(readings) < 2:
             continue
         kid = key_ids[key]
-        best = max((score for _, score, lends in readings if lends), default=-math.inf)
-        # Only readings that some support could make win; none to compare when a single one is left.
-        contenders = [cand for cand, score, _ in readings if score + MAX_BONUS >= best]
+        best, best_kind = -math.inf, None
+        for cand, score, lends in readings:
+            if lends and score > best:
+                best, best_kind = score, cand.kind
+        # Only readings that some support could make win; none to compare when a single one is left. A town
+        # named like a country may win on its neighbours alone (geo.parse.resolve: local news), when it
+        # stands on its own evidence and its country is the story's (within LOCAL_REACH of the country).
+        if best_kind == "country":
+            contenders = [cand for cand, score, lends in readings if score + MAX_BONUS >= best
+                          or (lends and score + LOCAL_REACH >= best and cand.kind == "city")]
+        else:
+            contenders = [cand for cand, score, _ in readings if score + MAX_BONUS >= best]
         if len(contenders) < 2:
             continue
         for cand in contenders:

@@ -8,7 +8,7 @@ from typing import Any
 
 from geo.coords import to_xy
 
-MENTION_COLUMNS = ("place", "kind", "country", "lat", "lon", "border_status", "border", "mention", "start", "end",
+MENTION_COLUMNS = ("place", "gazetteer_name", "kind", "country", "lat", "lon", "border_status", "border", "mention", "start", "end",
                    "adjectival", "passage_id", "passage", "place_id", "confidence")
 
 
@@ -31,7 +31,8 @@ def document_geojson(doc: Any) -> dict[str, Any]:
             "type": "Feature", "id": place.id,
             "geometry": {"type": "Point", "coordinates": list(to_xy(place.lat, place.lon))},
             "properties": {
-                "id": place.id, "name": place.name, "kind": place.kind, "country": place.country,
+                "id": place.id, "name": place.label, "gazetteer_name": place.name, "kind": place.kind,
+                "country": place.country,
                 "admin1": place.admin1, "geonameid": place.geonameid, "population": place.population,
                 "confidence": place.confidence, "source": place.source, "border": place.border,
                 "mention_count": len(place.mentions), "passages": passages,
@@ -52,7 +53,7 @@ def mention_rows(doc: Any) -> list[dict[str, Any]]:
         border = place.border or {}
         for m in place.mentions:
             rows.append({
-                "place": place.name, "kind": place.kind, "country": place.country, "lat": place.lat,
+                "place": place.label, "gazetteer_name": place.name, "kind": place.kind, "country": place.country, "lat": place.lat,
                 "lon": place.lon, "border_status": border.get("status"), "border": border.get("summary"),
                 "mention": m.text, "start": m.start, "end": m.end, "adjectival": m.adjectival,
                 "passage_id": m.passage, "passage": passages.get(m.passage or "", ""), "place_id": place.id,

@@ -29,9 +29,11 @@ from geo.places.names import (
     FEATURE_WORDS_BEFORE,
     FEATURE_WORDS_OF,
     MONTHS_AND_DAYS,
+    MOVEMENT_WORDS,
     NAME_PARTICLES,
     ORG_WORDS,
     PERSON_TITLES,
+    REGION_WORDS,
     SPEECH_VERBS,
 )
 
@@ -286,12 +288,20 @@ def _keep(text: str, tokens: list[Token], i: int, length: int, key: str, hits: l
         and not (prev is not None and prev.key in LOCATIVE_WORDS)
     ):
         return False
+    if length == 1 and next_adjacent and _person_with_surname(text, tokens, i + 1, gaz, hits):
+        return False
+    if next_adjacent and not facts.adjectival and _named_for_a_cause(text, tokens, i + length):
+        return False
+    if length == 1 and prev_adjacent and prev.key in _ARTICLES and not _is_upper(prev.text) \
+            and _a_thing_named_after_a_town(text, tokens, i, hits):
+        return False
     # Everyday words need a locative word before them ("in Nice", not "Nice weather"); months never.
     if length == 1 and key in MONTHS_AND_DAYS:
         return False
     if length == 1 and key in gaz.common_words:
         if prev is not None and prev.key in LOCATIVE_WORDS and not _is_upper(prev.text):
-            return True
+            # ... and the place's own spelling: "in God" is the word, not Göd in Hungary.
+            return _written_as_named(words[0].text, hits)
         # A region in an address's qualifier position: "Brands Hatch, Kent", "Thruxton, Hampshire".
         return (prev is not None and text[prev.end : words[0].start] == ", " and _capitalised(prev.text)
                 and prev.key not in gaz.common_words and prev.key not in COMPASS_WORDS
@@ -302,3 +312,81 @@ def _keep(text: str, tokens: list[Token], i: int, length: int, key: str, hits: l
             and not text.startswith(", ", words[-1].end):
         return False
     return True
+
+
+def _is_state(hits: list[NameHit], gaz: Gazetteer) -> bool:
+    """A country, continent, state or province by its own name (not a parish or municipality)."""
+    return any(h.via != ALTERNATE and (h.candidate.kind in ("country", "continent")
+                                       or (h.candidate.kind == "region" and h.candidate.id not in gaz.minor_regions))
+               for h in hits)
+
+
+def _written_as_named(written: str, hits: list[NameHit]) -> bool:
+    """Is the word written as one of its places is named (accents and all)? An everyday English word that
+    matches a place only once the place's accents are dropped ("God" for Göd) is the word."""
+    folded = written.casefold()
+    return any(h.via != ALTERNATE and h.candidate.name.casefold() == folded for h in hits)
+
+
+_AGE_AFTER_RE = re.compile(r"(?:, \d{1,3}(?:,| |\)|\.)| \(\d{1,3}\))")
+
+
+def _person_with_surname(text: str, tokens: list[Token], j: int, gaz: Gazetteer, hits: list[NameHit]) -> bool:
+    """Is the name before token ``j`` a given name, the token a surname, and the pair a person by what
+    follows: an age ("Kingston James, 7,", "(34)"), or, unless the name (``hits``) is a country, state or
+    province ("Georgia Tech said"), a verb of speech ("Kingston James said")? The surname is a capitalised
+    word that is no place, title or organisation word."""
+    if j >= len(tokens):
+        return False
+    surname = tokens[j]
+    if not _AGE_AFTER_RE.match(text, surname.end):
+        nxt = tokens[j + 1] if j + 1 < len(tokens) else None
+        if nxt is None or nxt.key not in SPEECH_VERBS or text[surname.end : nxt.start] != " " or _is_state(hits, gaz):
+            return False
+    return not (not _capitalised(surname.text) or _is_upper(surname.text) or not surname.text[:1].isalpha()
+                or surname.key in ORG_WORDS or surname.key in BUILDING_WORDS or surname.key in PERSON_TITLES
+                or surname.key in CONNECTORS or surname.key in FUNCTION_WORDS or surname.key in MONTHS_AND_DAYS
+                or surname.key in REGION_WORDS or _is_major_place(surname.key, gaz))
+
+
+def _named_for_a_cause(text: str, tokens: list[Token], j: int) -> bool:
+    """Do tokens from ``j`` on make the name a movement's named by its cause: one to three capitalised
+    words ("Workers", "People's Liberation") and a movement word ("Kurdistan Workers Party"; "the Kurdistan
+    Region" stays a place)? The words between say the name is a homeland or a cause, not a seat."""
+    between = 0
+    previous_end = tokens[j - 1].end if j > 0 else 0
+    while j < len(tokens) and between <= 3:
+        word = tokens[j]
+        if text[previous_end : word.start].lstrip("'’") != " ":
+            return False
+        if not _capitalised(word.text) or _is_upper(word.text):
+            return False
+        if word.key in MOVEMENT_WORDS:
+            return between > 0
+        if word.key in ORG_WORDS or word.key in FUNCTION_WORDS:
+            return False
+        between += 1
+        previous_end = word.end
+        j += 1
+    return False
+
+
+_ARTICLES = frozenset(("the", "a", "an"))
+_CLAUSE_GOES_ON = FUNCTION_WORDS | frozenset("is was were are be been has had have will would can could did does".split())
+
+
+def _a_thing_named_after_a_town(text: str, tokens: list[Token], i: int, hits: list[NameHit]) -> bool:
+    """A town's name after an article ("the", "a") and before a verb, a function word or the end of the
+    clause is a thing named after the town ("drove the Cadillac to work", "The Lincoln was parked"): towns
+    take no article. Before a noun it qualifies the noun and stays a place ("the Houston area"); a country,
+    region or feature by its own name keeps its article ("the Congo", "the Gambia")."""
+    if not hits or any(h.via != ALTERNATE and h.candidate.kind != "city" for h in hits):
+        return False
+    end = tokens[i].end
+    nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+    if end < len(text) and text[end] == ",":  # "the Pittsburgh, Pennsylvania-based company": a qualifier
+        return nxt is None or not _capitalised(nxt.text)
+    if end >= len(text) or text[end] in ".;:!?)\u201d\"":
+        return True
+    return nxt is not None and text[end : nxt.start] == " " and not _capitalised(nxt.text) \
+        and nxt.key in _CLAUSE_GOES_ON

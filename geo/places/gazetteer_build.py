@@ -40,6 +40,7 @@ from geo.places.names import (
     CONTINENT_ADJECTIVES,
     CONTINENT_ALIASES,
     COUNTRY_ALIASES,
+    COUNTY_WORD,
     EXTRA_DEMONYMS,
     MACRO_REGIONS,
     MONTHS_AND_DAYS,
@@ -47,6 +48,7 @@ from geo.places.names import (
     REGION_ALIASES,
     REGION_DEMONYMS,
     REGION_WORDS,
+    adjective_cuts,
     name_key,
 )
 
@@ -250,7 +252,10 @@ def _add_continents(b: _Builder) -> None:
             b.add_name(adjective, index, ADJECTIVE)
 
 
-def _region_stems(name: str, city_names: set[str]) -> set[str]:
+ADJECTIVE_REGION_TYPES = frozenset(("region", "oblast", "administrative region"))  # may be named by an adjective
+
+
+def _region_stems(name: str, city_names: set[str], region_type: str = "") -> set[str]:
     """Short forms of a region name: 'Kursk Oblast' -> 'Kursk', 'Donetska' -> 'Donetsk' (via a city)."""
     stems = set()
     words = name.split()
@@ -262,7 +267,27 @@ def _region_stems(name: str, city_names: set[str]) -> set[str]:
         if len(prefix) >= 4 and prefix in city_names:
             stems.add(prefix)
             break
+    if region_type.lower() in ADJECTIVE_REGION_TYPES:
+        stems |= _adjective_stems(key, city_names)
     return stems
+
+
+def _adjective_stems(key: str, city_names: set[str]) -> set[str]:
+    """The noun of a region named by an adjective in -ska/-ka ('Sumska' -> 'Sumy', 'Odeska' -> 'Odesa',
+    'Volynska' -> 'Volyn'): the city the adjective is made from (its stem plus at most two letters), else the
+    stem itself when it is a word of its own (four letters or more)."""
+    cuts = adjective_cuts(key)
+    if not cuts:
+        return set()
+    exact = [c for c in cuts if c in city_names]  # 'donetsk', 'kharkiv', 'chernihiv'
+    if exact:
+        return {exact[0]}
+    for stem in cuts[1:]:  # the longer stem first: 'odes' (Odesa) before 'ode'
+        near = sorted(c for c in city_names if c.startswith(stem) and 0 < len(c) - len(stem) <= 2)
+        if near:
+            return {min(near, key=len)}
+    fallback = key[:-3] if key.endswith("ska") else ""
+    return {fallback} if len(fallback) >= 4 else set()
 
 
 MAJOR_REGION_TYPES = frozenset((
@@ -295,10 +320,14 @@ def _add_regions(b: _Builder, city_names_by_country: dict[str, set[str]]) -> Non
                 b.major_keys.add(name_key(state.name))
             else:
                 b.minor_regions.append(cand.id)
-            for stem in {state.name} | _region_stems(state.name, city_names_by_country.get(country.iso2, set())):
+            for stem in {state.name} | _region_stems(state.name, city_names_by_country.get(country.iso2, set()),
+                                                       state.type or ""):
                 for word in REGION_WORDS:
                     b.add_name(f"{stem} {word}", index, REGION_PHRASE)
                     b.add_name(f"{word} of {stem}", index, REGION_PHRASE)
+                if (state.type or "").lower() == COUNTY_WORD:  # a county, not a state: "Kisumu County", "County Cavan"
+                    for phrase in (f"{stem} {COUNTY_WORD}", f"{COUNTY_WORD} {stem}", f"{COUNTY_WORD} of {stem}"):
+                        b.add_name(phrase, index, REGION_PHRASE)
 
 
 @functools.lru_cache(maxsize=1)

@@ -42,9 +42,19 @@ CONNECTORS = frozenset(
 REGION_WORDS = (
     "region", "oblast", "province", "governorate", "prefecture", "krai", "kray", "state", "territory",
 )
+COUNTY_WORD = "county"  # a region phrase only for regions that are counties ("Kisumu County", "County Cavan")
+
+
+def adjective_cuts(key: str) -> list[str]:
+    """The stems under a region named by an adjective in -ka/-ska ('sumska' -> 'sumsk', 'sums', 'sum'), longest
+    first: the noun it is made from is one of them plus at most two letters ('sumy', 'odesa', 'donetsk')."""
+    if len(key) < 6 or not key.endswith("ka"):
+        return []
+    return [key[:-k] for k in (1, 2, 3) if (k < 3 or key.endswith("ska")) and len(key) - k >= 3]
+
 
 # Lower-case words that may end a multi-word name: region words and "states" ("Gulf states").
-TRAILING_WORDS = (*REGION_WORDS, "states")
+TRAILING_WORDS = (*REGION_WORDS, COUNTY_WORD, "states")
 
 # Common English short forms of country names that the country data lacks.
 COUNTRY_ALIASES = {
@@ -199,6 +209,10 @@ ORG_WORDS = frozenset(
     mountain mountains island islands bay sea ocean coast district region province state
     declaration accord agreement treaty protocol summit conference""".split()
 )
+
+# The last word of a movement's or party's name: one named by its cause ("Kurdistan Workers Party", "Oromo
+# Liberation Front") has a homeland in its name, not the place where it stands.
+MOVEMENT_WORDS = frozenset("party front movement alliance militia brigade brigades".split())
 
 # Compass words and the like: capitalised as often as not, places only inside a longer name.
 NEVER_ALONE = frozenset(

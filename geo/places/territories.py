@@ -306,6 +306,57 @@ TERRITORIES: tuple[dict[str, Any], ...] = (
             "Only Kyrenia district is tagged by position; the north of Nicosia and Famagusta districts is not."
         ),
     },
+    {
+        "id": "donbas",
+        "name": "Donbas",
+        "de_jure": "UA",
+        "administered_by": None,
+        "claimants": ("RU",),
+        "status": "annexation_claimed",
+        "since": "2014 (partly held), 2022 (annexation claimed)",
+        "source": "UN GA res. ES-11/4",
+        "source_detail": _UN_ES_11_4,
+        "region_codes": (),
+        "geometry": {"method": "admin1", "geonames": ("UA.05", "UA.14")},
+        "note": "Ukraine's Donetsk and Luhansk regions together. " + _PARTLY,
+    },
+    {
+        "id": "west_bank",
+        "name": "West Bank",
+        "de_jure": "PS",
+        "administered_by": "IL",
+        "claimants": (),
+        "status": "occupied",
+        "since": "1967",
+        "source": "UN SC res. 2334",
+        "source_detail": (
+            "UN SC res. 2334 (23 Dec 2016) calls Israel's settlements a flagrant violation of international law; "
+            "ICJ advisory opinion (19 Jul 2024) holds the occupation unlawful"
+        ),
+        "region_codes": (),
+        "geometry": {"method": "admin1", "geonames": ("PS.WE",)},
+        "note": "Palestinian territory occupied by Israel since 1967, East Jerusalem included.",
+    },
+    {
+        "id": "gaza_strip",
+        "name": "Gaza Strip",
+        "de_jure": "PS",
+        "administered_by": "IL",
+        "claimants": (),
+        "status": "occupied",
+        "since": "1967",
+        "source": "ICJ advisory opinion of 2024",
+        "source_detail": (
+            "ICJ advisory opinion (19 Jul 2024): Israel's occupation of the Palestinian territory, Gaza included, "
+            "is unlawful; UN SC res. 2334 (2016)"
+        ),
+        "region_codes": (),
+        "geometry": {"method": "admin1", "geonames": ("PS.GZ",)},
+        "note": (
+            "Palestinian territory; Israel withdrew its settlements in 2005 but the UN and the ICJ regard it as "
+            "still occupied (Israel controls its borders, air space and sea)."
+        ),
+    },
 )
 
 
@@ -321,6 +372,9 @@ COMMON_NAMES: dict[str, tuple[str, ...]] = {
     "luhansk": ("Luhansk region", "Lugansk region", "Luhansk oblast", "Luhansk Oblast"),
     "zaporizhzhia": ("Zaporizhzhia region", "Zaporizhzhia oblast", "Zaporizhia region"),
     "kherson": ("Kherson region", "Kherson oblast"),
+    "donbas": ("Donbas", "Donbass", "the Donbas"),
+    "west_bank": ("West Bank", "the West Bank"),
+    "gaza_strip": ("Gaza Strip", "the Gaza Strip"),
     "golan": ("Golan Heights", "Golan", "the Golan"),
     "western_sahara": ("Western Sahara",),
     "kashmir": ("Kashmir", "Kashmir region"),
@@ -335,15 +389,6 @@ COMMON_NAMES: dict[str, tuple[str, ...]] = {
 # GeoNames town, ``parts`` = the mean of other territories' points. ``de_jure`` is the ISO code of the state
 # whose territory it is in the internationally recognised view.
 CONFLICT_PLACES: tuple[dict[str, Any], ...] = (
-    {"id": "donbas", "name": "Donbas", "aliases": ("Donbass", "the Donbas"), "de_jure": "UA",
-     "towns": ("UA.05", "UA.14"),
-     "note": "Ukraine's Donetsk and Luhansk regions together; partly occupied by Russia."},
-    {"id": "gaza_strip", "name": "Gaza Strip", "aliases": ("the Gaza Strip",), "de_jure": "PS",
-     "towns": ("PS.GZ",),
-     "note": "Palestinian territory; the ICJ's advisory opinion of 19 Jul 2024 holds Israel's occupation unlawful."},
-    {"id": "west_bank", "name": "West Bank", "aliases": ("the West Bank",), "de_jure": "PS",
-     "towns": ("PS.WE",),
-     "note": "Palestinian territory occupied by Israel since 1967 (UN SC res. 2334 of 23 Dec 2016)."},
     {"id": "nagorno_karabakh", "name": "Nagorno-Karabakh", "aliases": ("Nagorno Karabakh", "Karabakh", "Artsakh"),
      "de_jure": "AZ", "town": 146970,
      "note": "Azerbaijan's territory; run by an unrecognised Armenian administration until September 2023."},

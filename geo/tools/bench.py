@@ -152,6 +152,9 @@ def run_bench(*, corpus: str | None = None, quick: bool = False, skip_build: boo
     figures["borders"] = borders
     say(f"border tagging       {borders.get('places_per_s', 0):,.0f} places/s on {borders.get('points')} random "
         f"land and sea points; layer load {borders.get('load_s', 0):.2f} s (targets >= 20,000/s, <= 1 s)")
+    say(f"region areas         load {borders.get('areas_load_s', 0):.2f} s, +{borders.get('areas_mb_loaded', 0):.0f} MB "
+        f"(+{borders.get('areas_mb_all_decoded', 0):.0f} MB with every area decoded; targets <= 0.5 s, <= 100 MB); "
+        f"{borders.get('regions_per_s', 0):,.0f} regions/s tagged from their areas ({borders.get('regions_tagged')})")
 
     from geo.maps.export import bench_export
     from geo.pipeline import parse_article
@@ -162,6 +165,14 @@ def run_bench(*, corpus: str | None = None, quick: bool = False, skip_build: boo
     say(f"static export        first {export['first_ms'] / 1000:.2f} s, warm {export['warm_median_ms'] / 1000:.2f} s, "
         f"{export['bytes'] / 1e6:.2f} MB for the sample ({export['places']} places; size target <= 1.5 MB; "
         f"byte-identical twice: {export['byte_identical']})")
+
+    from geo.maps.figure_bench import bench_figure
+
+    fig = bench_figure(parse_article(sample_article()))
+    figures["figure"] = fig
+    say(f"print figure         first {fig['first_png_s']:.2f} s, warm PNG {fig['png_s']:.2f} s, SVG {fig['svg_s']:.2f} s "
+        f"for the sample (target <= 3 s); {fig['big_places']} places {fig['big_png_s']:.2f} s: "
+        f"{fig['big_per_place_ms']:.1f} ms per place vs {fig['per_place_ms']:.1f} (target <= 2x)")
     return figures
 
 

@@ -15,20 +15,26 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from geo.parse.resolve import geoparse
+from geo.parse.lang_mentions import geoparse_in
+from geo.parse.language import LANGUAGES
 from geo.places.gazetteer import Gazetteer
 
 EARTH_RADIUS_KM = 6371.0
 MAX_ERROR_KM = 20039.0
 
 
-def predict_record(record: dict[str, Any], gaz: Gazetteer, *, adjectives: bool = False) -> dict[str, Any]:
-    """One EVAL.md output line for one input line ({"id", "text", ...})."""
+def predict_record(record: dict[str, Any], gaz: Gazetteer, *, adjectives: bool = False,
+                   language: str | None = None) -> dict[str, Any]:
+    """One EVAL.md output line for one input line ({"id", "text", ...}), read in ``language``, else in the
+    line's own "language", else in the detected one (the line says which)."""
     text = record.get("text")
     if not isinstance(text, str):
         raise ValueError(f"line with id {record.get('id')!r} has no 'text' string")
+    given = record.get("language")
+    language = language or (given if isinstance(given, str) and given in LANGUAGES else None)
     mentions = []
-    for res in geoparse(text, gaz):
+    language, resolutions = geoparse_in(text, gaz, language)
+    for res in resolutions:
         m = res.mention
         c = res.chosen
         if (m.adjectival and not adjectives) or (m.proposed and c is None):
@@ -40,7 +46,7 @@ def predict_record(record: dict[str, Any], gaz: Gazetteer, *, adjectives: bool =
             "geonameid": c.geonameid if c else None, "kind": c.kind if c else None,
             "adjectival": m.adjectival,
         })
-    return {"id": record.get("id"), "mentions": mentions}
+    return {"id": record.get("id"), "language": language, "mentions": mentions}
 
 
 def predict_lines(lines: Iterable[str], gaz: Gazetteer, *, adjectives: bool = False) -> Iterator[str]:
@@ -198,7 +204,10 @@ def _checked_gold_record(record: Any) -> tuple[dict | None, str | None]:
         if problem:
             return None, f"toponym {number} {problem}"
     toponyms = [t if "text" in t else {**t, "text": text[t["start"]:t["end"]]} for t in toponyms]
-    return {"id": str(doc_id), "text": text, "toponyms": toponyms}, None
+    checked = {"id": str(doc_id), "text": text, "toponyms": toponyms}
+    if isinstance(record.get("language"), str):
+        checked["language"] = record["language"]
+    return checked, None
 
 
 def _load_gold(path: str) -> dict[str, dict]:
@@ -245,18 +254,26 @@ def gold_annotates_adjectives(gold: dict[str, dict], gaz: Gazetteer) -> bool:
 
 
 def evaluate_file(gold_path: str, *, adjectives: str = "auto", predictions_path: str | None = None,
-                  gaz: Gazetteer | None = None, errors: int = 0) -> dict[str, Any]:
-    """Run the parser over a gold file and score it; optionally keep the predictions as JSONL."""
+                  gaz: Gazetteer | None = None, errors: int = 0, language: str | None = None) -> dict[str, Any]:
+    """Run the parser over a gold file and score it; optionally keep the predictions as JSONL. Every article
+    is read in ``language``, else in its line's "language", else in the detected one; when they are not all
+    English the report also scores each language apart ("by_language")."""
     from geo.paths import atomic_write_text
     from geo.places.gazetteer import load_gazetteer
 
     gold = _load_gold(gold_path)  # first: a bad file fails before the gazetteer is loaded
     gaz = gaz or load_gazetteer()
     use_adjectives = adjectives == "yes" or (adjectives == "auto" and gold_annotates_adjectives(gold, gaz))
-    pred = {doc_id: predict_record(record, gaz, adjectives=use_adjectives) for doc_id, record in gold.items()}
+    pred = {doc_id: predict_record(record, gaz, adjectives=use_adjectives, language=language)
+            for doc_id, record in gold.items()}
     if predictions_path:
         atomic_write_text(predictions_path, "".join(json.dumps(p, ensure_ascii=False) + "\n" for p in pred.values()))
     report = {"articles": len(gold), "adjectives": use_adjectives, "scores": score(gold, pred).as_dict()}
+    languages = sorted({p["language"] for p in pred.values()})
+    if languages != ["en"]:
+        report["by_language"] = {
+            lang: {"articles": len(ids), "scores": score({i: gold[i] for i in ids}, pred).as_dict()}
+            for lang in languages for ids in [[i for i, p in pred.items() if p["language"] == lang]]}
     if errors:
         report["errors"] = error_report(gold, pred, top=errors)
     return report

@@ -38,6 +38,7 @@ def test_corpus_map_offline_slider_play_and_popups(browser, corpus_page):
     page = view.page
     try:
         assert view.blocked == [] and view.failed == [] and view.errors == [] and view.dialogs == []
+        page.wait_for_function("document.querySelectorAll('.geo-label--country').length >= 3")  # basemap names
         n_places = len(corpus.places)
         assert visible_pins(page) == page.evaluate("geoCorpus.visible") == n_places
         status = page.locator("#gc-status")

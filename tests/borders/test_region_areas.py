@@ -24,7 +24,7 @@ def test_kursk_region_borders_ukraine(index):
     place = _region("Kursk", 51.731, 36.192, "RU", "RU-KRS")  # the gazetteer's centre point, 97 km from Ukraine
     border = borders.tag_place(place, index=index)
     assert border["region_area"]["neighbours"] == ["UA"]
-    assert border["area_source"] == "geonames_towns"
+    assert border["area_source"] == "natural-earth-admin1"
     assert border["nearest_border"] == {"neighbour": "UA", "neighbour_name": "Ukraine", "km": 0.0}
     place.border = border
     assert borders.border_sentence(place) == "Kursk region — Russia; the region borders Ukraine"
@@ -65,11 +65,12 @@ def test_tag_document_and_tag_place_agree_for_regions(index):
         assert place.border == borders.tag_place(place, index=index)
 
 
-def test_contested_region_is_measured_from_the_table_area(index):
+def test_contested_region_is_measured_from_its_regions_real_area(index):
     place = _region("Donetska", 48.0, 37.8, "UA", "UA-14")
     border = borders.tag_place(place, index=index)
     assert border["territory"]["id"] == "donetsk"
-    assert border["area_source"] == "contested_table"
+    assert border["area_source"] == "natural-earth-admin1"  # the table's regions all have real areas
+    assert border["coast_km"] == 0.0  # the Sea of Azov
     assert border["region_area"]["neighbours"] == ["RU"]
 
 
