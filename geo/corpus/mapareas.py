@@ -17,8 +17,8 @@ from geo.maps.areas import (
     CONTESTED_RADIUS_M,
     MAX_AREA_MEMBERS,
     REGION_RADIUS_M,
-    _country_codes,
     _territory_outline,
+    country_codes,
     region_shape,
 )
 from geo.parse.model import Place
@@ -51,7 +51,7 @@ def corpus_areas(places: list[Place]) -> list[dict[str, Any]]:
     """The areas to draw, lowest first: ``{"g": GeoJSON geometry | "c": [lat, lon], "r": metres, "s": style
     name, "t": escaped tooltip}``. ``places`` most-mentioned first."""
     out: list[dict[str, Any]] = []
-    named, holding = _country_codes(places)
+    named, holding = country_codes(places)
     for code in named:
         if (geom := basemap.country_outline(code)) is not None:
             out.append(_shape(geom, "named", naturalearth.country_name(code)))
