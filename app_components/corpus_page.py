@@ -44,8 +44,8 @@ def build_corpus(name: str, data: bytes | None) -> dict[str, Any]:
         with MentionsWriter(parquet) as writer, dask_client(scheduler) as client:
             corpus = run_corpus(records, client, mentions=writer.add)
         parquet_bytes = parquet.read_bytes()
-    if not corpus.articles:
-        raise GeoError(f"{name}: no article could be mapped ({len(corpus.failures)} skipped)")
+    if not corpus.article_total:
+        raise GeoError(f"{name}: no article could be mapped ({corpus.failure_total} skipped)")
     title = "Sample corpus: North Korean troops in Russia's war" if data is None else Path(name).stem
     first, last = corpus.date_range()
     return {
@@ -55,7 +55,7 @@ def build_corpus(name: str, data: bytes | None) -> dict[str, Any]:
         "parquet": parquet_bytes,
         "rows": corpus.place_rows(),
         "failures": corpus.sorted_failures(),
-        "articles": len(corpus.articles),
+        "articles": corpus.article_total,
         "first": first,
         "last": last,
     }

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import functools
 import gc
 import itertools
 import json
@@ -31,6 +32,8 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TextIO, TypeVar
 
 from geo.parse.jsonlines import BadInput, LineTooLong, decode_json_object
+from geo.parse.lang_mentions import geoparse_in
+from geo.parse.language import LANGUAGES
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -225,6 +228,77 @@ def _run_pool(func: Callable[[T], R], source: Iterator[list[T]], *, workers: int
             for future in pending:
                 future.cancel()
         executor.shutdown(wait=True, cancel_futures=not finished)
+
+
+# ------------------------------------------------------------------------------------------ records -> Documents
+
+
+def record_document(record: dict[str, Any], *, borders: bool = True, gazetteer: Any = None,
+                    language: str | None = None) -> Any:
+    """One record ``{"text", "title"?, "url"?, "filename"?}`` -> its whole Document, as ``python -m geo parse
+    --json`` makes it for the same text (read_article + parse_article, border context through the per-place memo).
+    The one per-article function of ``parse --jsonl --documents`` and of corpus mode's workers."""
+    from geo.parse.article import read_article
+    from geo.pipeline import parse_article
+
+    text = record.get("text")
+    if not isinstance(text, str):
+        raise ValueError(f"record {record.get('id')!r} has no 'text' string")
+    article = read_article(text, filename=record.get("filename"), url=record.get("url"),
+                           source="file" if record.get("filename") else "text")
+    if record.get("title"):
+        article.title = record["title"]
+    return parse_article(article, gazetteer=gazetteer or batch_gazetteer(), borders=borders, language=language)
+
+
+def batch_gazetteer() -> Any:
+    """The gazetteer, looked up once per process and cache setting rather than once per article (finding the
+    cache folder costs about as much as a short article's border tagging)."""
+    return _gazetteer_for(os.environ.get("GEO_CACHE_DIR", ""))
+
+
+@functools.lru_cache(maxsize=2)
+def _gazetteer_for(_cache_setting: str) -> Any:
+    from geo.places.gazetteer import load_gazetteer
+
+    return load_gazetteer()
+
+
+def document_line(record: dict[str, Any], borders: bool = True, language: str | None = None) -> dict[str, Any]:
+    """One ``parse --jsonl --documents`` output object: the Document JSON, with the input's ``id`` on top."""
+    data = record_document(record, borders=borders, language=language).to_dict()
+    return {"id": record.get("id"), **data} if "id" in record else data
+
+
+def predict_record(record: dict[str, Any], gaz: Any, *, adjectives: bool = False,
+                   language: str | None = None) -> dict[str, Any]:
+    """One EVAL.md output line for one input line ({"id", "text", ...}), read in ``language``, else in the
+    line's own "language", else in the detected one (the line says which)."""
+    text = record.get("text")
+    if not isinstance(text, str):
+        raise ValueError(f"line with id {record.get('id')!r} has no 'text' string")
+    given = record.get("language")
+    language = language or (given if isinstance(given, str) and given in LANGUAGES else None)
+    mentions = []
+    language, resolutions = geoparse_in(text, gaz, language)
+    for res in resolutions:
+        m = res.mention
+        c = res.chosen
+        if (m.adjectival and not adjectives) or (m.proposed and c is None):
+            continue
+        mentions.append({
+            "start": m.start, "end": m.end, "text": m.text,
+            "lat": c.lat if c else None, "lon": c.lon if c else None,
+            "name": c.name if c else None, "country": c.country if c else None,
+            "geonameid": c.geonameid if c else None, "kind": c.kind if c else None,
+            "adjectival": m.adjectival,
+        })
+    return {"id": record.get("id"), "language": language, "mentions": mentions}
+
+
+def mentions_line(record: dict[str, Any], adjectives: bool, language: str | None = None) -> dict[str, Any]:
+    """One ``parse --jsonl`` output object (EVAL.md format: the mentions and their points)."""
+    return predict_record(record, batch_gazetteer(), adjectives=adjectives, language=language)
 
 
 # ------------------------------------------------------------------------------------------ JSONL

@@ -68,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jsonl", metavar="IN.jsonl", help="batch mode: one {id, text} per line (EVAL.md format)")
     p.add_argument("-o", "--output", metavar="OUT", help="with --jsonl: write here instead of stdout")
     p.add_argument("--adjectives", action="store_true", help="with --jsonl: also list adjectival mentions")
+    p.add_argument("--documents", action="store_true",
+                   help="with --jsonl: one whole Document JSON a line (border context included, as --json gives it)")
     p.add_argument("--workers", type=_worker_count, default=None, metavar="N",
                    help="with --jsonl: worker processes (default: every core; 1 = this process only)")
     p.add_argument("--quiet", action="store_true", help="with --jsonl: no progress bar on the terminal")
@@ -117,9 +119,11 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--texts", metavar="IN.jsonl",
                    help="JSONL texts for the throughput run (default: ../shared/eval/gwn.jsonl, else the sample)")
     b.add_argument("--corpus", action="store_true",
-                   help="corpus mode instead: articles/s and peak memory for 10,000 articles (the texts repeated) "
-                        "on the local Dask cluster against one process")
+                   help="corpus mode instead: batch, --documents, inline, local cluster, real scheduler, projection, "
+                        "memory, corpus map (README: Corpus mode)")
     b.add_argument("--articles", type=int, default=10_000, metavar="N", help="with --corpus: how many articles")
+    b.add_argument("--memory-articles", type=int, default=100_000, metavar="N", help="with --corpus: memory run (0: none)")
+    b.add_argument("--map-places", type=int, default=10_000, metavar="N", help="with --corpus: map places (0: none)")
     b.add_argument("--app", action="store_true",
                    help="the app instead: warm page open, paste -> map, share link -> map, pin and name clicks, "
                         "timed in headless Chromium against a private server")
@@ -307,11 +311,13 @@ def format_table(doc: Document) -> str:
 
 def _parse_jsonl(args: argparse.Namespace) -> int:
     """``parse --jsonl``: every line through the batch engine (geo.batch) on ``--workers`` processes."""
-    from geo.batch import MAX_LINE_BYTES, Progress, default_workers, jsonl_map, load_shared_indexes
+    from geo import batch
     from geo.errors import InputError
     from geo.parse.jsonlines import iter_lines
 
-    load_shared_indexes()  # before the workers fork: they inherit it
+    if args.documents and args.adjectives:
+        raise InputError("--adjectives is for the mentions output; a Document (--documents) lists every mention")
+    batch.load_shared_indexes(borders=args.documents)  # before the workers fork: they inherit it
     try:
         if args.jsonl == "-":
             source = sys.stdin.buffer
@@ -324,8 +330,8 @@ def _parse_jsonl(args: argparse.Namespace) -> int:
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
     # A bar on the terminal's stderr, unless the JSONL itself goes to that terminal.
     show = not args.quiet and sys.stderr.isatty() and (args.output is not None or not sys.stdout.isatty())
-    progress = Progress(sys.stderr, enabled=show, total_chars=size)
-    workers = args.workers or default_workers()
+    progress = batch.Progress(sys.stderr, enabled=show, total_chars=size)
+    workers = args.workers or batch.default_workers()
     name = "standard input" if args.jsonl == "-" else args.jsonl
     skipped: list[str] = []
 
@@ -333,10 +339,11 @@ def _parse_jsonl(args: argparse.Namespace) -> int:
         skipped.append(why)
         sys.stderr.write(f"warning: {name}: {why}: skipped\n")
 
-    results = jsonl_map(iter_lines(source, MAX_LINE_BYTES),
-                        functools.partial(_predict_record, adjectives=args.adjectives,
-                                          language=_language(args)),
-                        workers=workers, progress=progress, on_skip=skip)
+    record_fn = (functools.partial(batch.document_line, borders=not args.no_borders, language=_language(args))
+                 if args.documents else functools.partial(batch.mentions_line, adjectives=args.adjectives,
+                                                          language=_language(args)))
+    results = batch.jsonl_map(iter_lines(source, batch.MAX_LINE_BYTES), record_fn, workers=workers, progress=progress,
+                        on_skip=skip)
     try:
         for line in results:
             out.write(line + "\n")
@@ -350,22 +357,6 @@ def _parse_jsonl(args: argparse.Namespace) -> int:
         if out is not sys.stdout:
             out.close()
     return EXIT_SKIPPED if skipped else 0
-
-
-def _predict_record(record: dict[str, Any], adjectives: bool, language: str | None = None) -> dict[str, Any]:
-    """One ``parse --jsonl`` output object (EVAL.md format); runs in the batch workers."""
-    from geo.tools.evaluate import predict_record
-
-    return predict_record(record, _batch_gazetteer(os.environ.get("GEO_CACHE_DIR", "")), adjectives=adjectives,
-                          language=language)
-
-
-@functools.lru_cache(maxsize=2)
-def _batch_gazetteer(_cache_setting: str) -> Any:
-    """The gazetteer, looked up once per process and cache setting rather than once per article."""
-    from geo.places.gazetteer import load_gazetteer
-
-    return load_gazetteer()
 
 
 def _output_path(given: str, mkdir: bool) -> Path:
@@ -470,7 +461,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
     if args.corpus:
         from geo.tools.bench import run_corpus_bench
 
-        run_corpus_bench(n=args.articles, texts=args.texts, quick=args.quick, out=sys.stdout)
+        run_corpus_bench(n=args.articles, texts=args.texts, quick=args.quick, memory_n=args.memory_articles,
+                         map_places=args.map_places, out=sys.stdout)
         return 0
     run_bench(corpus=args.texts, quick=args.quick, skip_build=args.skip_build, out=sys.stdout,
               adversarial=args.adversarial)

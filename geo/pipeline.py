@@ -111,10 +111,10 @@ def _finish_batch(batch: list[tuple[Document, float, list[str]]], data: dict[str
     """Tag the borders of a batch's places at once, then set each Document's meta."""
     shared = 0.0
     if borders:
-        from geo.borders import tag_documents
+        from geo.borders.memo import tag_documents_once
 
         started = time.perf_counter()
-        tag_documents([doc for doc, _, _ in batch])
+        tag_documents_once([doc for doc, _, _ in batch])
         shared = (time.perf_counter() - started) / len(batch)
     for doc, own, notes in batch:
         doc.meta = {"version": __version__, "data": dict(data), "elapsed_ms": round((own + shared) * 1000, 1)}

@@ -9,7 +9,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from test_corpus import XSS_TITLE, sample_rows
+
+from tests.corpus.test_corpus import XSS_TITLE, sample_rows
 
 AppTest = pytest.importorskip("streamlit.testing.v1").AppTest
 PAGE = str(Path(__file__).resolve().parent.parent / "pages" / "corpus.py")

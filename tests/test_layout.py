@@ -23,6 +23,7 @@ LAYERS: list[tuple[str, tuple[str, ...]]] = [
     ("maps", ("geo.maps",)),
     ("store", ("geo.store",)),
     ("corpus", ("geo.corpus",)),
+    ("api", ("geo.api",)),
     ("tools", ("geo.tools",)),
     ("cli", ("geo.cli", "geo.__main__")),
     ("app", ("app_components", "app", "pages")),

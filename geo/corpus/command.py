@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -40,12 +41,12 @@ def map_corpus(source: str | Path | None, *, output: str | Path | None = None, g
     with contextlib.ExitStack() as stack:
         writer = stack.enter_context(MentionsWriter(mentions)) if mentions else None
         client = stack.enter_context(dask_client(scheduler_address(scheduler), workers))
-        corpus = run_corpus(iter_records(path), client, total=total, mentions=writer.add if writer else None,
+        corpus = run_corpus(corpus_items(path), client, total=total, mentions=writer.add if writer else None,
                             on_failure=report, progress=bar)
         bar.close()
     if shown["n"] > MAX_FAILURE_LINES:
         err.write(f"warning: {shown['n'] - MAX_FAILURE_LINES} more articles skipped\n")
-    if not corpus.articles:
+    if not corpus.article_total:
         raise InputError(f"{path}: no article could be mapped ({len(corpus.failures)} skipped)")
     name = title or ("Sample corpus: North Korean troops in Russia's war" if source is None else path.stem)
     if output:
@@ -55,14 +56,23 @@ def map_corpus(source: str | Path | None, *, output: str | Path | None = None, g
     return corpus
 
 
+def corpus_items(path: Path) -> Iterator[Any]:
+    """What the client hands the workers: a JSONL file's raw lines (decoded on the workers), a folder's records."""
+    if path.is_dir():
+        return iter_records(path)
+    from geo.corpus.lines import raw_lines
+
+    return raw_lines(path)
+
+
 def run_corpus_command(args: Any) -> int:
     """The CLI entry: prints what was written; exit 0 when every article was mapped, 3 when some were skipped."""
     corpus = map_corpus(args.input, output=args.output, geojson=args.geojson, mentions=args.mentions,
                         scheduler=args.scheduler, workers=args.workers, title=args.title)
     first, last = corpus.date_range()
     span = f", {first} to {last}" if first else ""
-    skipped = f", {len(corpus.failures)} skipped" if corpus.failures else ""
-    print(f"mapped {len(corpus.articles)} articles{skipped}: {len(corpus.places)} places{span}")
+    skipped = f", {corpus.failure_total} skipped" if corpus.failure_total else ""
+    print(f"mapped {corpus.article_total} articles{skipped}: {len(corpus.places)} places{span}")
     for label, path in (("map", args.output), ("places", args.geojson), ("mentions", args.mentions)):
         if path:
             print(f"wrote {path} ({label})")

@@ -11,6 +11,7 @@ gives the same bytes.
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,9 +21,9 @@ from folium.plugins import MarkerCluster
 
 from geo.borders import border_sentence
 from geo.corpus.aggregate import Corpus
+from geo.corpus.mapareas import STYLES, corpus_areas
 from geo.corpus.mapscript import CORPUS_CSS, CORPUS_JS
 from geo.maps import htmlsafe
-from geo.maps.areas import add_areas
 from geo.maps.export import stable_ids
 from geo.maps.labelscript import LABEL_CSS, LABEL_JS, labels_call
 from geo.maps.mapview import (
@@ -47,17 +48,27 @@ PLAY_MS = 20_000  # ...but a whole play lasts at most about this long (long corp
 KINDS = ("city", "region", "country", "continent", "feature")
 
 
-def safe_url(url: Any) -> str:
-    """The URL escaped for an href when it is http(s), else "" (no link: javascript:, data: and the like)."""
+_PLAIN_HTTP = re.compile(r"https?://[A-Za-z0-9.-]+(?::\d{1,5})?(?:[/?#][!#-~]*)?")  # printable ASCII, no spaces
+
+
+def link_url(url: Any) -> str:
+    """The URL when it is http(s), else "" (no link: javascript:, data: and the like); not escaped."""
     if not isinstance(url, str) or not url.strip():
         return ""
+    if _PLAIN_HTTP.fullmatch(url):  # the common case, without urlsplit's cost (a corpus has many)
+        return url
     try:
         parts = urlsplit(url.strip())
     except ValueError:
         return ""
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return ""
-    return htmlsafe.attr(url.strip())
+    return url.strip()
+
+
+def safe_url(url: Any) -> str:
+    """:func:`link_url` escaped for an href."""
+    return htmlsafe.attr(link_url(url))
 
 
 def _place(fields: dict[str, Any]) -> Place:
@@ -74,35 +85,44 @@ def _mappable(fields: dict[str, Any]) -> bool:
 
 
 def corpus_data(corpus: Corpus) -> dict[str, Any]:
-    """What the page's script reads: dates, articles and places, every article string already escaped."""
-    seqs = sorted(corpus.articles)
-    days = sorted({a["date"] for a in corpus.articles.values() if a.get("date")})
+    """What the page's script reads: dates with their article counts, the sampled articles, the places (with
+    their articles per day and their quotes) and the areas. Place names and meta lines are escaped here; the
+    articles' titles, links and quotes (most of the strings) are escaped by the script when a popup is built
+    (the data block itself is safe JSON in the <script>: htmlsafe.script_json)."""
+    days = sorted(d for d in corpus.days if d)
     day_index = {d: i for i, d in enumerate(days)}
+    seqs = sorted(corpus.articles)
     article_index = {seq: i for i, seq in enumerate(seqs)}
     articles = []
     for seq in seqs:
         a = corpus.articles[seq]
         title = a.get("title") or f"Article {a['id']}"
-        articles.append([htmlsafe.text(title), safe_url(a.get("url")), htmlsafe.text(a.get("date") or ""),
+        articles.append([title, link_url(a.get("url")), a.get("date") or "",
                          day_index.get(a.get("date") or "", -1)])
     places = []
+    mapped = []
     for row in corpus.place_rows():
         place = corpus.places[row["id"]]
         if not _mappable(place.fields):
             continue
+        mapped.append(_place(place.fields))
         kind = row["kind"] if row["kind"] in KINDS else "feature"
         meta = [KIND_LABEL.get(kind, "Place")]
         if row.get("country_name") and kind != "country":
             meta.append(row["country_name"])
-        sentence = border_sentence(_place(place.fields)) if place.fields.get("border") else ""
+        sentence = border_sentence(mapped[-1]) if place.fields.get("border") else ""
         meta_html = " · ".join(htmlsafe.text(x) for x in meta)
         if sentence:
             meta_html += "<br>" + htmlsafe.text(sentence)
-        quotes = [[article_index[seq], htmlsafe.text(q[1]), htmlsafe.text(q[2]), htmlsafe.text(q[3])]
+        quotes = [[article_index[seq], q[1], q[2], q[3]]
                   for seq, q in ((s, place.articles[s]) for s in _by_date(corpus, place.articles))]
+        per_day = sorted([day_index.get(d, -1), n] for d, n in place.days.items())
         places.append({"id": htmlsafe.attr(row["id"]), "n": htmlsafe.text(row["name"]), "t": row["name"],
-                       "k": kind, "m": meta_html, "ll": [round(row["lat"], 5), round(row["lon"], 5)], "a": quotes})
-    return {"days": days, "articles": articles, "places": places, "listMax": LIST_MAX,
+                       "k": kind, "m": meta_html, "ll": [round(row["lat"], 5), round(row["lon"], 5)], "a": quotes,
+                       "c": per_day})
+    return {"days": days, "dayCounts": [corpus.days[d] for d in days], "undated": corpus.undated(),
+            "total": corpus.article_total, "articles": articles, "places": places, "listMax": LIST_MAX,
+            "areas": corpus_areas(mapped), "styles": STYLES,
             "stepMs": max(60, min(STEP_MS, PLAY_MS // max(len(days), 1)))}
 
 
@@ -122,7 +142,7 @@ def _legend_html(corpus: Corpus) -> str:
          '45deg,#a00000 0 2px,transparent 2px 5px)"></span>', "Contested or occupied area"),
     ]
     items = "".join(f"<li>{icon}<span>{label}</span></li>" for icon, label in rows)
-    undated = sum(1 for a in corpus.articles.values() if not a.get("date"))
+    undated = corpus.undated()
     span = f"{first} – {last}" if first else "no dates"
     note = f"<p>{undated} undated article{'s' if undated != 1 else ''} always shown.</p>" if undated else ""
     return (
@@ -145,8 +165,6 @@ def _build_map(corpus: Corpus) -> tuple[folium.Map, MarkerCluster]:
     folium.TileLayer("OpenStreetMap", name="OpenStreetMap (online only)", overlay=False, show=False).add_to(m)
     folium.TileLayer(CARTO_URL, attr=CARTO_ATTR, name="CartoDB Positron (online only)", overlay=False,
                      show=False).add_to(m)
-    places = [_place(p.fields) for p in sorted(corpus.places.values(), key=lambda p: p.id) if _mappable(p.fields)]
-    add_areas(m, places)
     cluster = MarkerCluster(name="Places mentioned",
                             options={"maxClusterRadius": 40, "showCoverageOnHover": False,
                                      "spiderfyOnMaxZoom": True}).add_to(m)
@@ -182,12 +200,14 @@ def _build_map(corpus: Corpus) -> tuple[folium.Map, MarkerCluster]:
 def corpus_html(corpus: Corpus, title: str = "Corpus map") -> str:
     """The whole corpus map page as a string."""
     data = corpus_data(corpus)
+    # raw article strings ride in the data block: no "${" either, though nothing reads it as a template
+    block = htmlsafe.script_json(data).replace("${", "$\\u007b")
     m, _ = _build_map(corpus)
     figure = m.get_root()
     for child in list(figure._children.values()):
         child.render()
     header, map_div, script = figure.header.render(), figure.html.render(), figure.script.render()
-    n_articles, n_failed = len(corpus.articles), len(corpus.failures)
+    n_articles, n_failed = corpus.article_total, corpus.failure_total
     failed = f", {n_failed} could not be read" if n_failed else ""
     page = (
         "<!DOCTYPE html>\n"
@@ -206,11 +226,11 @@ def corpus_html(corpus: Corpus, title: str = "Corpus map") -> str:
         "</header>\n"
         f'<main class="gc-map" aria-label="Map of the places in the corpus">{map_div}</main>\n</div>\n'
         f"<script>\n{script}\n</script>\n"
-        f"<script>window.geoCorpusData = {htmlsafe.script_json(data)};</script>\n"
+        f"<script>window.geoCorpusData = {block};</script>\n"
         f"<script>{CORPUS_JS}</script>\n</body>\n</html>\n"
     )
     known = {el._id for el in walk_elements(figure)}
-    seed = content_id(htmlsafe.script_json(data))[:8]
+    seed = content_id(block)[:8]
     return stable_ids([page], known, seed)[0]
 
 

@@ -47,7 +47,23 @@ CORPUS_JS = """
   var from = document.getElementById('gc-from'), to = document.getElementById('gc-to');
   var fromOut = document.getElementById('gc-from-out'), toOut = document.getElementById('gc-to-out');
   var play = document.getElementById('gc-play'), status = document.getElementById('gc-status');
+  var ESC = /[&<>"'`$\\\\{}]/g;
+  function esc(s) { return String(s).replace(ESC, function(c) { return '&#' + c.charCodeAt(0) + ';'; }); }
   function inRange(a) { var d = D.articles[a[0]][3]; return d < 0 || (d >= lo && d <= hi); }
+  function count(p) {
+    var n = 0, c = p.c, j;
+    for (j = 0; j < c.length; j++) { if (c[j][0] < 0 || (c[j][0] >= lo && c[j][0] <= hi)) n += c[j][1]; }
+    return n;
+  }
+  function total(p) { var n = 0; p.c.forEach(function(e) { n += e[1]; }); return n; }
+  var areaLayer = L.featureGroup();
+  (D.areas || []).forEach(function(a) {
+    var style = D.styles[a.s], layer = a.g ? L.geoJSON({type: 'Feature', properties: {}, geometry: a.g},
+      {style: style}) : L.circle(a.c, L.extend({radius: a.r}, style));
+    if (a.t) layer.bindTooltip(a.t);
+    areaLayer.addLayer(layer);
+  });
+  areaLayer.addTo(map);
   function size(n) { return Math.min(46, Math.round(18 + 7 * Math.sqrt(n - 1))); }
   function icon(p, n) {
     var s = size(n);
@@ -56,45 +72,50 @@ CORPUS_JS = """
             (n === 1 ? ' article' : ' articles') + '">' + n + '</div>'});
   }
   function popup(i) {
-    var p = D.places[i], rows = p.a.filter(inRange), shown = rows.slice(0, D.listMax);
+    var p = D.places[i], rows = p.a.filter(inRange), shown = rows.slice(0, D.listMax), n = count(p);
     var items = shown.map(function(r) {
       var a = D.articles[r[0]];
-      var title = a[1] ? '<a href="' + a[1] + '" target="_blank" rel="noopener noreferrer">' + a[0] + '</a>' : a[0];
-      return '<li>' + title + (a[2] ? '<time>' + a[2] + '</time>' : '') + '<blockquote>' + r[1] + '<mark>' +
-             r[2] + '</mark>' + r[3] + '</blockquote></li>';
+      var title = a[1] ? '<a href="' + esc(a[1]) + '" target="_blank" rel="noopener noreferrer">' + esc(a[0]) +
+                  '</a>' : esc(a[0]);
+      return '<li>' + title + (a[2] ? '<time>' + esc(a[2]) + '</time>' : '') + '<blockquote>' + esc(r[1]) +
+             '<mark>' + esc(r[2]) + '</mark>' + esc(r[3]) + '</blockquote></li>';
     }).join('');
-    var more = rows.length > shown.length ? '<p class="gc-meta">and ' + (rows.length - shown.length) +
+    var more = n > shown.length ? '<p class="gc-meta">and ' + (n - shown.length) +
                ' more in this range</p>' : '';
     return '<div class="gc-popup" data-place-id="' + p.id + '"><h3>' + p.n + '</h3><p class="gc-meta">' + p.m +
-           '</p><p class="gc-meta">' + rows.length + (rows.length === 1 ? ' article' : ' articles') +
+           '</p><p class="gc-meta">' + n + (n === 1 ? ' article' : ' articles') +
            ' in the date range</p><ol>' + items + '</ol>' + more + '</div>';
   }
   var markers = D.places.map(function(p, i) {
-    var mk = L.marker(p.ll, {icon: icon(p, p.a.length), title: p.t, keyboard: true});
+    var n = total(p), mk = L.marker(p.ll, {icon: icon(p, n), title: p.t, keyboard: true});
     mk.bindPopup(function() { return popup(i); }, {maxWidth: 380});
-    mk._gcCount = p.a.length;
+    mk._gcCount = n;
     return mk;
   });
   function label(i) { return days.length ? days[i] : 'no dates'; }
+  var shown = D.places.map(function() { return false; });  // in the cluster now
   function apply() {
-    var visible = [], articles = {};
+    // Only the pins whose article count changed get a new icon, and only those that appear or disappear go
+    // in or out of the cluster (re-clustering every pin on each slider step is what makes a big map slow).
+    var visible = 0, add = [], remove = [], articles = D.undated;
+    for (var d = lo; d <= hi && d < D.dayCounts.length; d++) articles += D.dayCounts[d];
     D.places.forEach(function(p, i) {
-      var n = 0;
-      p.a.forEach(function(r) { if (inRange(r)) { n++; articles[r[0]] = 1; } });
-      if (!n) return;
-      if (markers[i]._gcCount !== n) { markers[i].setIcon(icon(p, n)); markers[i]._gcCount = n; }
-      visible.push(markers[i]);
+      var n = count(p), mk = markers[i];
+      if (!n) { if (shown[i]) { remove.push(mk); shown[i] = false; } return; }
+      if (mk._gcCount !== n) { mk.setIcon(icon(p, n)); mk._gcCount = n; }
+      if (!shown[i]) { add.push(mk); shown[i] = true; }
+      visible++;
     });
     map.closePopup();
-    cluster.clearLayers();
-    cluster.addLayers(visible);
+    if (remove.length) cluster.removeLayers(remove);
+    if (add.length) cluster.addLayers(add);
     fromOut.textContent = label(lo); toOut.textContent = label(hi);
-    var text = visible.length + (visible.length === 1 ? ' place, ' : ' places, ') +
-      Object.keys(articles).length + ' of ' + D.articles.length + ' articles';
+    var text = visible + (visible === 1 ? ' place, ' : ' places, ') +
+      articles + ' of ' + D.total + ' articles';
     status.textContent = text;
     var legendRange = document.getElementById('gc-legend-range');
     if (legendRange) legendRange.textContent = days.length ? label(lo) + ' \u2013 ' + label(hi) : 'no dates';
-    api.visible = visible.length;
+    api.visible = visible;
   }
   function stop() { if (timer) { clearInterval(timer); timer = null; } play.textContent = '\u25b6 Play'; }
   function step() {

@@ -23,7 +23,7 @@ MENTION_COLUMNS = (
 
 def corpus_geojson(corpus: Corpus) -> dict[str, Any]:
     """RFC 7946 FeatureCollection ([lon, lat]): one Point per place with its article count, first and last
-    date and its articles (id, title, url, date, passage id), most-mentioned first."""
+    date and its sampled articles (id, title, url, date, passage id; all of them up to 60), most-mentioned first."""
     features = []
     for row in corpus.place_rows():
         place = corpus.places[row["id"]]
@@ -40,7 +40,7 @@ def corpus_geojson(corpus: Corpus) -> dict[str, Any]:
                          "properties": properties})
     first, last = corpus.date_range()
     return {"type": "FeatureCollection", "features": features,
-            "corpus": {"articles": len(corpus.articles), "failed": len(corpus.failures),
+            "corpus": {"articles": corpus.article_total, "failed": corpus.failure_total,
                        "first_date": first, "last_date": last}}
 
 

@@ -10,6 +10,7 @@ import functools
 import traceback
 from typing import Any
 
+from geo.corpus.aggregate import SAMPLE_ARTICLES, keep_sample, sample_rank
 from geo.errors import GeoError
 from geo.parse.model import Document, Place
 
@@ -41,15 +42,10 @@ def load_count() -> int:
 
 
 def parse_record(record: dict[str, Any], *, borders: bool = True) -> Document:
-    """One record -> Document, exactly as ``python -m geo parse`` does it (read_article + parse_article)."""
-    from geo.parse.article import read_article
-    from geo.pipeline import parse_article
+    """One record -> Document, exactly as ``python -m geo parse`` does it (the batch engine's record_document)."""
+    from geo.batch import record_document
 
-    article = read_article(record["text"], filename=record.get("filename"), url=record.get("url"),
-                           source="file" if record.get("filename") else "text")
-    if record.get("title"):
-        article.title = record["title"]
-    return parse_article(article, gazetteer=worker_resources(), borders=borders)
+    return record_document(record, borders=borders, gazetteer=worker_resources())
 
 
 def snippet(text: str, start: int, end: int, width: int = SNIPPET_CHARS) -> tuple[str, str, str]:
@@ -75,22 +71,31 @@ def place_fields(place: Place) -> dict[str, Any]:
 
 
 def summarise(record: dict[str, Any], doc: Document, summary: dict[str, Any], mentions: bool) -> None:
-    """Add one parsed article to a chunk summary."""
-    seq = record["seq"]
-    summary["articles"].append({"seq": seq, "id": record["id"], "title": doc.article.title or "",
-                                "url": record.get("url"), "date": record.get("date"),
-                                "places": len(doc.places)})
+    """Add one parsed article to a chunk summary (counts per place and day, a sample of quotes per place)."""
+    seq, day = record["seq"], record.get("date") or ""
+    summary["count"] += 1
+    summary["days"][day] = summary["days"].get(day, 0) + 1
     text = doc.article.text
     passages = {p.id: p for p in doc.article.passages}
+    quoted = False
     for place in doc.places:
         entry = summary["places"].get(place.id)
         if entry is None:
-            entry = summary["places"][place.id] = {"place": place_fields(place), "articles": {}, "mentions": 0}
+            entry = summary["places"][place.id] = {"place": place_fields(place), "articles": {}, "mentions": 0,
+                                                   "count": 0, "days": {}}
         entry["mentions"] += len(place.mentions)
-        first = min(place.mentions, key=lambda m: m.start)
-        passage = passages.get(first.passage or "")
-        lo, hi = (passage.start, passage.end) if passage else (0, len(text))
-        entry["articles"][seq] = [first.passage, *snippet(text[lo:hi], first.start - lo, first.end - lo)]
+        entry["count"] += 1
+        entry["days"][day] = entry["days"].get(day, 0) + 1
+        if len(entry["articles"]) >= SAMPLE_ARTICLES and sample_rank(seq) > entry["worst"]:
+            pass  # not in this place's sample: skip the snippet
+        else:
+            first = min(place.mentions, key=lambda m: m.start)
+            passage = passages.get(first.passage or "")
+            lo, hi = (passage.start, passage.end) if passage else (0, len(text))
+            entry["articles"][seq] = [first.passage, *snippet(text[lo:hi], first.start - lo, first.end - lo)]
+            keep_sample(entry["articles"])
+            entry["worst"] = max(map(sample_rank, entry["articles"]))
+            quoted = True
         if not mentions:
             continue
         border = place.border or {}
@@ -103,6 +108,19 @@ def summarise(record: dict[str, Any], doc: Document, summary: dict[str, Any], me
                 "passage_id": m.passage, "passage": text[p.start:p.end] if p else "",
                 "border_status": border.get("status"),
             })
+    if quoted:
+        summary["sampled"][seq] = {"seq": seq, "id": record["id"], "title": doc.article.title or "",
+                                   "url": record.get("url"), "date": record.get("date"), "places": len(doc.places)}
+
+
+def finish_summary(summary: dict[str, Any]) -> dict[str, Any]:
+    """Drop what only the worker needed, and the articles no place's sample kept."""
+    kept: set[int] = set()
+    for entry in summary["places"].values():
+        entry.pop("worst", None)
+        kept.update(entry["articles"])
+    summary["sampled"] = {seq: a for seq, a in summary["sampled"].items() if seq in kept}
+    return summary
 
 
 def failure_text(exc: BaseException) -> str:
@@ -115,14 +133,18 @@ def failure_text(exc: BaseException) -> str:
 
 
 def empty_summary() -> dict[str, Any]:
-    return {"articles": [], "places": {}, "failures": [], "mentions": []}
+    return {"count": 0, "days": {}, "places": {}, "sampled": {}, "failures": [], "mentions": []}
 
 
-def map_chunk(records: list[dict[str, Any]], borders: bool = True, mentions: bool = True) -> dict[str, Any]:
-    """Geoparse every record of a chunk and sum them up per place. A record that fails becomes a failure
-    ``{seq, id, error}`` (one line); the others are mapped."""
+def map_chunk(items: list[Any], borders: bool = True, mentions: bool = True) -> dict[str, Any]:
+    """Geoparse every item of a chunk and sum them up per place. An item is a record, or a raw JSONL line
+    ``(seq, line number, bytes)`` that the worker decodes (so the client never decodes or parses an article).
+    A record that fails becomes a failure ``{seq, id, error}`` (one line); the others are mapped."""
+    from geo.corpus.lines import decode_item
+
     summary = empty_summary()
-    for record in records:
+    for item in items:
+        record = decode_item(item)
         if record.get("error"):
             summary["failures"].append({"seq": record["seq"], "id": record["id"], "error": record["error"]})
             continue
@@ -132,4 +154,4 @@ def map_chunk(records: list[dict[str, Any]], borders: bool = True, mentions: boo
             summary["failures"].append({"seq": record["seq"], "id": record["id"], "error": failure_text(exc)})
             continue
         summarise(record, doc, summary, mentions)
-    return summary
+    return finish_summary(summary)

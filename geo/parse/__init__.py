@@ -1,7 +1,7 @@
 """Parse: read an article (text, file, URL) into passages, find its place mentions, resolve each to one place,
 and the Document model that carries the result to every face."""
 
-from geo import lazy_exports
+from geo import callable_package, lazy_exports
 
 _EXPORTS = {
     "Article": "model",
@@ -22,3 +22,4 @@ _EXPORTS = {
 
 __all__ = sorted(_EXPORTS)
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+callable_package(__name__, "geo.api:parse_document")  # geo.parse(...) is the Python API's call (geo/api.py)

@@ -7,7 +7,7 @@ Offsets are Python string indices into ``Article.text``, end exclusive, and
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from typing import Any
 
 from geo.parse.labels import label_with_name, reader_label
@@ -105,6 +105,29 @@ class Place:
         return label_with_name(self)
 
 
+_PLACE_FIELDS = tuple(f.name for f in fields(Place) if f.name != "mentions")
+_MENTION_FIELDS = tuple(f.name for f in fields(Mention))
+
+
+def _plain(value: Any) -> Any:
+    """A deep copy of JSON-like data (dicts, lists, tuples, scalars): what ``dataclasses.asdict`` gives for it,
+    at a fraction of the cost (asdict deep-copies every scalar)."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(_plain(v) for v in value)
+    return value
+
+
+def _place_dict(place: Place) -> dict[str, Any]:
+    """``dataclasses.asdict(place)``, written out (a Document of many places is serialised in the batch)."""
+    out = {name: _plain(getattr(place, name)) for name in _PLACE_FIELDS}
+    out["mentions"] = [{name: getattr(m, name) for name in _MENTION_FIELDS} for m in place.mentions]
+    return out
+
+
 @dataclass
 class Document:
     article: Article
@@ -113,18 +136,34 @@ class Document:
     meta: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        article = asdict(self.article)
-        article = {k: article[k] for k in ("id", "title", "source", "url", "language", "text", "passages",
-                                           "passage_rule")}
+        a = self.article
+        article = {"id": a.id, "title": a.title, "source": a.source, "url": a.url, "language": a.language,
+                   "text": a.text, "passages": [{"id": p.id, "start": p.start, "end": p.end} for p in a.passages],
+                   "passage_rule": a.passage_rule}
         return {
             "schema": SCHEMA,
             "article": article,
-            "places": [{**asdict(p), "label": p.label} for p in self.places],
+            "places": [{**_place_dict(p), "label": p.label} for p in self.places],
             "unresolved": [
                 {"start": m.start, "end": m.end, "text": m.text, "passage": m.passage} for m in self.unresolved
             ],
             "meta": dict(self.meta),
         }
+
+    def to_geojson(self) -> dict[str, Any]:
+        """GeoJSON FeatureCollection of the places ([lon, lat]; the same as ``geo map --geojson`` writes)."""
+        from geo.parse.frames import document_geojson
+
+        return document_geojson(self)
+
+    def to_dataframe(self) -> Any:
+        """A pandas DataFrame, one row per mention: place, kind, country, lat, lon, border status and summary,
+        the mention as written, its offsets and its passage."""
+        import pandas as pd
+
+        from geo.parse.frames import MENTION_COLUMNS, mention_rows
+
+        return pd.DataFrame(mention_rows(self), columns=list(MENTION_COLUMNS))
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Document:

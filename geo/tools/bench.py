@@ -177,8 +177,20 @@ def run_bench(*, corpus: str | None = None, quick: bool = False, skip_build: boo
 
 
 def run_corpus_bench(*, n: int = 10_000, texts: str | None = None, quick: bool = False,
-                     out: TextIO = sys.stdout) -> dict[str, Any]:
-    """``bench --corpus``: corpus mode on the local Dask cluster against one process (geo/corpus/bench.py)."""
+                     memory_n: int = 100_000, map_places: int = 10_000, out: TextIO = sys.stdout) -> dict[str, Any]:
+    """``bench --corpus``: batch, --documents and corpus mode per article, the local cluster, a real scheduler's
+    client and worker CPU, the 1 M-article projection and a big run's peak memory (geo/corpus/bench.py); then
+    the corpus map of ``map_places`` places (geo/tools/corpus_map_bench.py)."""
     from geo.corpus.bench import bench_corpus
 
-    return bench_corpus(n=min(n, 300) if quick else n, out=out, source=Path(texts) if texts else None)
+    figures = bench_corpus(n=min(n, 300) if quick else n, out=out, source=Path(texts) if texts else None,
+                           memory_n=min(memory_n, 1000) if quick else memory_n)
+    if map_places:
+        from geo.tools.corpus_map_bench import bench_corpus_map
+
+        m = figures["map"] = bench_corpus_map(min(map_places, 500) if quick else map_places)
+        out.write(f"  corpus map                 {m['places']:,} places: rendered in {m['render_s']:.1f} s "
+                  f"({m['render_cpu_s']:.1f} CPU s; target <= 5 s), {m['mb']:.1f} MB; Chromium: loaded in "
+                  f"{m['load_s']:.1f} s, a date-range move {m['move_ms_median']:.0f} ms median, "
+                  f"{m['move_ms_max']:.0f} ms worst (target <= 300 ms; load average {os.getloadavg()[0]:.1f})\n")
+    return figures

@@ -15,38 +15,11 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from geo.parse.lang_mentions import geoparse_in
-from geo.parse.language import LANGUAGES
+from geo.batch import predict_record
 from geo.places.gazetteer import Gazetteer
 
 EARTH_RADIUS_KM = 6371.0
 MAX_ERROR_KM = 20039.0
-
-
-def predict_record(record: dict[str, Any], gaz: Gazetteer, *, adjectives: bool = False,
-                   language: str | None = None) -> dict[str, Any]:
-    """One EVAL.md output line for one input line ({"id", "text", ...}), read in ``language``, else in the
-    line's own "language", else in the detected one (the line says which)."""
-    text = record.get("text")
-    if not isinstance(text, str):
-        raise ValueError(f"line with id {record.get('id')!r} has no 'text' string")
-    given = record.get("language")
-    language = language or (given if isinstance(given, str) and given in LANGUAGES else None)
-    mentions = []
-    language, resolutions = geoparse_in(text, gaz, language)
-    for res in resolutions:
-        m = res.mention
-        c = res.chosen
-        if (m.adjectival and not adjectives) or (m.proposed and c is None):
-            continue
-        mentions.append({
-            "start": m.start, "end": m.end, "text": m.text,
-            "lat": c.lat if c else None, "lon": c.lon if c else None,
-            "name": c.name if c else None, "country": c.country if c else None,
-            "geonameid": c.geonameid if c else None, "kind": c.kind if c else None,
-            "adjectival": m.adjectival,
-        })
-    return {"id": record.get("id"), "language": language, "mentions": mentions}
 
 
 def predict_lines(lines: Iterable[str], gaz: Gazetteer, *, adjectives: bool = False) -> Iterator[str]:

@@ -148,10 +148,10 @@ def test_jsonl_skips_blank_lines_and_names_the_bad_line_after_earlier_output():
 
 
 def test_jsonl_on_gwn_lines_is_identical_on_two_workers_with_tiny_chunks(gazetteer):
-    from geo.cli import _predict_record
+    from geo.batch import mentions_line
 
     lines = _gwn_lines(40)
-    fn = functools.partial(_predict_record, adjectives=False)
+    fn = functools.partial(mentions_line, adjectives=False)
     one = list(jsonl_map(lines, fn, workers=1))
     many = list(jsonl_map(lines, fn, workers=2, chunk_size=3, window=2))
     assert one == many
@@ -302,11 +302,11 @@ def test_spawned_workers_load_the_index_themselves(monkeypatch, gazetteer):
     import multiprocessing
 
     from geo import batch
-    from geo.cli import _predict_record
+    from geo.batch import mentions_line
 
     monkeypatch.setattr(batch, "_pool_context", lambda: multiprocessing.get_context("spawn"))
     lines = _gwn_lines(12)
-    fn = functools.partial(_predict_record, adjectives=False)
+    fn = functools.partial(mentions_line, adjectives=False)
     assert list(jsonl_map(lines, fn, workers=2, chunk_size=2)) == list(jsonl_map(lines, fn, workers=1))
 
 

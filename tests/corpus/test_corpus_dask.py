@@ -128,17 +128,20 @@ def test_workers_without_geo_stop_the_run_with_one_line(tmp_path):
     assert "pip install ." in lines[0]
 
 
-def test_bench_corpus_reports_both_runs(tmp_path):
+def test_bench_corpus_reports_every_run_and_the_projection(tmp_path):
     import io
 
     from geo.corpus.bench import bench_corpus
 
     out = io.StringIO()
-    figures = bench_corpus(n=30, workers=1, out=out, source=Path(__file__).resolve().parent.parent / "geo" / "data"
-                           / "sample_corpus.jsonl")
+    figures = bench_corpus(n=40, workers=1, out=out, memory_n=None,
+                           source=Path(__file__).resolve().parents[2] / "geo" / "data" / "sample_corpus.jsonl")
     text = out.getvalue()
-    assert "one process" in text and "local cluster (1)" in text and "speed-up" in text
-    for mode in ("inline", "cluster"):
-        assert figures[mode]["articles"] == 30 and figures[mode]["articles_per_s"] > 0
-        assert figures[mode]["peak_mb"] > 100
-    assert len(figures["cluster"]["worker_mb"]) == 1
+    for label in ("parse --jsonl", "--documents", "corpus inline", "local cluster (1)", "real scheduler",
+                  "128 cores"):
+        assert label in text
+    for mode in ("batch", "documents", "inline", "cluster", "scheduler"):
+        assert figures[mode]["articles"] == 40 and figures[mode]["client_cpu"] > 0
+    assert len(figures["scheduler"]["worker_cpu"]) == 1 and figures["per_worker"] > 0
+    hours = [p["hours"] for p in figures["projection"]]
+    assert hours == sorted(hours, reverse=True) or len(set(hours)) == 1  # more cores never slower

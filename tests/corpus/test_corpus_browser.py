@@ -54,6 +54,8 @@ def test_corpus_map_offline_slider_play_and_popups(browser, corpus_page):
         page.wait_for_timeout(500)
         assert 0 < expected < n_places and visible_pins(page) == expected
         assert page.locator("#gc-to-out").inner_text() == first_day
+        if not page.evaluate("document.querySelector('.gc-legend details').open"):
+            page.locator(".gc-legend summary").click()  # folded on a small screen: the reader opens it
         assert page.locator("#gc-legend-range").inner_text() == f"{first_day} – {first_day}"
 
         # play runs the story forward until every place is back

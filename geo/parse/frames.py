@@ -1,0 +1,63 @@
+"""A Document as data for analysts: GeoJSON of its places and one table row per mention (the Python API's
+``Document.to_geojson()`` and ``Document.to_dataframe()``)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from geo.coords import to_xy
+
+MENTION_COLUMNS = ("place", "gazetteer_name", "kind", "country", "lat", "lon", "border_status", "border", "mention", "start", "end",
+                   "adjectival", "passage_id", "passage", "place_id", "confidence")
+
+
+def _mappable(place: Any) -> bool:
+    try:
+        lat, lon = float(place.lat), float(place.lon)
+    except (TypeError, ValueError):
+        return False
+    return math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180
+
+
+def document_geojson(doc: Any) -> dict[str, Any]:
+    """RFC 7946 FeatureCollection: one Point ([lon, lat]) per mapped place with its properties and mentions (the
+    same object as ``python -m geo map --geojson`` writes)."""
+    features = []
+    for place in (p for p in doc.places if _mappable(p)):
+        passages = list(dict.fromkeys(
+            pid for pid in (m.passage or doc.article.passage_at(m.start) for m in place.mentions) if pid))
+        features.append({
+            "type": "Feature", "id": place.id,
+            "geometry": {"type": "Point", "coordinates": list(to_xy(place.lat, place.lon))},
+            "properties": {
+                "id": place.id, "name": place.label, "gazetteer_name": place.name, "kind": place.kind,
+                "country": place.country,
+                "admin1": place.admin1, "geonameid": place.geonameid, "population": place.population,
+                "confidence": place.confidence, "source": place.source, "border": place.border,
+                "mention_count": len(place.mentions), "passages": passages,
+                "mentions": [{"start": m.start, "end": m.end, "text": m.text, "passage": m.passage,
+                              "adjectival": m.adjectival} for m in place.mentions],
+            },
+        })
+    return {"type": "FeatureCollection", "features": features,
+            "article": {"id": doc.article.id, "title": doc.article.title, "url": doc.article.url}}
+
+
+def mention_rows(doc: Any) -> list[dict[str, Any]]:
+    """One row per resolved mention, in text order: the place, its kind, country, point, border status and
+    one-line border summary, the words as written and the passage that holds them."""
+    passages = {p.id: doc.article.text[p.start:p.end] for p in doc.article.passages}
+    rows = []
+    for place in doc.places:
+        border = place.border or {}
+        for m in place.mentions:
+            rows.append({
+                "place": place.label, "gazetteer_name": place.name, "kind": place.kind, "country": place.country, "lat": place.lat,
+                "lon": place.lon, "border_status": border.get("status"), "border": border.get("summary"),
+                "mention": m.text, "start": m.start, "end": m.end, "adjectival": m.adjectival,
+                "passage_id": m.passage, "passage": passages.get(m.passage or "", ""), "place_id": place.id,
+                "confidence": place.confidence,
+            })
+    rows.sort(key=lambda r: (r["start"], r["end"]))
+    return rows
