@@ -265,7 +265,8 @@ def _region_of(place: Any) -> str | None:
 
 
 def tag_place(place: Any, index: BorderIndex | None = None) -> dict[str, Any]:
-    """Border object for a Place: countries, continents and macro-regions by area, the rest by point."""
+    """Border object for a Place: countries, continents and macro-regions by area, the rest by point (a first-level
+    region's pin moves into its real area, see geo/borders/region_points.py)."""
     index = index or load_border_index()
     area = _area_border(place, index)
     if area is not None:
