@@ -288,12 +288,24 @@ def predict_record(record: dict[str, Any], gaz: Any, *, adjectives: bool = False
             continue
         mentions.append({
             "start": m.start, "end": m.end, "text": m.text,
-            "lat": c.lat if c else None, "lon": c.lon if c else None,
+            **dict(zip(("lat", "lon"), _pin(c) if c else (None, None), strict=True)),
             "name": c.name if c else None, "country": c.country if c else None,
             "geonameid": c.geonameid if c else None, "kind": c.kind if c else None,
             "adjectival": m.adjectival,
         })
     return {"id": record.get("id"), "language": language, "mentions": mentions}
+
+
+def _pin(cand: Any) -> tuple[float, float]:
+    """Where the Document pins a candidate: a first-level region at the point from its real area (see
+    geo/borders/region_points.py), so the scores measure the map's pins; everything else at its own point."""
+    if cand.kind != "region" or not str(cand.id).startswith("iso3166:"):
+        return cand.lat, cand.lon
+    from geo.borders.index import load_border_index
+    from geo.borders.region_points import region_area_point
+
+    lat, lon, _, _ = region_area_point(cand.id, cand.country, cand.lat, cand.lon, load_border_index())
+    return lat, lon
 
 
 def mentions_line(record: dict[str, Any], adjectives: bool, language: str | None = None) -> dict[str, Any]:

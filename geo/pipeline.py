@@ -114,8 +114,11 @@ def _finish_batch(batch: list[tuple[Document, float, list[str]]], data: dict[str
         from geo.borders.memo import tag_documents_once
 
         started = time.perf_counter()
+        from geo.borders.region_points import POINTS_NOTE
+
         tag_documents_once([doc for doc, _, _ in batch])
         shared = (time.perf_counter() - started) / len(batch)
+        data = {**data, "points": f"{data['points']}; {POINTS_NOTE}"}
     for doc, own, notes in batch:
         doc.meta = {"version": __version__, "data": dict(data), "elapsed_ms": round((own + shared) * 1000, 1)}
         if notes:

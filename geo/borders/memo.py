@@ -25,7 +25,8 @@ class BorderMemo:
     def __init__(self, size: int = MEMO_PLACES):
         self.size = size
         self.index: BorderIndex | None = None
-        self.entries: OrderedDict[tuple, dict[str, Any]] = OrderedDict()
+        # place key -> (border object, pin): tagging may move a pin (a region's, into its real area)
+        self.entries: OrderedDict[tuple, tuple[dict[str, Any], tuple[float, float]]] = OrderedDict()
         self.hits = 0
         self.misses = 0
 
@@ -38,17 +39,21 @@ class BorderMemo:
             self.clear()
             self.index = index
 
-    def get(self, key: tuple) -> dict[str, Any] | None:
+    def apply(self, key: tuple, place: Any) -> bool:
+        """Give ``place`` its border object (a copy) and pin when the memo has them; False otherwise."""
         found = self.entries.get(key)
         if found is None:
             self.misses += 1
-            return None
+            return False
         self.entries.move_to_end(key)
         self.hits += 1
-        return copy_border(found)
+        place.border = copy_border(found[0])
+        place.lat, place.lon = found[1]
+        return True
 
-    def put(self, key: tuple, border: dict[str, Any]) -> None:
-        self.entries[key] = copy_border(border)
+    def put(self, key: tuple, place: Any) -> None:
+        """Keep a tagged place's border object and pin under its key from before tagging."""
+        self.entries[key] = copy_border(place.border), (place.lat, place.lon)
         if len(self.entries) > self.size:
             self.entries.popitem(last=False)
 
@@ -83,11 +88,11 @@ def tag_place_once(place: Any, index: BorderIndex | None = None) -> dict[str, An
     index = index or load_border_index()
     _MEMO._use(index)
     key = place_key(place)
-    border = _MEMO.get(key)
-    if border is None:
-        border = tag_place(place, index)
-        _MEMO.put(key, border)
-    return border
+    if _MEMO.apply(key, place):
+        return place.border
+    place.border = tag_place(place, index)
+    _MEMO.put(key, place)
+    return place.border
 
 
 def tag_documents_once(docs: Iterable[Any], index: BorderIndex | None = None) -> None:
@@ -104,16 +109,13 @@ def tag_documents_once(docs: Iterable[Any], index: BorderIndex | None = None) ->
             if key in waiting:
                 waiting[key].append(place)
                 continue
-            border = _MEMO.get(key)
-            if border is None:
+            if not _MEMO.apply(key, place):
                 waiting[key] = [place]
-            else:
-                place.border = border
     if not waiting:
         return
     first = [places[0] for places in waiting.values()]
     tag_documents([SimpleNamespace(places=first)], index=index)
     for key, places in waiting.items():
-        _MEMO.put(key, places[0].border)
+        _MEMO.put(key, places[0])
         for other in places[1:]:
-            other.border = copy_border(places[0].border)
+            _MEMO.apply(key, other)

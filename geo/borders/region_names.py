@@ -10,7 +10,7 @@ from typing import Any
 
 from geo.borders import contested
 from geo.borders.index import BorderIndex
-from geo.places.names import adjective_cuts
+from geo.places.names import adjective_cuts, name_key
 
 __all__ = ["TERRITORY_ID_PREFIX", "region_display_name", "region_name"]
 
@@ -51,19 +51,39 @@ def _namesake_town(base: str, towns: list[str]) -> str | None:
     return None
 
 
-def region_display_name(name: str, country: str | None, towns: list[str], code: str | None = None) -> str:
+def _noun_named_in_region(base: str, country: str | None, key: str | None) -> str | None:
+    """The noun an adjective name is made from, as a name GeoNames gives a town of the region ``key``:
+    "Dnipropetrovska" -> Dnipropetrovsk (an alternate name of Dnipro, renamed in 2016), so the region keeps the
+    English name it is known by rather than the town's new one. The longest such stem; None without one."""
+    if not key or not country:
+        return None
+    from geo.places.gazetteer import load_gazetteer
+
+    gazetteer = load_gazetteer()
+    for cut in adjective_cuts(base.lower()):
+        for hit in gazetteer.hits(cut):
+            town = hit.candidate
+            if town.kind == "city" and town.country == country and f"{country}.{town.admin1}" == key:
+                # the town's own name when it is the stem plus a letter or two ("Poltav" -> Poltava)
+                return town.name if name_key(town.name).startswith(cut) else base[: len(cut)]
+    return None
+
+
+def region_display_name(name: str, country: str | None, towns: list[str], code: str | None = None,
+                        key: str | None = None) -> str:
     """The English name a reader knows for a first-level region: 'Kharkivska' -> 'Kharkiv region', 'Kursk' ->
     'Kursk region', 'Volynska' -> 'Volyn region', 'Primorsky' -> 'Primorsky Krai'; other names unchanged ('Texas').
 
     By rule from the data: an oblast (countrystatecity type oblast or administrative region) is "X region"; a
     region or krai whose name is its main town's name or an adjective made from a name (-ska) is "X region";
-    another krai is "X Krai". ``code``: the region's ISO 3166-2 code, which tells namesakes apart."""
+    another krai is "X Krai". ``code``: the region's ISO 3166-2 code, which tells namesakes apart; ``key``: its
+    GeoNames key ('UA.04'), whose towns' names give the noun of an adjective name (see _noun_named_in_region)."""
     base = _REGION_SUFFIX.sub("", name).strip()
     stripped = base != name.strip()
     types = _region_types(country or "")
     kind = types.get(code or "") or types.get(name)
     if stripped or kind in _TOWN_NAMED_TYPES:
-        town = _namesake_town(base, towns)
+        town = _noun_named_in_region(base, country, key) or _namesake_town(base, towns)
         if town:
             return f"{town} region"
         if base.lower().endswith("ska") and len(base) >= 7:  # 'Volynska': Volyn is a land, not a town
@@ -85,4 +105,4 @@ def region_name(place: Any, territory: dict[str, Any] | None, key: str | None, c
         if tuple(entry["geometry"].get("geonames", ())) == (key,):
             return entry["name"]
     iso = getattr(place, "admin1", None) if place.kind == "region" else None
-    return region_display_name(place.name, code, index.region_towns.get(key or "", []), iso)
+    return region_display_name(place.name, code, index.region_towns.get(key or "", []), iso, key)

@@ -21,6 +21,7 @@ from geo.borders.areas import SOURCE_TABLE, SOURCE_TOWNS, SOURCE_WORDS
 from geo.borders.index import BorderIndex, entry_countries, load_border_index
 from geo.borders.region_names import TERRITORY_ID_PREFIX, region_name
 from geo.borders.region_names import region_display_name as region_display_name  # where callers found it
+from geo.borders.region_points import settle_region_point
 from geo.borders.sentences import join_names, summarise
 from geo.errors import InputError
 from geo.places.gazetteer_areas import GROUPED_ID_PREFIX
@@ -260,13 +261,12 @@ def _populated(place: Any) -> bool:
 
 def _region_of(place: Any) -> str | None:
     admin1 = getattr(place, "admin1", None)
-    if not admin1:
-        return None
-    return _normalise_region(str(admin1), place.country)
+    return _normalise_region(str(admin1), place.country) if admin1 else None
 
 
 def tag_place(place: Any, index: BorderIndex | None = None) -> dict[str, Any]:
-    """Border object for a Place: countries, continents and macro-regions by area, the rest by point."""
+    """Border object for a Place: countries, continents and macro-regions by area, the rest by point (a first-level
+    region's pin moves into its real area, see geo/borders/region_points.py)."""
     index = index or load_border_index()
     area = _area_border(place, index)
     if area is not None:
@@ -306,6 +306,7 @@ def _add_area_context(place: Any, border: dict[str, Any], index: BorderIndex) ->
     _own_territory(place, border, index)
     if place.kind == "region":
         _add_region_area(place, border, index)
+        settle_region_point(place, border, index)
     elif place.kind == "feature" and str(getattr(place, "id", "")).startswith(GROUPED_ID_PREFIX):
         _add_region_area(place, border, index, grouped=_grouped_area(place, index))
 
