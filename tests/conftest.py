@@ -21,16 +21,18 @@ EVAL_DIR = SHARED_DIR / "eval"
 
 @pytest.fixture(scope="session", autouse=True)
 def built_derived_data():
-    """Build the derived data (gazetteer index, border layer, basemap) once, before any test links or
-    copies the cache folder: on a clean clone the first build takes about a minute, and a server-based
-    test would otherwise spend its page timeout building it."""
+    """Build the derived data (gazetteer index, border layer and region areas, other-language names, basemap)
+    once, before any test links or copies the cache folder: on a clean clone the first build takes a few
+    minutes, and a server-based test would otherwise spend its page timeout building it."""
     from geo.borders import load_border_index
     from geo.maps.basemap import basemap_geojson
     from geo.maps.labels import basemap_labels
     from geo.places.gazetteer import load_gazetteer
+    from geo.places.lang_index import load_lang_index
 
     load_gazetteer()
-    load_border_index()
+    assert load_border_index().areas is not None  # the region areas: about 2 minutes on a clean clone
+    load_lang_index()  # names in other scripts (first non-English article)
     basemap_geojson()
     basemap_labels()
 

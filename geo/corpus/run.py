@@ -310,7 +310,9 @@ def run_corpus(
         for future in done:
             index, ids = pending.pop(future)
             try:
-                summary = future.result()
+                summary = _result(future, watch, corpus)
+            except SchedulerError:
+                raise
             except Exception as exc:  # noqa: BLE001 - a lost worker or a failed task: report its articles
                 _raise_if_workers_lack_geo(exc)
                 watch.raise_if_lost(exc, corpus)
@@ -328,6 +330,17 @@ def run_corpus(
 
 WATCH_S = 2.0  # how often a run with nothing finishing checks its scheduler and workers
 POLL_S = 0.02  # how often it looks for finished chunks meanwhile
+
+
+def _result(future: Any, watch: _ClusterWatch, corpus: Corpus) -> dict[str, Any]:
+    """A finished chunk's summary. A future reported done can still wait: when the worker holding its result
+    dies, Dask computes it again, which never happens once every worker is gone; so wait in steps and check
+    the cluster between them."""
+    while True:
+        try:
+            return future.result(timeout=WATCH_S)
+        except TimeoutError:
+            watch.check(corpus)
 
 
 class _ClusterWatch:

@@ -22,10 +22,12 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from geo.borders.index import load_border_index
+from geo.borders.region_names import region_display_name
 from geo.paths import atomic_write_text, cache_dir, move_aside, warn_unwritable
 from geo.places import naturalearth
 
-FORMAT = 4
+FORMAT = 5  # 5: regions by the names readers know (geo.borders.region_names)
 CACHE_NAME = "labels.json"
 CITY_MIN_POPULATION = 200_000
 KINDS = ("country", "capital", "city", "region")
@@ -103,13 +105,18 @@ def _build() -> list[list[Any]]:
                city_min_zoom(int(c["population"]), is_capital)]
         (capital_rows if is_capital else city_rows).append(row)
     regions = []
+    index = load_border_index()
     for country in sorted(csc.get_countries(), key=lambda c: c.iso2):
         for state in csc.get_states_of_country(country.iso2):
             try:
                 lat, lon = float(state.latitude), float(state.longitude)
             except (TypeError, ValueError):
                 continue
-            regions.append([state.name, *_point(lat, lon), "region", REGION_MIN_ZOOM])
+            # the name a reader knows, as in the popups and the table ("Kharkiv region", not "Kharkivska")
+            key = index.region_key_near(country.iso2, lat, lon)
+            name = region_display_name(state.name, country.iso2, index.region_towns.get(key or "", []),
+                                       state.iso3166_2, key)
+            regions.append([name, *_point(lat, lon), "region", REGION_MIN_ZOOM])
     return out + capital_rows + city_rows + regions
 
 

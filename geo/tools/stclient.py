@@ -87,6 +87,8 @@ class AppSession:
                 if element.WhichOneof("type") == "exception":
                     self.exceptions.append(element.exception.message[:200])
             elif kind == "script_finished":
+                if msg.script_finished == ForwardMsg.ScriptFinishedStatus.FINISHED_EARLY_FOR_RERUN:
+                    continue  # the script asked for a rerun (st.rerun): the browser waits for that run too
                 return
 
     async def report_map_drawn(self, timeout_s: float) -> bool:
