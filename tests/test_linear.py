@@ -212,6 +212,35 @@ def test_an_added_word_stops_at_the_mention_cap_and_says_so(monkeypatch, gazette
         "“a” was not added: the document already maps 300 place names, the most it can"]
 
 
+def test_many_additions_index_the_mentions_once(gazetteer):
+    """The finding: each addition indexed every mention again (400 additions to a long article: 400 sorts).
+    The work of 100 additions stays near that of one, not 100 times it."""
+    doc = parse_text("Poison\n\n" + " ".join(f"Paris w{i}." for i in range(1500)), borders=False)
+    lyon = gazetteer.search("Lyon")[0]
+
+    def add(n: int):
+        adds = [corrections.add(f"w{i}", lyon) for i in range(n)]
+        return corrections.apply_corrections(doc, adds, tagger=lambda _p: None)
+
+    one, _ = lines_run(lambda: add(1), "geo/store/corrections.py")
+    many, out = lines_run(lambda: add(100), "geo/store/corrections.py")
+    assert out.meta["corrections"] == {"applied": 100, "skipped": []}
+    assert len(next(p for p in out.places if p.name == "Lyon").mentions) == 100
+    assert many <= 10 * one, (one, many)  # indexing the 1,500 mentions per addition: ~100x
+
+
+def test_taken_spans_answer_like_a_scan_after_additions():
+    doc = parse_text("Poison\n\n" + " ".join(f"Paris w{i}." for i in range(20)), borders=False)
+    taken = corrections.TakenSpans(doc)
+    spans = [(m.start, m.end) for p in doc.places for m in p.mentions]
+    added = [(s, s + 2) for s in range(3, 200, 17) if all(not (a < s + 2 and s < b) for a, b in spans)]
+    taken.take(added)
+    every = spans + added
+    for start in range(0, 220):
+        for end in range(start + 1, min(start + 12, 221)):
+            assert taken.is_free(start, end) == all(not (a < end and start < b) for a, b in every), (start, end)
+
+
 def test_overlaps_answers_like_a_scan_of_every_span():
     spans = [(0, 5, "a"), (3, 4, "b"), (10, 12, "c"), (20, 20, "empty"), (30, 40, "d")]
     index = corrections.Overlaps(spans)
