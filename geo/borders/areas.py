@@ -8,7 +8,6 @@ source package version, the border layer or the schema changes, and when the fil
 
 from __future__ import annotations
 
-import io
 import json
 import time
 import warnings
@@ -19,8 +18,9 @@ import numpy as np
 import shapely
 
 from geo.borders import areas_build
+from geo.borders.layer import write_arrays
 from geo.errors import DataError
-from geo.paths import atomic_write_bytes, cache_dir, move_aside, warn_unwritable
+from geo.paths import cache_dir, move_aside
 
 if TYPE_CHECKING:
     from geo.borders.index import BorderIndex
@@ -170,10 +170,5 @@ def load_region_areas(index: BorderIndex) -> RegionAreas:
             warnings.warn(f"region areas from real boundaries are unavailable ({exc}); regions are measured "
                           "from their towns' cells", stacklevel=2)
             return RegionAreas(_empty(index), built=False, load_s=time.perf_counter() - t0)
-        buf = io.BytesIO()
-        np.savez(buf, **data)
-        try:
-            atomic_write_bytes(path, buf.getvalue())
-        except OSError as exc:
-            warn_unwritable(path, exc)
+        write_arrays(path, data)
     return RegionAreas(data, built=built, load_s=time.perf_counter() - t0)

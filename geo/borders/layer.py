@@ -302,10 +302,15 @@ def load_arrays() -> tuple[dict[str, np.ndarray], bool]:
     if data is not None:
         return data, False
     data = _build()
+    write_arrays(path, data)
+    return data, True
+
+
+def write_arrays(path: Path, data: dict[str, np.ndarray]) -> None:
+    """Save derived arrays as one .npz file, atomically; an unwritable cache is said once, never fatal."""
     buf = io.BytesIO()
     np.savez(buf, **data)
     try:
         atomic_write_bytes(path, buf.getvalue())
     except OSError as exc:
         warn_unwritable(path, exc)
-    return data, True
