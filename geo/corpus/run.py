@@ -60,9 +60,10 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
     import dask
 
     # A lost scheduler's client keeps trying to reconnect in the background, logging tracebacks, until the
-    # process ends: we say in one line what was lost, so its log stays quiet after a failure too.
-    quiet = [logging.getLogger(name) for name in ("distributed", *logging.root.manager.loggerDict)
-             if name == "distributed" or name.startswith("distributed.")]  # Dask's config gives some of them levels of their own
+    # process ends (and its left-over tasks' errors reach asyncio's log): we say in one line what was lost, so
+    # those logs stay quiet after a failure too. Dask's config gives some of its loggers levels of their own.
+    quiet = [logging.getLogger(name) for name in ("distributed", "asyncio", *logging.root.manager.loggerDict)
+             if name in ("distributed", "asyncio") or name.startswith("distributed.")]
     levels = [logger.level for logger in quiet]
     for logger in quiet:
         logger.setLevel(logging.CRITICAL)
@@ -336,11 +337,17 @@ def _result(future: Any, watch: _ClusterWatch, corpus: Corpus) -> dict[str, Any]
     """A finished chunk's summary. A future reported done can still wait: when the worker holding its result
     dies, Dask computes it again, which never happens once every worker is gone; so wait in steps and check
     the cluster between them."""
+    since = time.monotonic()
     while True:
-        try:
-            return future.result(timeout=WATCH_S)
-        except TimeoutError:
+        if future.status in ("finished", "error", "cancelled"):
+            try:
+                return future.result(timeout=WATCH_S)  # at once, unless its worker died just now
+            except TimeoutError:
+                pass
+        if time.monotonic() - since > WATCH_S:
             watch.check(corpus)
+            since = time.monotonic()
+        time.sleep(POLL_S)
 
 
 class _ClusterWatch:
