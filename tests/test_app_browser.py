@@ -124,6 +124,7 @@ class Session:
 
     def paste(self, text: str) -> None:
         expander = self.page.get_by_text("Map another article: paste, upload or give a URL")
+        self.wait_idle()  # the panel folds by a rerun after a text is mapped: look once that run is over
         if not self.page.get_by_label("Article text").is_visible():
             expander.click()
         self.page.get_by_label("Article text").fill(text)
