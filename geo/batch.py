@@ -40,6 +40,7 @@ R = TypeVar("R")
 
 CHUNK_ITEMS = 16  # items per task sent to a worker (articles are ~1-2 ms each: a chunk is ~20-30 ms of work)
 CHUNK_CHARS = 1 << 20  # ...or fewer, when the items are large (a chunk holds at most ~1 MB of text plus one item)
+DOCUMENT_CHUNK = 64  # whole Documents: a chunk's new places are border-tagged in one vectorised pass
 WINDOW_PER_WORKER = 4  # chunks in flight per worker: enough to keep every worker busy, small enough to bound memory
 
 
@@ -233,13 +234,30 @@ def _run_pool(func: Callable[[T], R], source: Iterator[list[T]], *, workers: int
 # ------------------------------------------------------------------------------------------ records -> Documents
 
 
-def record_document(record: dict[str, Any], *, borders: bool = True, gazetteer: Any = None,
-                    language: str | None = None) -> Any:
-    """One record ``{"text", "title"?, "url"?, "filename"?}`` -> its whole Document, as ``python -m geo parse
-    --json`` makes it for the same text (read_article + parse_article, border context through the per-place memo).
-    The one per-article function of ``parse --jsonl --documents`` and of corpus mode's workers."""
+def record_documents(records: list[dict[str, Any]], *, borders: bool = True, gazetteer: Any = None,
+                     language: str | None = None) -> list[Any]:
+    """The Documents of many records ``{"text", "title"?, "url"?, "filename"?}``, each as ``python -m geo
+    parse --json`` makes it for the same text (read_article + parse_article, border context through the
+    per-place memo), the places new to this process border-tagged together in one vectorised pass (a corpus
+    of many distinct places pays per chunk, not per article, for them); a record that fails is its
+    exception, in its place. The one engine of ``parse --jsonl --documents`` and of corpus mode's workers."""
+    from geo.pipeline import parse_articles
+
+    articles: list[Any] = []
+    for record in records:
+        try:
+            articles.append(record_article(record))
+        except Exception as exc:  # noqa: BLE001 - handed back in the record's place
+            articles.append(exc)
+    readable = [a for a in articles if not isinstance(a, Exception)]
+    parsed = iter(parse_articles(readable, gazetteer=gazetteer or batch_gazetteer(), borders=borders,
+                                 language=language, batch_size=max(1, len(readable)), keep_going=True))
+    return [a if isinstance(a, Exception) else next(parsed) for a in articles]
+
+
+def record_article(record: dict[str, Any]) -> Any:
+    """The Article of a record (its text read as ``parse`` reads a file or a paste, with its title)."""
     from geo.parse.article import read_article
-    from geo.pipeline import parse_article
 
     text = record.get("text")
     if not isinstance(text, str):
@@ -248,7 +266,7 @@ def record_document(record: dict[str, Any], *, borders: bool = True, gazetteer: 
                            source="file" if record.get("filename") else "text")
     if record.get("title"):
         article.title = record["title"]
-    return parse_article(article, gazetteer=gazetteer or batch_gazetteer(), borders=borders, language=language)
+    return article
 
 
 def batch_gazetteer() -> Any:
@@ -264,10 +282,18 @@ def _gazetteer_for(_cache_setting: str) -> Any:
     return load_gazetteer()
 
 
-def document_line(record: dict[str, Any], borders: bool = True, language: str | None = None) -> dict[str, Any]:
+def document_json(record: dict[str, Any], doc: Any) -> dict[str, Any]:
     """One ``parse --jsonl --documents`` output object: the Document JSON, with the input's ``id`` on top."""
-    data = record_document(record, borders=borders, language=language).to_dict()
+    data = doc.to_dict()
     return {"id": record.get("id"), **data} if "id" in record else data
+
+
+def document_lines(records: list[dict[str, Any]], borders: bool = True,
+                   language: str | None = None) -> list[dict[str, Any] | Exception]:
+    """The ``parse --jsonl --documents`` objects of many records, tagged together (:func:`record_documents`); a
+    failed record is its exception."""
+    docs = record_documents(records, borders=borders, language=language)
+    return [doc if isinstance(doc, Exception) else document_json(r, doc) for r, doc in zip(records, docs, strict=True)]
 
 
 def predict_record(record: dict[str, Any], gaz: Any, *, adjectives: bool = False,
@@ -342,8 +368,41 @@ def _jsonl_item(item: tuple[int, Any], record_fn: Callable[[dict[str, Any]], Any
     return json.dumps(record_fn(record), ensure_ascii=False)
 
 
+def _jsonl_items(items: list[tuple[int, Any]], records_fn: Callable[[list[dict[str, Any]]], list[Any]]
+                 ) -> list[str | None | Exception]:
+    """:func:`_jsonl_item` for a chunk of lines whose records ``records_fn`` maps together; a record it
+    failed on is its exception (made picklable, to cross back from a worker process)."""
+    decoded: list[Any] = []
+    for number, line in items:
+        try:
+            decoded.append(decode_record(number, line))
+        except BadInput as exc:
+            decoded.append(SkippedLine(exc))
+    results = iter(records_fn([r for r in decoded if isinstance(r, dict)]))
+    out: list[str | None | Exception] = []
+    for record in decoded:
+        if not isinstance(record, dict):
+            out.append(record)
+            continue
+        result = next(results)
+        out.append(_picklable(result) if isinstance(result, Exception) else json.dumps(result, ensure_ascii=False))
+    return out
+
+
+def _picklable(exc: Exception) -> Exception:
+    try:
+        pickle.loads(pickle.dumps(exc))
+    except Exception:  # noqa: BLE001 - any failure to round-trip
+        return RuntimeError(f"{exc.__class__.__name__}: {exc}")
+    return exc
+
+
 def _item_chars(item: tuple[int, Any]) -> int:
     return item[1].size if isinstance(item[1], LineTooLong) else len(item[1])
+
+
+def _chunk_chars(items: list[tuple[int, Any]]) -> int:
+    return sum(map(_item_chars, items))
 
 
 def jsonl_map(
@@ -356,6 +415,7 @@ def jsonl_map(
     chunk_size: int = CHUNK_ITEMS,
     window: int | None = None,
     on_skip: Callable[[str], None] | None = None,
+    together: bool = False,
 ) -> Iterator[str]:
     """One output JSON line (no newline) per non-blank input line, in input order.
 
@@ -363,7 +423,9 @@ def jsonl_map(
     line) and the run goes on; without ``on_skip`` it ends the run as a ValueError.
 
     ``record_fn`` maps a decoded JSON object to a JSON-serialisable result; it runs in the workers and
-    must be picklable. ``progress`` (if given) counts the articles done and the input characters they span.
+    must be picklable. With ``together``, it maps the list of a chunk's records to the list of their results
+    instead (an exception in a failed record's place), so that a chunk's work can be shared (border tagging).
+    ``progress`` (if given) counts the articles done and the input characters they span.
     """
     import functools
 
@@ -374,9 +436,17 @@ def jsonl_map(
             sizes.append(_item_chars((number, line)))
             yield number, line
 
-    results = map_ordered(functools.partial(_jsonl_item, record_fn=record_fn), numbered(), workers=workers,
-                          chunk_size=chunk_size, window=window, weight=_item_chars, initializer=initializer)
+    if together:
+        groups = chunks(numbered(), size=chunk_size, weight=_item_chars)
+        results = itertools.chain.from_iterable(map_ordered(
+            functools.partial(_jsonl_items, records_fn=record_fn), groups, workers=workers, chunk_size=1,
+            window=window, weight=_chunk_chars, initializer=initializer))
+    else:
+        results = map_ordered(functools.partial(_jsonl_item, record_fn=record_fn), numbered(), workers=workers,
+                              chunk_size=chunk_size, window=window, weight=_item_chars, initializer=initializer)
     for result in results:
+        if isinstance(result, Exception):
+            raise result
         done = sizes.popleft()
         if progress is not None:
             progress.read(done)

@@ -339,11 +339,12 @@ def _parse_jsonl(args: argparse.Namespace) -> int:
         skipped.append(why)
         sys.stderr.write(f"warning: {name}: {why}: skipped\n")
 
-    record_fn = (functools.partial(batch.document_line, borders=not args.no_borders, language=_language(args))
+    record_fn = (functools.partial(batch.document_lines, borders=not args.no_borders, language=_language(args))
                  if args.documents else functools.partial(batch.mentions_line, adjectives=args.adjectives,
                                                           language=_language(args)))
     results = batch.jsonl_map(iter_lines(source, batch.MAX_LINE_BYTES), record_fn, workers=workers, progress=progress,
-                        on_skip=skip)
+                              on_skip=skip, together=args.documents,
+                              chunk_size=batch.DOCUMENT_CHUNK if args.documents else batch.CHUNK_ITEMS)
     try:
         for line in results:
             out.write(line + "\n")

@@ -81,23 +81,35 @@ def parse_articles(
     geocode_unresolved: UnresolvedGeocoder | None = None,
     batch_size: int = 64,
     language: str | None = None,
-) -> Iterator[Document]:
+    keep_going: bool = False,
+) -> Iterator[Document | Exception]:
     """The whole geoparse of many articles, in order: the same Documents as :func:`parse_article` one by one,
     with the border layer tagging the places of ``batch_size`` documents in one vectorised pass (about ten
     times less border work per document than one at a time). Articles are read lazily, a batch at a time.
     ``meta.elapsed_ms`` is each document's own parse time plus its share of its batch's border tagging.
     Each article is read in ``language`` when given, else in the language detected from its text (English
-    unless it clearly is another); ``article.language`` records it."""
+    unless it clearly is another); ``article.language`` records it.
+
+    An article whose geoparse raises ends the run there, after the Documents before it; with ``keep_going``
+    its exception takes its place in the output instead and the others go on (a batch of many articles is
+    still tagged in one pass: corpus mode and ``parse --jsonl --documents``)."""
     gaz = gazetteer or load_gazetteer()
     data = _data_meta(tuple(gaz.meta.get("versions", {}).items()), gaz.point_sources)
-    batch: list[tuple[Document, float, list[str]]] = []
+    batch: list[tuple[Document | Exception, float, list[str]]] = []
     for article in articles:
         started = time.perf_counter()
         notes: list[str] = list(article.notes)  # what reading noted, then what the geoparse notes
-        article.language, resolutions = geoparse_in(article.text, gaz, language or article.language or None, notes)
-        doc = build_document(article, resolutions)
-        if geocode_unresolved and doc.unresolved:
-            _apply_geocoded(doc, geocode_unresolved(doc.unresolved))
+        try:
+            article.language, resolutions = geoparse_in(article.text, gaz, language or article.language or None,
+                                                        notes)
+            doc: Document | Exception = build_document(article, resolutions)
+            if geocode_unresolved and doc.unresolved:
+                _apply_geocoded(doc, geocode_unresolved(doc.unresolved))
+        except Exception as exc:
+            if not keep_going:
+                yield from _finish_batch(batch, data, borders)
+                raise
+            doc = exc
         batch.append((doc, time.perf_counter() - started, notes))
         if len(batch) >= batch_size:
             yield from _finish_batch(batch, data, borders)
@@ -106,20 +118,24 @@ def parse_articles(
         yield from _finish_batch(batch, data, borders)
 
 
-def _finish_batch(batch: list[tuple[Document, float, list[str]]], data: dict[str, str],
-                  borders: bool) -> list[Document]:
-    """Tag the borders of a batch's places at once, then set each Document's meta."""
+def _finish_batch(batch: list[tuple[Document | Exception, float, list[str]]], data: dict[str, str],
+                  borders: bool) -> list[Document | Exception]:
+    """Tag the borders of a batch's places at once, then set each Document's meta (failed articles, kept as
+    their exceptions, pass through)."""
+    docs = [doc for doc, _, _ in batch if isinstance(doc, Document)]
     shared = 0.0
-    if borders:
+    if borders and docs:
         from geo.borders.memo import tag_documents_once
 
         started = time.perf_counter()
         from geo.borders.region_points import POINTS_NOTE
 
-        tag_documents_once([doc for doc, _, _ in batch])
-        shared = (time.perf_counter() - started) / len(batch)
+        tag_documents_once(docs)
+        shared = (time.perf_counter() - started) / len(docs)
         data = {**data, "points": f"{data['points']}; {POINTS_NOTE}"}
     for doc, own, notes in batch:
+        if not isinstance(doc, Document):
+            continue
         doc.meta = {"version": __version__, "data": dict(data), "elapsed_ms": round((own + shared) * 1000, 1)}
         if notes:
             doc.meta["notes"] = notes

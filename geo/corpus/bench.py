@@ -49,14 +49,15 @@ def cpu():
 
 def batch(path, documents):
     import functools
-    from geo.batch import document_line, jsonl_map, load_shared_indexes
+    from geo.batch import CHUNK_ITEMS, DOCUMENT_CHUNK, document_lines, jsonl_map, load_shared_indexes
     from geo.batch import mentions_line
     load_shared_indexes(borders=True)
-    fn = functools.partial(document_line) if documents else functools.partial(mentions_line, adjectives=False)
+    fn = functools.partial(document_lines) if documents else functools.partial(mentions_line, adjectives=False)
     total = sum(1 for _ in open(path, "rb"))
     c0, t0, n, half = cpu(), time.perf_counter(), 0, None
     with open(path, encoding="utf-8") as lines:
-        for _ in jsonl_map(lines, fn, workers=1):
+        for _ in jsonl_map(lines, fn, workers=1, together=documents,
+                           chunk_size=DOCUMENT_CHUNK if documents else CHUNK_ITEMS):
             n += 1
             if n == total // 2:
                 half = cpu()

@@ -41,11 +41,12 @@ def load_count() -> int:
     return _LOADS["count"]
 
 
-def parse_record(record: dict[str, Any], *, borders: bool = True) -> Document:
-    """One record -> Document, exactly as ``python -m geo parse`` does it (the batch engine's record_document)."""
-    from geo.batch import record_document
+def parse_records(records: list[dict[str, Any]], *, borders: bool = True) -> list[Document | Exception]:
+    """Records -> Documents, each exactly as ``python -m geo parse`` makes it (the batch engine's
+    record_documents: a chunk's new places tagged together); a record that fails is its exception."""
+    from geo.batch import record_documents
 
-    return record_document(record, borders=borders, gazetteer=worker_resources())
+    return record_documents(records, borders=borders, gazetteer=worker_resources())
 
 
 def snippet(text: str, start: int, end: int, width: int = SNIPPET_CHARS) -> tuple[str, str, str]:
@@ -143,15 +144,16 @@ def map_chunk(items: list[Any], borders: bool = True, mentions: bool = True) -> 
     from geo.corpus.lines import decode_item
 
     summary = empty_summary()
+    records = []
     for item in items:
         record = decode_item(item)
         if record.get("error"):
             summary["failures"].append({"seq": record["seq"], "id": record["id"], "error": record["error"]})
-            continue
-        try:
-            doc = parse_record(record, borders=borders)
-        except Exception as exc:  # noqa: BLE001 - one bad article must not stop the others
-            summary["failures"].append({"seq": record["seq"], "id": record["id"], "error": failure_text(exc)})
-            continue
-        summarise(record, doc, summary, mentions)
+        else:
+            records.append(record)
+    for record, doc in zip(records, parse_records(records, borders=borders), strict=True):
+        if isinstance(doc, Exception):  # one bad article does not stop the others
+            summary["failures"].append({"seq": record["seq"], "id": record["id"], "error": failure_text(doc)})
+        else:
+            summarise(record, doc, summary, mentions)
     return finish_summary(summary)

@@ -364,3 +364,47 @@ def test_measure_process_sums_the_peak_memory_of_the_whole_tree():
     assert run["processes"] == 3
     assert run["peak_mb"] >= 3 * 60
     assert run["cpu_seconds"] > 0
+
+
+def _broken_article():
+    from geo.parse.article import read_article
+
+    article = read_article("Report from Kyiv.")
+    article.text = 12345  # not text: its geoparse raises
+    return article
+
+
+def test_parse_articles_keep_going_puts_a_failed_article_in_its_place_and_tags_the_rest(gazetteer):
+    from geo.parse.article import read_article
+    from geo.pipeline import parse_article, parse_articles
+
+    texts = ["Shelling near Donetsk and Kharkiv.", "Talks in Geneva, Switzerland.", "Flooding in Queensland."]
+    out = list(parse_articles([read_article(texts[0]), _broken_article(), read_article(texts[1]),
+                               read_article(texts[2])], gazetteer=gazetteer, batch_size=10, keep_going=True))
+    assert isinstance(out[1], Exception) and len(out) == 4
+    alone = [parse_article(read_article(t), gazetteer=gazetteer) for t in texts]
+    assert _documents_without_timing([out[0], out[2], out[3]]) == _documents_without_timing(alone)
+
+
+def test_parse_articles_without_keep_going_gives_the_documents_before_a_failure_then_raises(gazetteer):
+    from geo.parse.article import read_article
+    from geo.pipeline import parse_articles
+
+    got = []
+    with pytest.raises(Exception):  # noqa: B017, PT011 - whatever the broken text raises
+        for doc in parse_articles([read_article("Report from Lviv."), _broken_article(),
+                                   read_article("Report from Odesa.")], gazetteer=gazetteer, batch_size=10):
+            got.append(doc)
+    assert [p.name for doc in got for p in doc.places] == ["Lviv"]
+    assert got[0].places[0].border  # tagged before the error came out
+
+
+def test_record_documents_reports_a_bad_record_in_its_place(gazetteer):
+    from geo.batch import record_documents
+
+    docs = record_documents([{"text": "Troops left Kyiv."}, {"id": "x"}, {"text": "Rain in Lima, Peru."}],
+                            gazetteer=gazetteer)
+    assert isinstance(docs[1], ValueError) and "'x'" in str(docs[1])
+    assert [p.name for p in docs[0].places] == ["Kyiv"]
+    assert {p.name for p in docs[2].places} == {"Lima", "Peru"}
+    assert all(p.border for doc in (docs[0], docs[2]) for p in doc.places)

@@ -53,3 +53,13 @@ def test_documents_stops_on_a_bad_line_with_one_line_naming_it(tmp_path):
     assert done.returncode != 0
     assert json.loads(done.stdout.splitlines()[0])["id"] == "a"  # the lines before it are written
     assert done.stderr.strip().count("\n") == 0 and "line 2" in done.stderr
+
+
+def test_documents_stop_at_a_record_without_text_after_the_records_before_it(tmp_path):
+    source = tmp_path / "in.jsonl"
+    rows = [{"id": "a", "text": "Troops left Kyiv."}, {"id": "b", "title": "no text"}, {"id": "c", "text": "Lima."}]
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    done = _geo("parse", "--jsonl", str(source), "--documents", "--workers", "1")
+    assert done.returncode != 0
+    assert [json.loads(line)["id"] for line in done.stdout.splitlines()] == ["a"]
+    assert done.stderr.strip().count("\n") == 0 and "'b'" in done.stderr
