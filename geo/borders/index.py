@@ -45,7 +45,6 @@ class BorderIndex:
     _country_towns: dict[str, Any] = field(default_factory=dict, repr=False)
     _land: dict[str, Any] = field(default_factory=dict, repr=False)
     _areas: Any = field(default=None, repr=False)
-    _key_border_points: dict[str, Any] = field(default_factory=dict, repr=False)
     _area_facts: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
@@ -111,31 +110,46 @@ class BorderIndex:
         }
 
     def build_all_trees(self) -> int:
-        """Build every unit's border KD-tree now (about 1 s in all) instead of on first use; a long-running
-        server calls this once so that no reader's first place in a country waits for it. Returns the count."""
+        """Build every unit's border KD-tree now instead of on first use (a worker or a server that will meet
+        many countries pays it at start-up). Returns the count."""
         keys = sorted(set(self._border_keys.ravel().tolist()))
         for key in keys:
             self._border_tree(key)
         return len(keys)
 
+    @functools.cached_property
+    def _points_by_key(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """unit key -> (indices of the densified land border points on its borders, in order; the unit key
+        across each): grouped once with integer sorts instead of a string comparison over every segment per key."""
+        names = sorted(set(self._border_keys.ravel().tolist()))
+        number = {k: i for i, k in enumerate(names)}
+        seg_keys = np.vectorize(number.__getitem__, otypes=[np.int64])(self._border_keys).reshape(-1, 2)
+        point_seg = self.arrays["border_seg"]
+        a, b = seg_keys[point_seg, 0], seg_keys[point_seg, 1]
+        points = np.arange(len(point_seg))
+        twice = a != b  # a point between two units of one key belongs to that key once
+        own = np.concatenate([a, b[twice]])
+        other = np.concatenate([b, a[twice]])
+        rows = np.concatenate([points, points[twice]])
+        order = np.lexsort((rows, own))
+        own, other, rows = own[order], other[order], rows[order]
+        bounds = np.searchsorted(own, np.arange(len(names) + 1))
+        key_names = np.array(names, dtype=object)
+        return {name: (rows[bounds[i]:bounds[i + 1]], key_names[other[bounds[i]:bounds[i + 1]]])
+                for i, name in enumerate(names)}
+
     def _border_tree(self, key: str) -> tuple[Any, np.ndarray, np.ndarray] | None:
-        """KD-tree over the densified land borders of one unit key (built on first use)."""
+        """KD-tree over the densified land borders of one unit key (built on first use), with each point's
+        segment and the unit key across it."""
         if key not in self._border_trees:
-            keys = self._border_keys
-            seg_mask = (keys[:, 0] == key) | (keys[:, 1] == key)
-            if not seg_mask.any():
+            rows, neighbour = self._points_by_key.get(key, (np.array([], dtype=np.int64), None))
+            if not len(rows):
                 self._border_trees[key] = None
             else:
-                seg_ids = np.flatnonzero(seg_mask)
-                pt_mask = seg_mask[self.arrays["border_seg"]]
-                pts = self.arrays["border_pts"][pt_mask]
-                seg = self.arrays["border_seg"][pt_mask]
-                other = np.where(keys[seg_ids, 0] == key, keys[seg_ids, 1], keys[seg_ids, 0])
-                other_by_seg = dict(zip(seg_ids.tolist(), other.tolist(), strict=True))
-                neighbour = np.array([other_by_seg[s] for s in seg.tolist()], dtype=object)
+                pts = self.arrays["border_pts"][rows]
                 self._border_trees[key] = (
                     cKDTree(unit_vectors(pts[:, 1], pts[:, 0]), balanced_tree=False, compact_nodes=False),
-                    seg,
+                    self.arrays["border_seg"][rows],
                     neighbour,
                 )
         return self._border_trees[key]
@@ -145,8 +159,7 @@ class BorderIndex:
         key: a landlocked country's tag would otherwise search the coast from all its border points each time);
         None when it has no land border."""
         if key not in self._inland_coast_km:
-            key_mask = (self._border_keys == key).any(axis=1)
-            pts = self.arrays["border_pts"][key_mask[self.arrays["border_seg"]]]
+            pts, _ = self._border_points(key)
             km = None
             if len(pts):
                 dist, _ = self.coast(pts[:, 1], pts[:, 0])
@@ -186,14 +199,9 @@ class BorderIndex:
         return max(sorted(votes), key=lambda key: votes[key])
 
     def _border_points(self, key: str) -> tuple[np.ndarray, np.ndarray]:
-        """The densified land border points of unit ``key`` and the unit key across each (cached per key)."""
-        if key not in self._key_border_points:
-            seg_mask = (self._border_keys == key).any(axis=1)
-            pt_mask = seg_mask[self.arrays["border_seg"]]
-            bk = self._border_keys[self.arrays["border_seg"][pt_mask]]
-            other = np.where(bk[:, 0] == key, bk[:, 1], bk[:, 0]) if len(bk) else np.array([], dtype=object)
-            self._key_border_points[key] = (self.arrays["border_pts"][pt_mask], other)
-        return self._key_border_points[key]
+        """The densified land border points of unit ``key`` and the unit key across each."""
+        rows, other = self._points_by_key.get(key, (np.array([], dtype=np.int64), np.array([], dtype=object)))
+        return self.arrays["border_pts"][rows], other
 
     @property
     def areas(self) -> RegionAreas:

@@ -21,7 +21,7 @@ _KRAI_TYPE = "administrative territory"  # "Primorsky Krai"
 _REGION_SUFFIX = re.compile(r"\s+(?:oblast'?|oblys|region|krai|kray)$", re.IGNORECASE)
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=512)  # every country: a corpus meets most of them, again and again
 def _region_types(country: str) -> dict[str, str]:
     """First-level region name or ISO 3166-2 code -> its type in countrystatecity ("Kharkivska" -> "region")."""
     import countrystatecity_countries as csc

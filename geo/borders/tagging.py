@@ -322,7 +322,7 @@ def _grouped_area(place: Any, index: BorderIndex) -> Any:
     return index.regions_area(key for key in keys if key)
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=512)  # every country once
 def _region_points(country: str) -> dict[str, tuple[float, float]]:
     """ISO 3166-2 code -> (lat, lon) of the country's first-level regions (countrystatecity)."""
     import countrystatecity_countries as csc

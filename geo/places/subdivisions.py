@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 
 
-@functools.lru_cache(maxsize=64)
+@functools.lru_cache(maxsize=512)  # every country once
 def _country_subdivisions(country: str) -> dict[str, tuple[str, str]]:
     import countrystatecity_countries as csc
 
