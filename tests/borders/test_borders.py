@@ -408,8 +408,9 @@ def test_non_numeric_coordinates_raise_input_error(index, lat, lon):
         call(lat, lon, index=index)
 
 
-def test_landlocked_country_coast_distance_is_computed_once(index, monkeypatch):
-    monkeypatch.setattr(index, "_inland_coast_km", {})
+def test_landlocked_country_coast_distance_is_stored_not_searched_per_tag(index, monkeypatch):
+    """Measured once with the region areas (every unit with a land border): tagging never searches the coast
+    from a landlocked country's border points again, and the stored value is what a fresh search gives."""
     calls = []
     coast = index.coast
     monkeypatch.setattr(index, "coast", lambda lat, lon: calls.append(len(lat)) or coast(lat, lon))
@@ -417,4 +418,7 @@ def test_landlocked_country_coast_distance_is_computed_once(index, monkeypatch):
     first = borders.tag_place(mongolia, index=index)
     second = borders.tag_place(mongolia, index=index)
     assert first == second and first["coast_km"] > 300
-    assert len(calls) == 1 and calls[0] > 1000  # all of Mongolia's border points, searched once
+    assert all(n < 100 for n in calls)  # a point's own coast search at most, never the 1,000s of border points
+    key = index.unit_key[index.unit_code.index("MN")]
+    assert index.areas.inland_km[key] == first["coast_km"] == index.measure_inland_km(key)
+    assert len(index.areas.inland_km) == len(index.neighbours)
