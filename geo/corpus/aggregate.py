@@ -9,6 +9,7 @@ place's sample quotes, and its first :data:`MAX_FAILURES` failures (the rest are
 
 from __future__ import annotations
 
+import pickle
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
@@ -68,8 +69,10 @@ class Corpus:
         sampled = summary["sampled"]
         for place_id, entry in summary["places"].items():
             place = self.places.get(place_id)
-            if place is None:
-                place = self.places[place_id] = CorpusPlace(entry["place"])
+            if place is None:  # its fields (pickled by the worker) read once: a known place's are skipped
+                fields = entry["place"]
+                place = self.places[place_id] = CorpusPlace(pickle.loads(fields) if isinstance(fields, bytes)
+                                                            else fields)
             place.count += entry["count"]
             place.mentions += entry["mentions"]
             place.days.update(entry["days"])

@@ -14,6 +14,7 @@ import logging
 import os
 import sys
 import time
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TextIO
 
@@ -246,6 +247,7 @@ def run_corpus(
     records, when known) lets a small corpus go in smaller chunks so that every worker gets some.
     """
     corpus = Corpus()
+    run = uuid.uuid4().hex  # the workers keep this run's sample ranks apart from any other run's
     threads = 1 if client is None else max(1, sum(client.nthreads().values()))
     if chunk_size is None:  # small corpora still spread over every worker; big ones go in chunks of 16
         chunk_size = CHUNK_SIZE if not total else max(1, min(CHUNK_SIZE, total // (4 * threads)))
@@ -263,7 +265,7 @@ def run_corpus(
 
     if client is None:
         for index, chunk in enumerate(chunks):
-            take(index, _ids(chunk), map_chunk(chunk, borders, mentions is not None))
+            take(index, _ids(chunk), map_chunk(chunk, borders, mentions is not None, run))
         ordered.flush()
         return corpus
 
@@ -288,7 +290,7 @@ def run_corpus(
         index, chunk = item
         submitted["n"] = index + 1
         try:
-            future = client.submit(map_chunk, chunk, borders, mentions is not None, pure=False)
+            future = client.submit(map_chunk, chunk, borders, mentions is not None, run, pure=False)
         except Exception as exc:  # noqa: BLE001 - the client closed: the scheduler is gone
             raise watch.lost(exc, corpus) from None
         pending[future] = (index, _ids(chunk))

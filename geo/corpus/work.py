@@ -7,7 +7,10 @@ The gazetteer and the border layer are loaded once per worker process (:func:`wo
 from __future__ import annotations
 
 import functools
+import heapq
+import pickle
 import traceback
+from collections import OrderedDict
 from typing import Any
 
 from geo.corpus.aggregate import SAMPLE_ARTICLES, keep_sample, sample_rank
@@ -61,6 +64,13 @@ def snippet(text: str, start: int, end: int, width: int = SNIPPET_CHARS) -> tupl
     return before, text[start:end], after
 
 
+def packed_fields(place: Place) -> bytes:
+    """:func:`place_fields` pickled: the client unpickles a place's fields only the first time it meets the
+    place, and a summary's bytes for the places it knows cost it a copy, not a parse (the client's CPU per
+    article is what caps a cluster)."""
+    return pickle.dumps(place_fields(place), protocol=pickle.HIGHEST_PROTOCOL)
+
+
 def place_fields(place: Place) -> dict[str, Any]:
     """What the corpus keeps of a place (the same for every article that mentions it)."""
     border = place.border or {}
@@ -71,8 +81,53 @@ def place_fields(place: Place) -> dict[str, Any]:
     }
 
 
-def summarise(record: dict[str, Any], doc: Document, summary: dict[str, Any], mentions: bool) -> None:
-    """Add one parsed article to a chunk summary (counts per place and day, a sample of quotes per place)."""
+class RunSamples:
+    """The sample ranks of the articles this worker has quoted per place, in one corpus run: an article outside
+    the :data:`SAMPLE_ARTICLES` lowest ranks among those this worker has met for a place is outside them among
+    all the corpus's articles too, so its quote need not travel. Bounded (least recently used places out:
+    a place forgotten only means quotes sent again); a run of its own per run id, so two runs never mix."""
+
+    PLACES = 5_000
+    RUNS = 4
+
+    def __init__(self) -> None:
+        self.runs: OrderedDict[str, OrderedDict[str, list[int]]] = OrderedDict()
+
+    def admits(self, run: str | None, place_id: str, seq: int) -> bool:
+        """Whether the article ``seq``'s quote for the place is still among the lowest ranks (and note it)."""
+        if run is None:
+            return True
+        places = self.runs.get(run)
+        if places is None:
+            places = self.runs[run] = OrderedDict()
+            if len(self.runs) > self.RUNS:
+                self.runs.popitem(last=False)
+        heap = places.get(place_id)  # the negated ranks kept: heap[0] is minus the worst of them
+        if heap is None:
+            heap = places[place_id] = []
+            if len(places) > self.PLACES:
+                places.popitem(last=False)
+        else:
+            places.move_to_end(place_id)
+        rank = sample_rank(seq)
+        if -rank in heap:  # the same article again (a chunk computed twice): still in
+            return True
+        if len(heap) < SAMPLE_ARTICLES:
+            heapq.heappush(heap, -rank)
+            return True
+        if rank < -heap[0]:
+            heapq.heapreplace(heap, -rank)
+            return True
+        return False
+
+
+_SAMPLES = RunSamples()
+
+
+def summarise(record: dict[str, Any], doc: Document, summary: dict[str, Any], mentions: bool,
+              run: str | None = None) -> None:
+    """Add one parsed article to a chunk summary (counts per place and day, a sample of quotes per place;
+    with a ``run`` id, only the quotes this worker's :class:`RunSamples` still admits)."""
     seq, day = record["seq"], record.get("date") or ""
     summary["count"] += 1
     summary["days"][day] = summary["days"].get(day, 0) + 1
@@ -82,12 +137,13 @@ def summarise(record: dict[str, Any], doc: Document, summary: dict[str, Any], me
     for place in doc.places:
         entry = summary["places"].get(place.id)
         if entry is None:
-            entry = summary["places"][place.id] = {"place": place_fields(place), "articles": {}, "mentions": 0,
+            entry = summary["places"][place.id] = {"place": packed_fields(place), "articles": {}, "mentions": 0,
                                                    "count": 0, "days": {}}
         entry["mentions"] += len(place.mentions)
         entry["count"] += 1
         entry["days"][day] = entry["days"].get(day, 0) + 1
-        if len(entry["articles"]) >= SAMPLE_ARTICLES and sample_rank(seq) > entry["worst"]:
+        if ((len(entry["articles"]) >= SAMPLE_ARTICLES and sample_rank(seq) > entry["worst"])
+                or not _SAMPLES.admits(run, place.id, seq)):
             pass  # not in this place's sample: skip the snippet
         else:
             first = min(place.mentions, key=lambda m: m.start)
@@ -137,10 +193,11 @@ def empty_summary() -> dict[str, Any]:
     return {"count": 0, "days": {}, "places": {}, "sampled": {}, "failures": [], "mentions": []}
 
 
-def map_chunk(items: list[Any], borders: bool = True, mentions: bool = True) -> dict[str, Any]:
+def map_chunk(items: list[Any], borders: bool = True, mentions: bool = True, run: str | None = None) -> dict[str, Any]:
     """Geoparse every item of a chunk and sum them up per place. An item is a record, or a raw JSONL line
     ``(seq, line number, bytes)`` that the worker decodes (so the client never decodes or parses an article).
-    A record that fails becomes a failure ``{seq, id, error}`` (one line); the others are mapped."""
+    A record that fails becomes a failure ``{seq, id, error}`` (one line); the others are mapped. ``run``:
+    the corpus run's id, for the worker's sample of quotes (:class:`RunSamples`)."""
     from geo.corpus.lines import decode_item
 
     summary = empty_summary()
@@ -155,5 +212,5 @@ def map_chunk(items: list[Any], borders: bool = True, mentions: bool = True) -> 
         if isinstance(doc, Exception):  # one bad article does not stop the others
             summary["failures"].append({"seq": record["seq"], "id": record["id"], "error": failure_text(doc)})
         else:
-            summarise(record, doc, summary, mentions)
+            summarise(record, doc, summary, mentions, run)
     return finish_summary(summary)

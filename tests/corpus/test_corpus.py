@@ -219,6 +219,71 @@ def test_corpus_map_of_1000_articles_stays_under_5_mb():
     assert len(page.encode("utf-8")) <= 5_000_000
 
 
+def _global_samples(articles_of_place: dict[str, list[int]]) -> dict[str, set[int]]:
+    from geo.corpus.aggregate import SAMPLE_ARTICLES, sample_rank
+
+    return {pid: set(sorted(seqs, key=sample_rank)[:SAMPLE_ARTICLES]) for pid, seqs in articles_of_place.items()}
+
+
+def test_workers_sample_filter_keeps_every_article_of_the_global_sample():
+    """Chunks spread over three workers in any order, one chunk computed twice: what each worker lets through,
+    trimmed by the client, is exactly each place's lowest-ranked articles over the whole corpus."""
+    import random
+
+    from geo.corpus.aggregate import keep_sample
+    from geo.corpus.work import RunSamples
+
+    rng = random.Random(3)
+    places = {f"p{i}": sorted(rng.sample(range(5000), rng.choice((5, 59, 60, 61, 400)))) for i in range(40)}
+    chunks = [list(range(lo, lo + 250)) for lo in range(0, 5000, 250)]
+    order = chunks + [chunks[3]]  # a chunk computed again (its worker died after it ran)
+    rng.shuffle(order)
+    workers = [RunSamples() for _ in range(3)]
+    kept: dict[str, dict[int, int]] = {pid: {} for pid in places}
+    sent = 0
+    for n, chunk in enumerate(order):
+        worker = workers[n % 3]
+        members = set(chunk)
+        for pid, seqs in places.items():
+            for seq in seqs:
+                if seq in members and worker.admits("run", pid, seq):
+                    kept[pid][seq] = seq
+                    sent += 1
+                    keep_sample(kept[pid])
+    assert {pid: set(v) for pid, v in kept.items()} == _global_samples(places)
+    assert sent < sum(map(len, places.values()))  # the filter does filter
+
+
+def test_sample_filter_keeps_runs_apart_and_stays_bounded():
+    from geo.corpus.work import RunSamples
+
+    samples = RunSamples()
+    samples.PLACES, samples.RUNS = 10, 2
+    assert all(samples.admits("a", "x", seq) for seq in range(60))
+    assert samples.admits("b", "x", 1000)  # another run starts empty
+    for i in range(50):
+        samples.admits("b", f"p{i}", 1)
+    assert len(samples.runs["b"]) == 10
+    samples.admits("c", "x", 1)
+    assert list(samples.runs) == ["b", "c"]
+    assert samples.admits(None, "x", 5)  # no run id: no filter
+
+
+def test_a_corpus_keeps_the_global_sample_of_a_place_named_in_many_articles():
+    """Kyiv in 300 articles over chunks of 16: its quotes are its 60 lowest-ranked articles, whichever chunks
+    the workers' filter saw first; a second run in the same process gives the same sample."""
+    records = [{"id": f"a{i}", "text": f"Report {i}: shelling near Kyiv and, in one of three, Lviv." if i % 3 == 0
+                else f"Report {i}: talks in Kyiv."} for i in range(300)]
+    first = run_corpus(iter(records), chunk_size=16)
+    second = run_corpus(iter(records), chunk_size=16)
+    kyiv = next(p for p in first.places.values() if p.fields["name"] == "Kyiv")
+    expected = _global_samples({"kyiv": list(range(300))})["kyiv"]
+    assert set(kyiv.articles) == expected
+    assert {pid: set(p.articles) for pid, p in second.places.items()} == {
+        pid: set(p.articles) for pid, p in first.places.items()}
+    assert kyiv.fields["country"] == "UA" and kyiv.fields["border"]  # unpacked from the worker's bytes
+
+
 # ---------------------------------------------------------------------------------------------- the command
 
 def run_cli(*args: str, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
