@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import pickle
 import sys
 import time
 import uuid
@@ -19,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TextIO
 
 from geo.corpus.aggregate import Corpus
-from geo.corpus.work import empty_summary, map_chunk
+from geo.corpus.work import empty_summary, map_chunk, map_chunk_packed
 from geo.errors import GeoError
 
 SCHEDULER_ENV = "GEO_DASK_SCHEDULER"
@@ -290,7 +291,7 @@ def run_corpus(
         index, chunk = item
         submitted["n"] = index + 1
         try:
-            future = client.submit(map_chunk, chunk, borders, mentions is not None, run, pure=False)
+            future = client.submit(map_chunk_packed, chunk, borders, mentions is not None, run, pure=False)
         except Exception as exc:  # noqa: BLE001 - the client closed: the scheduler is gone
             raise watch.lost(exc, corpus) from None
         pending[future] = (index, _ids(chunk))
@@ -343,7 +344,7 @@ def _result(future: Any, watch: _ClusterWatch, corpus: Corpus) -> dict[str, Any]
     while True:
         if future.status in ("finished", "error", "cancelled"):
             try:
-                return future.result(timeout=WATCH_S)  # at once, unless its worker died just now
+                return pickle.loads(future.result(timeout=WATCH_S))  # at once, unless its worker just died
             except TimeoutError:
                 pass
         if time.monotonic() - since > WATCH_S:
