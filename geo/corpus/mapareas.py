@@ -13,6 +13,7 @@ from typing import Any
 from geo.maps import basemap, htmlsafe
 from geo.maps.areas import (
     AREA_DECIMALS,
+    AREA_STYLES,
     CONTESTED,
     CONTESTED_RADIUS_M,
     MAX_AREA_MEMBERS,
@@ -27,16 +28,7 @@ from geo.places import naturalearth
 REGION_SHAPES_MAX = 40
 BORDER_COUNTRIES_MAX = 40  # land borders between every country holding a place, up to this many; else named ones
 
-# Leaflet path styles by name: the script draws every area with the style its entry names.
-STYLES = {
-    "named": {"color": "#3451a8", "weight": 2, "fillColor": "#3451a8", "fillOpacity": 0.12},
-    "holding": {"color": "#3451a8", "weight": 1, "dashArray": "4 4", "fillOpacity": 0.03},
-    "member": {"color": "#2e7d32", "weight": 1, "dashArray": "2 4", "fillColor": "#2e7d32", "fillOpacity": 0.08},
-    "region": {"color": "#c25e00", "weight": 1, "dashArray": "6 4", "fillColor": "#c25e00", "fillOpacity": 0.1},
-    "border": {"color": "#d0021b", "weight": 4, "dashArray": "8 6", "opacity": 0.9, "fill": False},
-    "contested": {"color": "#a00000", "weight": 2, "dashArray": "5 4", "fillColor": "url(#geo-hatch)",
-                  "fillOpacity": 1},
-}
+STYLES = AREA_STYLES  # the script draws every area with the style its entry names: the article map's
 
 
 def _shape(geometry: dict[str, Any], style: str, tip: str) -> dict[str, Any]:

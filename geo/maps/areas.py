@@ -24,6 +24,16 @@ REGION_RADIUS_M = 120_000
 CONTESTED_RADIUS_M = 80_000
 MAX_AREA_MEMBERS = 40  # macro-regions up to this many countries are drawn as their members' outlines
 CONTESTED = ("contested", "occupied")
+# Leaflet path styles of the areas by kind, shared by the article map and the corpus map (geo/corpus/mapareas.py)
+AREA_STYLES: dict[str, dict[str, Any]] = {
+    "named": {"color": "#3451a8", "weight": 2, "fillColor": "#3451a8", "fillOpacity": 0.12},
+    "holding": {"color": "#3451a8", "weight": 1, "dashArray": "4 4", "fillOpacity": 0.03},
+    "member": {"color": "#2e7d32", "weight": 1, "dashArray": "2 4", "fillColor": "#2e7d32", "fillOpacity": 0.08},
+    "region": {"color": "#c25e00", "weight": 1, "dashArray": "6 4", "fillColor": "#c25e00", "fillOpacity": 0.1},
+    "border": {"color": "#d0021b", "weight": 4, "dashArray": "8 6", "opacity": 0.9, "fill": False},
+    "contested": {"color": "#a00000", "weight": 2, "dashArray": "5 4", "fillColor": "url(#geo-hatch)",
+                  "fillOpacity": 1},
+}
 def country_codes(places: list[Place]) -> tuple[list[str], list[str]]:
     """(countries mentioned as places, countries that only contain mentioned places), ISO alpha-2."""
     named = []
@@ -108,11 +118,7 @@ def add_areas(m: folium.Map, places: list[Place]) -> None:
         geom = basemap.country_outline(code) if strong else basemap.background_outline(code)
         if geom is None:
             continue
-        style = (
-            {"color": "#3451a8", "weight": 2, "fillColor": "#3451a8", "fillOpacity": 0.12}
-            if strong
-            else {"color": "#3451a8", "weight": 1, "dashArray": "4 4", "fillOpacity": 0.03}
-        )
+        style = AREA_STYLES["named" if strong else "holding"]
         label = naturalearth.country_name(code) + ("" if strong else " (country of a mentioned place)")
         folium.GeoJson(
             {"type": "Feature", "properties": {}, "geometry": geom},
@@ -128,8 +134,7 @@ def add_areas(m: folium.Map, places: list[Place]) -> None:
                 if geom is not None:
                     folium.GeoJson(
                         {"type": "Feature", "properties": {}, "geometry": geom},
-                        style_function=lambda _f: {"color": "#2e7d32", "weight": 1, "dashArray": "2 4",
-                                                   "fillColor": "#2e7d32", "fillOpacity": 0.08},
+                        style_function=lambda _f: AREA_STYLES["member"],
                         tooltip=htmlsafe.text(f"{p.name}: {naturalearth.country_name(code)}"),
                         control=False,
                     ).add_to(areas)
@@ -140,8 +145,7 @@ def add_areas(m: folium.Map, places: list[Place]) -> None:
         if shape is not None:
             folium.GeoJson(
                 {"type": "Feature", "properties": {}, "geometry": basemap.rounded_geojson(shape, AREA_DECIMALS)},
-                style_function=lambda _f: {"color": "#c25e00", "weight": 1, "dashArray": "6 4",
-                                           "fillColor": "#c25e00", "fillOpacity": 0.1},
+                style_function=lambda _f: AREA_STYLES["region"],
                 tooltip=htmlsafe.text((p.border or {}).get("region_area", {}).get("name") or p.name),
                 control=False,
             ).add_to(areas)
@@ -149,12 +153,8 @@ def add_areas(m: folium.Map, places: list[Place]) -> None:
             folium.Circle(
                 location=to_latlon(p.lon, p.lat),
                 radius=REGION_RADIUS_M,
-                color="#c25e00",
-                weight=1,
-                dash_array="6 4",
-                fill=True,
-                fill_opacity=0.1,
                 interactive=False,
+                **AREA_STYLES["region"],
             ).add_to(areas)
     if areas._children:
         areas.add_to(m)
@@ -163,7 +163,7 @@ def add_areas(m: folium.Map, places: list[Place]) -> None:
     for a, b, geom in basemap.shared_borders(named + holding):
         folium.GeoJson(
             {"type": "Feature", "properties": {}, "geometry": geom},
-            style_function=lambda _f: {"color": "#d0021b", "weight": 4, "dashArray": "8 6", "opacity": 0.9},
+            style_function=lambda _f: AREA_STYLES["border"],
             tooltip=htmlsafe.text(f"Land border: {naturalearth.country_name(a)} – {naturalearth.country_name(b)}"),
             control=False,
         ).add_to(lines)
@@ -171,13 +171,6 @@ def add_areas(m: folium.Map, places: list[Place]) -> None:
         lines.add_to(m)
 
     contested = folium.FeatureGroup(name="Contested or occupied areas", show=True)
-    hatch = {
-        "color": "#a00000",
-        "weight": 2,
-        "dashArray": "5 4",
-        "fillColor": "url(#geo-hatch)",
-        "fillOpacity": 1,
-    }
     seen_territories: set[str] = set()
     for p in places:
         status = (p.border or {}).get("status")
@@ -195,7 +188,7 @@ def add_areas(m: folium.Map, places: list[Place]) -> None:
             seen_territories.add(tid)
             folium.GeoJson(
                 {"type": "Feature", "properties": {}, "geometry": geom},
-                style_function=lambda _f: hatch,
+                style_function=lambda _f: AREA_STYLES["contested"],
                 tooltip=label,
                 control=False,
             ).add_to(contested)
@@ -204,12 +197,7 @@ def add_areas(m: folium.Map, places: list[Place]) -> None:
                 location=to_latlon(p.lon, p.lat),
                 radius=CONTESTED_RADIUS_M,
                 tooltip=label,
-                color="#a00000",
-                weight=2,
-                dash_array="5 4",
-                fill=True,
-                fill_color="url(#geo-hatch)",
-                fill_opacity=1,
+                **AREA_STYLES["contested"],
             ).add_to(contested)
     if contested._children:
         contested.add_to(m)
