@@ -34,6 +34,8 @@ AREA_STYLES: dict[str, dict[str, Any]] = {
     "contested": {"color": "#a00000", "weight": 2, "dashArray": "5 4", "fillColor": "url(#geo-hatch)",
                   "fillOpacity": 1},
 }
+
+
 def country_codes(places: list[Place]) -> tuple[list[str], list[str]]:
     """(countries mentioned as places, countries that only contain mentioned places), ISO alpha-2."""
     named = []
