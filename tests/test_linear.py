@@ -321,7 +321,7 @@ def test_map_export_work_is_linear_in_places_and_passages():
     def run(doc):
         return export_html(doc), export_geojson(doc)
 
-    files = ("geo/maps/popups.py", "geo/maps/export.py", "geo/maps/mapview.py")
+    files = ("geo/maps/popups.py", "geo/maps/export.py", "geo/maps/mapview.py", "geo/parse/frames.py")
     small, (page, _) = lines_run(lambda: run(synthetic_doc(25)), *files)
     large, _ = lines_run(lambda: run(synthetic_doc(100)), *files)
     assert page.count('class="geo-passage"') == 25 * 20 and "Town24" in page

@@ -24,7 +24,7 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NamedTuple, TextIO
 
 from geo.corpus.reading import SAMPLE_CORPUS, iter_records
 from geo.paths import PROJECT_ROOT, cache_dir
@@ -188,10 +188,22 @@ def _proc_cpu(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+class DaskProcesses(NamedTuple):
+    """What :func:`separate_scheduler` started: the scheduler's address, its process and the workers'."""
+
+    address: str
+    scheduler: subprocess.Popen
+    workers: list[subprocess.Popen]
+
+
 @contextlib.contextmanager
-def separate_scheduler(folder: Path, workers: int = 1) -> Iterator[tuple[str, int]]:
-    """``dask scheduler`` and ``dask worker`` (one thread each) as separate processes on loopback; yields the
-    scheduler's address and pid."""
+def separate_scheduler(folder: Path, workers: int = 1, *,
+                       workers_import_geo: bool = True) -> Iterator[DaskProcesses]:
+    """``dask scheduler`` and ``dask worker`` (one thread each) as separate processes on loopback, their logs in
+    ``folder``; yields once every worker has joined, and stops them all on leaving. ``workers_import_geo=False``
+    starts the workers where the project cannot be imported (the README's trap, for its test)."""
+    from distributed import Client
+
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -199,28 +211,33 @@ def separate_scheduler(folder: Path, workers: int = 1) -> Iterator[tuple[str, in
     dask = [sys.executable, "-m", "dask"]
     logs = []
 
-    def start(args: list[str], name: str) -> subprocess.Popen:
+    def start(args: list[str], name: str, with_geo: bool = True) -> subprocess.Popen:
         logs.append(open(folder / name, "w"))  # noqa: SIM115 - closed below
-        return subprocess.Popen(args, env=_env(), cwd=PROJECT_ROOT, stdout=logs[-1], stderr=subprocess.STDOUT)
+        env, cwd = (_env(), PROJECT_ROOT) if with_geo else (dict(os.environ, PYTHONPATH=""), folder)
+        return subprocess.Popen(args, env=env, cwd=cwd, stdout=logs[-1], stderr=subprocess.STDOUT)
 
     procs = [start([*dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
                    "scheduler.log")]
     try:
         deadline = time.monotonic() + 60
-        while "Scheduler at" not in (folder / "scheduler.log").read_text() and time.monotonic() < deadline:
+        while ("Scheduler at" not in (folder / "scheduler.log").read_text() and procs[0].poll() is None
+               and time.monotonic() < deadline):
             time.sleep(0.2)
         for i in range(workers):
             procs.append(start([*dask, "worker", address, "--nthreads", "1", "--no-dashboard", "--host",
-                                "127.0.0.1"], f"worker{i}.log"))
-        yield address, procs[0].pid
+                                "127.0.0.1"], f"worker{i}.log", workers_import_geo))
+        with Client(address, timeout=30, set_as_default=False) as client:
+            client.wait_for_workers(workers, timeout=120)
+        yield DaskProcesses(address, procs[0], procs[1:])
     finally:
         for proc in reversed(procs):
-            proc.terminate()
+            proc.terminate()  # nothing when the caller has already ended it
         for proc in procs:
             try:
                 proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 proc.kill()
+                proc.wait(timeout=30)
         for log in logs:
             log.close()
 
@@ -269,7 +286,8 @@ def bench_corpus(n: int = 10_000, workers: int | None = None, out: TextIO = sys.
     say(f"  local cluster ({workers})          {r['articles'] / r['seconds']:,.0f} articles/s wall, "
         f"{figures['speedup']:.2f}x the inline run's wall time; client CPU {r['client_cpu']:.1f} s, workers "
         + " + ".join(f"{c:.1f}" for c in r["worker_cpu"]) + f" s (load average {os.getloadavg()[0]:.1f})")
-    with separate_scheduler(cache_dir(), workers=1) as (address, scheduler_pid):
+    with separate_scheduler(cache_dir(), workers=1) as (address, scheduler, _):
+        scheduler_pid = scheduler.pid
         time.sleep(2)
         idle0, t_idle = _proc_cpu(scheduler_pid), time.perf_counter()
         time.sleep(5)  # its background work (heartbeats) per second, to take out of the run's figure

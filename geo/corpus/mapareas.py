@@ -10,91 +10,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from geo.maps import basemap, htmlsafe
-from geo.maps.areas import (
-    AREA_DECIMALS,
-    CONTESTED,
-    CONTESTED_RADIUS_M,
-    MAX_AREA_MEMBERS,
-    REGION_RADIUS_M,
-    _territory_outline,
-    country_codes,
-    region_shape,
-)
+from geo.maps import htmlsafe
+from geo.maps.areas import AREA_STYLES, areas_of
 from geo.parse.model import Place
-from geo.places import naturalearth
 
 REGION_SHAPES_MAX = 40
 BORDER_COUNTRIES_MAX = 40  # land borders between every country holding a place, up to this many; else named ones
 
-# Leaflet path styles by name: the script draws every area with the style its entry names.
-STYLES = {
-    "named": {"color": "#3451a8", "weight": 2, "fillColor": "#3451a8", "fillOpacity": 0.12},
-    "holding": {"color": "#3451a8", "weight": 1, "dashArray": "4 4", "fillOpacity": 0.03},
-    "member": {"color": "#2e7d32", "weight": 1, "dashArray": "2 4", "fillColor": "#2e7d32", "fillOpacity": 0.08},
-    "region": {"color": "#c25e00", "weight": 1, "dashArray": "6 4", "fillColor": "#c25e00", "fillOpacity": 0.1},
-    "border": {"color": "#d0021b", "weight": 4, "dashArray": "8 6", "opacity": 0.9, "fill": False},
-    "contested": {"color": "#a00000", "weight": 2, "dashArray": "5 4", "fillColor": "url(#geo-hatch)",
-                  "fillOpacity": 1},
-}
-
-
-def _shape(geometry: dict[str, Any], style: str, tip: str) -> dict[str, Any]:
-    return {"g": geometry, "s": style, "t": htmlsafe.text(tip)}
-
-
-def _disc(place: Place, radius: int, style: str, tip: str) -> dict[str, Any]:
-    return {"c": [round(place.lat, 4), round(place.lon, 4)], "r": radius, "s": style, "t": htmlsafe.text(tip)}
+STYLES = AREA_STYLES  # the script draws every area with the style its entry names: the article map's
 
 
 def corpus_areas(places: list[Place]) -> list[dict[str, Any]]:
-    """The areas to draw, lowest first: ``{"g": GeoJSON geometry | "c": [lat, lon], "r": metres, "s": style
-    name, "t": escaped tooltip}``. ``places`` most-mentioned first."""
-    out: list[dict[str, Any]] = []
-    named, holding = country_codes(places)
-    for code in named:
-        if (geom := basemap.country_outline(code)) is not None:
-            out.append(_shape(geom, "named", naturalearth.country_name(code)))
-    for code in holding:
-        if (geom := basemap.background_outline(code)) is not None:
-            out.append(_shape(geom, "holding", naturalearth.country_name(code) + " (country of a mentioned place)"))
-    for p in places:
-        members = (p.border or {}).get("countries") or []
-        if p.kind == "feature" and 0 < len(members) <= MAX_AREA_MEMBERS:
-            for code in members:
-                if (geom := basemap.background_outline(code)) is not None:
-                    out.append(_shape(geom, "member", f"{p.name}: {naturalearth.country_name(code)}"))
-    shaped = 0
-    for p in places:
-        if p.kind != "region":
-            continue
-        label = (p.border or {}).get("region_area", {}).get("name") or p.name
-        shape = region_shape(p) if shaped < REGION_SHAPES_MAX else None
-        if shape is not None:
-            shaped += 1
-            out.append(_shape(basemap.rounded_geojson(shape, AREA_DECIMALS), "region", label))
+    """The areas to draw (:func:`geo.maps.areas.areas_of`, bounded), lowest first: ``{"g": GeoJSON geometry |
+    "c": [lat, lon], "r": metres, "s": style name, "t": escaped tooltip}``. ``places`` most-mentioned first."""
+    out = []
+    for area in areas_of(places, region_shapes_max=REGION_SHAPES_MAX, border_countries_max=BORDER_COUNTRIES_MAX):
+        if area.geometry is not None:
+            out.append({"g": area.geometry, "s": area.style, "t": htmlsafe.text(area.tip)})
         else:
-            out.append(_disc(p, REGION_RADIUS_M, "region", label))
-    bordering = named + holding if len(named) + len(holding) <= BORDER_COUNTRIES_MAX else named
-    for a, b, geom in basemap.shared_borders(bordering[:BORDER_COUNTRIES_MAX]):
-        out.append(_shape(geom, "border",
-                          f"Land border: {naturalearth.country_name(a)} – {naturalearth.country_name(b)}"))
-    seen: set[str] = set()
-    for p in places:
-        status = (p.border or {}).get("status")
-        if status not in CONTESTED:
-            continue
-        territory = (p.border or {}).get("territory") or {}
-        tid = str(territory.get("id") or "")
-        if tid and tid in seen:
-            continue
-        label = f"{territory.get('name') or p.name}: {status}"
-        geom = _territory_outline(tid) if tid else None
-        if geom is None and p.kind == "country":
-            geom = basemap.country_outline(p.country)
-        if geom is not None:
-            seen.add(tid)
-            out.append(_shape(geom, "contested", label))
-        else:
-            out.append(_disc(p, CONTESTED_RADIUS_M, "contested", label))
+            out.append({"c": [round(area.place.lat, 4), round(area.place.lon, 4)], "r": area.radius,
+                        "s": area.style, "t": htmlsafe.text(area.tip)})
     return out

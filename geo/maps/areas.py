@@ -5,7 +5,7 @@ land borders between the countries an article mentions.
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import shapely
 
@@ -24,6 +24,18 @@ REGION_RADIUS_M = 120_000
 CONTESTED_RADIUS_M = 80_000
 MAX_AREA_MEMBERS = 40  # macro-regions up to this many countries are drawn as their members' outlines
 CONTESTED = ("contested", "occupied")
+# Leaflet path styles of the areas by kind, shared by the article map and the corpus map (geo/corpus/mapareas.py)
+AREA_STYLES: dict[str, dict[str, Any]] = {
+    "named": {"color": "#3451a8", "weight": 2, "fillColor": "#3451a8", "fillOpacity": 0.12},
+    "holding": {"color": "#3451a8", "weight": 1, "dashArray": "4 4", "fillOpacity": 0.03},
+    "member": {"color": "#2e7d32", "weight": 1, "dashArray": "2 4", "fillColor": "#2e7d32", "fillOpacity": 0.08},
+    "region": {"color": "#c25e00", "weight": 1, "dashArray": "6 4", "fillColor": "#c25e00", "fillOpacity": 0.1},
+    "border": {"color": "#d0021b", "weight": 4, "dashArray": "8 6", "opacity": 0.9, "fill": False},
+    "contested": {"color": "#a00000", "weight": 2, "dashArray": "5 4", "fillColor": "url(#geo-hatch)",
+                  "fillOpacity": 1},
+}
+
+
 def country_codes(places: list[Place]) -> tuple[list[str], list[str]]:
     """(countries mentioned as places, countries that only contain mentioned places), ISO alpha-2."""
     named = []
@@ -99,117 +111,99 @@ def region_shape(place: Place) -> Any:
         return None
 
 
-def add_areas(m: folium.Map, places: list[Place]) -> None:
-    import folium
+class Area(NamedTuple):
+    """One area under the pins: an outline (``geometry``, GeoJSON) or, where none is known, a disc of ``radius``
+    metres around ``place``; ``style`` names its :data:`AREA_STYLES` entry and ``tip`` is plain text."""
 
+    style: str
+    tip: str
+    geometry: dict[str, Any] | None = None
+    place: Place | None = None
+    radius: int = 0
+
+
+def areas_of(places: list[Place], region_shapes_max: int | None = None,
+             border_countries_max: int | None = None) -> list[Area]:
+    """The areas to draw, lowest first: the outlines of the countries named and of those holding named places,
+    macro-regions' member countries, regions (their area, else a disc), the land borders between those
+    countries and contested or occupied areas (each territory once). The article map draws them all; the corpus
+    map bounds the costly parts: real areas for the first ``region_shapes_max`` regions (discs for the rest) and
+    borders among at most ``border_countries_max`` countries (the named ones only when all are too many)."""
+    out: list[Area] = []
     named, holding = country_codes(places)
-    areas = folium.FeatureGroup(name="Countries and regions mentioned", show=True)
-    for code, strong in [(c, True) for c in named] + [(c, False) for c in holding]:
-        geom = basemap.country_outline(code) if strong else basemap.background_outline(code)
-        if geom is None:
-            continue
-        style = (
-            {"color": "#3451a8", "weight": 2, "fillColor": "#3451a8", "fillOpacity": 0.12}
-            if strong
-            else {"color": "#3451a8", "weight": 1, "dashArray": "4 4", "fillOpacity": 0.03}
-        )
-        label = naturalearth.country_name(code) + ("" if strong else " (country of a mentioned place)")
-        folium.GeoJson(
-            {"type": "Feature", "properties": {}, "geometry": geom},
-            style_function=lambda _f, s=style: s,
-            tooltip=htmlsafe.text(label),
-            control=False,
-        ).add_to(areas)
+    for code in named:
+        if (geom := basemap.country_outline(code)) is not None:
+            out.append(Area("named", naturalearth.country_name(code), geom))
+    for code in holding:
+        if (geom := basemap.background_outline(code)) is not None:
+            out.append(Area("holding", naturalearth.country_name(code) + " (country of a mentioned place)", geom))
     for p in places:
         members = (p.border or {}).get("countries") or []
         if p.kind == "feature" and 0 < len(members) <= MAX_AREA_MEMBERS:
             for code in members:  # a macro-region ("Middle East") is drawn as its member countries
-                geom = basemap.background_outline(code)
-                if geom is not None:
-                    folium.GeoJson(
-                        {"type": "Feature", "properties": {}, "geometry": geom},
-                        style_function=lambda _f: {"color": "#2e7d32", "weight": 1, "dashArray": "2 4",
-                                                   "fillColor": "#2e7d32", "fillOpacity": 0.08},
-                        tooltip=htmlsafe.text(f"{p.name}: {naturalearth.country_name(code)}"),
-                        control=False,
-                    ).add_to(areas)
+                if (geom := basemap.background_outline(code)) is not None:
+                    out.append(Area("member", f"{p.name}: {naturalearth.country_name(code)}", geom))
+    shaped = 0
     for p in places:
         if p.kind != "region":
             continue
-        shape = region_shape(p)
+        label = (p.border or {}).get("region_area", {}).get("name") or p.name
+        shape = region_shape(p) if region_shapes_max is None or shaped < region_shapes_max else None
         if shape is not None:
-            folium.GeoJson(
-                {"type": "Feature", "properties": {}, "geometry": basemap.rounded_geojson(shape, AREA_DECIMALS)},
-                style_function=lambda _f: {"color": "#c25e00", "weight": 1, "dashArray": "6 4",
-                                           "fillColor": "#c25e00", "fillOpacity": 0.1},
-                tooltip=htmlsafe.text((p.border or {}).get("region_area", {}).get("name") or p.name),
-                control=False,
-            ).add_to(areas)
+            shaped += 1
+            out.append(Area("region", label, basemap.rounded_geojson(shape, AREA_DECIMALS)))
         else:
-            folium.Circle(
-                location=to_latlon(p.lon, p.lat),
-                radius=REGION_RADIUS_M,
-                color="#c25e00",
-                weight=1,
-                dash_array="6 4",
-                fill=True,
-                fill_opacity=0.1,
-                interactive=False,
-            ).add_to(areas)
-    if areas._children:
-        areas.add_to(m)
-
-    lines = folium.FeatureGroup(name="Land borders between mentioned countries", show=True)
-    for a, b, geom in basemap.shared_borders(named + holding):
-        folium.GeoJson(
-            {"type": "Feature", "properties": {}, "geometry": geom},
-            style_function=lambda _f: {"color": "#d0021b", "weight": 4, "dashArray": "8 6", "opacity": 0.9},
-            tooltip=htmlsafe.text(f"Land border: {naturalearth.country_name(a)} – {naturalearth.country_name(b)}"),
-            control=False,
-        ).add_to(lines)
-    if lines._children:
-        lines.add_to(m)
-
-    contested = folium.FeatureGroup(name="Contested or occupied areas", show=True)
-    hatch = {
-        "color": "#a00000",
-        "weight": 2,
-        "dashArray": "5 4",
-        "fillColor": "url(#geo-hatch)",
-        "fillOpacity": 1,
-    }
-    seen_territories: set[str] = set()
+            out.append(Area("region", label, place=p, radius=REGION_RADIUS_M))
+    bordering = named + holding
+    if border_countries_max is not None:
+        bordering = (bordering if len(bordering) <= border_countries_max else named)[:border_countries_max]
+    for a, b, geom in basemap.shared_borders(bordering):
+        label = f"Land border: {naturalearth.country_name(a)} – {naturalearth.country_name(b)}"
+        out.append(Area("border", label, geom))
+    seen: set[str] = set()
     for p in places:
         status = (p.border or {}).get("status")
         if status not in CONTESTED:
             continue
         territory = (p.border or {}).get("territory") or {}
-        label = htmlsafe.text(f"{territory.get('name') or p.name}: {status}")
         tid = str(territory.get("id") or "")
-        if tid in seen_territories:
+        if tid and tid in seen:
             continue
+        label = f"{territory.get('name') or p.name}: {status}"
         geom = _territory_outline(tid) if tid else None
         if geom is None and p.kind == "country":
             geom = basemap.country_outline(p.country)
         if geom is not None:
-            seen_territories.add(tid)
-            folium.GeoJson(
-                {"type": "Feature", "properties": {}, "geometry": geom},
-                style_function=lambda _f: hatch,
-                tooltip=label,
-                control=False,
-            ).add_to(contested)
+            seen.add(tid)
+            out.append(Area("contested", label, geom))
         else:
-            folium.Circle(
-                location=to_latlon(p.lon, p.lat),
-                radius=CONTESTED_RADIUS_M,
-                tooltip=label,
-                color="#a00000",
-                weight=2,
-                dash_array="5 4",
-                fill=True,
-                fill_color="url(#geo-hatch)",
-                fill_opacity=1,
-            ).add_to(contested)
-    if contested._children:
-        contested.add_to(m)
+            out.append(Area("contested", label, place=p, radius=CONTESTED_RADIUS_M))
+    return out
+
+
+# the article map's layers (toggled in its layer control) and the area styles each holds
+_LAYERS = (("Countries and regions mentioned", ("named", "holding", "member", "region")),
+           ("Land borders between mentioned countries", ("border",)),
+           ("Contested or occupied areas", ("contested",)))
+
+
+def add_areas(m: folium.Map, places: list[Place]) -> None:
+    """Draw :func:`areas_of` ``places`` on the article map, one layer per kind (see ``_LAYERS``)."""
+    import folium
+
+    found = areas_of(places)
+    for name, styles in _LAYERS:
+        layer = folium.FeatureGroup(name=name, show=True)
+        for area in (a for a in found if a.style in styles):
+            style, tip = AREA_STYLES[area.style], htmlsafe.text(area.tip)
+            if area.geometry is not None:
+                folium.GeoJson({"type": "Feature", "properties": {}, "geometry": area.geometry},
+                               style_function=lambda _f, s=style: s, tooltip=tip, control=False).add_to(layer)
+            elif area.style == "region":  # a soft disc where the region's area is unknown: no tooltip, no clicks
+                folium.Circle(location=to_latlon(area.place.lon, area.place.lat), radius=area.radius,
+                              interactive=False, **style).add_to(layer)
+            else:
+                folium.Circle(location=to_latlon(area.place.lon, area.place.lat), radius=area.radius, tooltip=tip,
+                              **style).add_to(layer)
+        if layer._children:
+            layer.add_to(m)

@@ -11,10 +11,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from geo.coords import to_xy
 from geo.maps import htmlsafe
 from geo.maps.mapview import build_map, walk_elements
 from geo.maps.popups import KIND_LABEL, LOW_CONFIDENCE, mappable_places, passage_label
+from geo.parse.frames import document_geojson as export_geojson  # the one GeoJSON builder, in the core
 from geo.parse.model import Document, Place, content_id
 from geo.parse.spans import spans_by_passage
 from geo.paths import atomic_write_text
@@ -173,51 +173,6 @@ def _id_seed(article_id: str) -> str:
     (Document.from_dict and library callers accept any string); the same id always gives the same seed."""
     head = article_id[:8]
     return head if _HEX_SEED.fullmatch(head) else content_id(article_id)[:8]
-
-
-def export_geojson(doc: Document) -> dict[str, Any]:
-    """RFC 7946 FeatureCollection: one Point ([lon, lat]) per mapped place with its properties and mentions."""
-    features = []
-    for place in mappable_places(doc):
-        passages = list(dict.fromkeys(  # in order of first mention, each once (no list scan per mention)
-            pid for pid in (m.passage or doc.article.passage_at(m.start) for m in place.mentions) if pid))
-        features.append(
-            {
-                "type": "Feature",
-                "id": place.id,
-                "geometry": {"type": "Point", "coordinates": list(to_xy(place.lat, place.lon))},
-                "properties": {
-                    "id": place.id,
-                    "name": place.label,
-                    "gazetteer_name": place.name,
-                    "kind": place.kind,
-                    "country": place.country,
-                    "admin1": place.admin1,
-                    "geonameid": place.geonameid,
-                    "population": place.population,
-                    "confidence": place.confidence,
-                    "source": place.source,
-                    "border": place.border,
-                    "mention_count": len(place.mentions),
-                    "passages": passages,
-                    "mentions": [
-                        {
-                            "start": m.start,
-                            "end": m.end,
-                            "text": m.text,
-                            "passage": m.passage,
-                            "adjectival": m.adjectival,
-                        }
-                        for m in place.mentions
-                    ],
-                },
-            }
-        )
-    return {
-        "type": "FeatureCollection",
-        "features": features,
-        "article": {"id": doc.article.id, "title": doc.article.title, "url": doc.article.url},
-    }
 
 
 def write_export(doc: Document, path: str | Path) -> Path:

@@ -5,12 +5,11 @@ Pure HTML builders over a Document; every string from the article goes through g
 
 from __future__ import annotations
 
-import math
-
 from geo.borders import (
     border_sentence,
 )
 from geo.maps import htmlsafe
+from geo.parse.frames import mappable_places as mappable_places  # the places that get a pin, for the maps
 from geo.parse.model import Article, Document, Passage, Place
 
 LOW_CONFIDENCE = 0.6
@@ -23,17 +22,6 @@ KIND_LABEL = {
     "continent": "Continent",
     "feature": "Place",
 }
-def mappable_places(doc: Document) -> list[Place]:
-    """Places with usable coordinates, in document order: the ones that get a pin."""
-    out = []
-    for place in doc.places:
-        try:
-            lat, lon = float(place.lat), float(place.lon)
-        except (TypeError, ValueError):
-            continue
-        if math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180:
-            out.append(place)
-    return out
 
 
 def _window(text: str, start: int, end: int) -> tuple[int, int]:

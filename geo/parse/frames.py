@@ -1,12 +1,15 @@
 """A Document as data for analysts: GeoJSON of its places and one table row per mention (the Python API's
-``Document.to_geojson()`` and ``Document.to_dataframe()``)."""
+``Document.to_geojson()`` and ``Document.to_dataframe()``; the maps' GeoJSON export and pins use the same)."""
 
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from geo.coords import to_xy
+
+if TYPE_CHECKING:  # model imports this module lazily, from its methods
+    from geo.parse.model import Document, Place
 
 MENTION_COLUMNS = ("place", "gazetteer_name", "kind", "country", "lat", "lon", "border_status", "border", "mention", "start", "end",
                    "adjectival", "passage_id", "passage", "place_id", "confidence")
@@ -20,12 +23,17 @@ def _mappable(place: Any) -> bool:
     return math.isfinite(lat) and math.isfinite(lon) and -90 <= lat <= 90 and -180 <= lon <= 180
 
 
-def document_geojson(doc: Any) -> dict[str, Any]:
+def mappable_places(doc: Document) -> list[Place]:
+    """Places with usable coordinates, in document order: the ones that get a pin and a GeoJSON feature."""
+    return [p for p in doc.places if _mappable(p)]
+
+
+def document_geojson(doc: Document) -> dict[str, Any]:
     """RFC 7946 FeatureCollection: one Point ([lon, lat]) per mapped place with its properties and mentions (the
-    same object as ``python -m geo map --geojson`` writes)."""
+    one builder: ``Document.to_geojson()``, ``python -m geo map --geojson`` and the app's download all give it)."""
     features = []
-    for place in (p for p in doc.places if _mappable(p)):
-        passages = list(dict.fromkeys(
+    for place in mappable_places(doc):
+        passages = list(dict.fromkeys(  # in order of first mention, each once (no list scan per mention)
             pid for pid in (m.passage or doc.article.passage_at(m.start) for m in place.mentions) if pid))
         features.append({
             "type": "Feature", "id": place.id,

@@ -4,18 +4,17 @@ each article one by one; a bad article in the middle is reported and the rest ar
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-from test_corpus import ROOT, free_port, one_by_one, run_cli, sample_rows, with_bad_articles
+from test_corpus import one_by_one, run_cli, sample_rows, with_bad_articles
 
 from geo.corpus.aggregate import counts_of_documents
+from geo.corpus.bench import separate_scheduler
 from geo.corpus.reading import iter_records
 from geo.corpus.run import dask_client, run_corpus
 from geo.corpus.work import load_count
@@ -58,52 +57,8 @@ def test_local_cluster_matches_one_by_one_and_loads_the_data_once_per_worker(tmp
     assert [r["seq"] for r in rows] == sorted(r["seq"] for r in rows)
 
 
-def _start(args: list[str], log: Path, with_geo: bool = True) -> subprocess.Popen:
-    env = dict(os.environ, PYTHONPATH=str(ROOT) if with_geo else "")
-    handle = open(log, "w")  # noqa: SIM115 - closed with the process
-    return subprocess.Popen(args, cwd=ROOT if with_geo else log.parent, env=env, stdout=handle,
-                            stderr=subprocess.STDOUT)
-
-
-def _wait_for_workers(address: str, n: int, timeout: float = 120) -> None:
-    from distributed import Client
-
-    with Client(address, timeout=30, set_as_default=False) as client:
-        client.wait_for_workers(n, timeout=timeout)
-
-
-@contextlib.contextmanager
-def separate_cluster(folder: Path, workers: int = 2, with_geo: bool = True):
-    """`dask scheduler` and `dask worker` as separate processes on loopback; yields the scheduler address."""
-    port = free_port()
-    address = f"tcp://127.0.0.1:{port}"
-    dask = [sys.executable, "-m", "dask"]  # the `dask` command of this interpreter
-    scheduler = _start([*dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
-                       folder / "scheduler.log")
-    procs = [scheduler]
-    try:
-        deadline = time.monotonic() + 60
-        while scheduler.poll() is None and time.monotonic() < deadline:
-            if "Scheduler at" in (folder / "scheduler.log").read_text():
-                break
-            time.sleep(0.2)
-        for i in range(workers):
-            procs.append(_start([*dask, "worker", address, "--nthreads", "1", "--no-dashboard", "--host",
-                                 "127.0.0.1"], folder / f"worker{i}.log", with_geo=with_geo))
-        _wait_for_workers(address, workers)
-        yield address
-    finally:
-        for proc in reversed(procs):
-            proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-
-
 def test_separately_started_scheduler_and_worker_give_the_same_places(tmp_path):
-    with separate_cluster(tmp_path) as address:
+    with separate_scheduler(tmp_path, workers=2) as (address, _, _):
         path = with_bad_articles(tmp_path)
         done = run_cli("corpus", str(path), "--scheduler", address, "-o", str(tmp_path / "c.html"),
                        "--geojson", str(tmp_path / "p.geojson"))
@@ -120,7 +75,7 @@ def test_workers_without_geo_stop_the_run_with_one_line(tmp_path):
                            capture_output=True, check=False)
     if probe.returncode == 0:
         pytest.skip("geo is installed in site-packages here, so every worker can import it")
-    with separate_cluster(tmp_path, workers=1, with_geo=False) as address:
+    with separate_scheduler(tmp_path, workers=1, workers_import_geo=False) as (address, _, _):
         done = run_cli("corpus", "--scheduler", address, "-o", str(tmp_path / "c.html"))
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()

@@ -17,16 +17,10 @@ from pathlib import Path
 
 import pytest
 
+from geo.corpus.bench import separate_scheduler
+
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.slow, pytest.mark.server]
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _geo(*args: str, timeout: float = 300, **env: str) -> subprocess.Popen:
@@ -68,39 +62,6 @@ def test_a_malformed_address_is_one_line_and_nothing_after(tmp_path, address):
     assert code == 2 and err.count("\n") == 1 and "Traceback" not in err and "__del__" not in err, err
 
 
-def _start(args: list[str], log: Path) -> subprocess.Popen:
-    handle = open(log, "w")  # noqa: SIM115 - closed with the process
-    return subprocess.Popen(args, cwd=ROOT, env=dict(os.environ, PYTHONPATH=str(ROOT)), stdout=handle,
-                            stderr=subprocess.STDOUT)
-
-
-@contextlib.contextmanager
-def cluster(folder: Path, workers: int = 2):
-    port = _free_port()
-    address = f"tcp://127.0.0.1:{port}"
-    dask = [sys.executable, "-m", "dask"]
-    scheduler = _start([*dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
-                       folder / "scheduler.log")
-    procs = [scheduler]
-    try:
-        deadline = time.monotonic() + 60
-        while "Scheduler at" not in (folder / "scheduler.log").read_text() and time.monotonic() < deadline:
-            time.sleep(0.2)
-        for i in range(workers):
-            procs.append(_start([*dask, "worker", address, "--nthreads", "1", "--no-dashboard", "--host",
-                                 "127.0.0.1"], folder / f"worker{i}.log"))
-        from distributed import Client
-
-        with Client(address, timeout=30, set_as_default=False) as client:
-            client.wait_for_workers(workers, timeout=120)
-        yield address, scheduler, procs[1:]
-    finally:
-        for proc in reversed(procs):
-            if proc.poll() is None:
-                proc.kill()
-            proc.wait(timeout=30)
-
-
 def _big_corpus(path: Path, n: int = 60_000) -> Path:
     with open(path, "w", encoding="utf-8") as handle:
         for i in range(n):
@@ -110,7 +71,7 @@ def _big_corpus(path: Path, n: int = 60_000) -> Path:
 
 def _run_then_lose(tmp_path: Path, lose) -> tuple[int, str]:
     source = _big_corpus(tmp_path / "big.jsonl")
-    with cluster(tmp_path) as (address, scheduler, workers):
+    with separate_scheduler(tmp_path, workers=2) as (address, scheduler, workers):
         proc = _geo("corpus", str(source), "--scheduler", address, "-o", str(tmp_path / "c.html"),
                     GEO_DASK_TIMEOUT="5")
         try:
