@@ -31,8 +31,12 @@ _PATH_MAX = 4096
 def _is_path(source: Any) -> bool:
     if isinstance(source, Path):
         return True
-    return (isinstance(source, str) and len(source) < _PATH_MAX and "\n" not in source
-            and Path(source).expanduser().is_file())
+    if not isinstance(source, str) or len(source) >= _PATH_MAX or "\n" in source or "\x00" in source:
+        return False
+    try:
+        return Path(source).expanduser().is_file()
+    except (OSError, ValueError):  # a sentence longer than a file name may be (ENAMETOOLONG): it is text
+        return False
 
 
 def parse_document(source: str | Path, *, borders: bool = True, online: bool = False, title: str | None = None,

@@ -48,6 +48,16 @@ def test_parse_text_file_and_document_frames(tmp_path):
     assert list(frame["start"]) == sorted(frame["start"])
 
 
+def test_a_one_line_article_longer_than_a_file_name_is_read_as_text():
+    """A paragraph with no line break (over the 255 bytes a file name may have) is an article, not a path the
+    system refuses (ENAMETOOLONG)."""
+    import geo
+
+    text = "Talks resumed in Geneva on Monday while shelling continued near Kharkiv and Sumy, officials said. " * 4
+    assert "\n" not in text and len(text.encode()) > 255
+    assert {"Geneva", "Kharkiv", "Sumy"} <= {p.name for p in geo.parse(text).places}
+
+
 def test_to_geojson_equals_the_map_commands_geojson():
     import geo
     from geo.maps.export import export_geojson
