@@ -28,6 +28,7 @@ INLINE = "inline"
 CHUNK_SIZE = 256  # articles per task: ~0.4-0.8 s of work, so the client's cost per task is a few % of it
 CHUNK_BYTES = 1 << 20  # ...or fewer when the articles are long
 TIMEOUT_ENV = "GEO_DASK_TIMEOUT"
+MESSAGE_LOG = 8  # Dask's recent-message logs, per stream (see dask_client)
 
 
 class SchedulerError(GeoError):
@@ -69,7 +70,11 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
     levels = [logger.level for logger in quiet]
     for logger in quiet:
         logger.setLevel(logging.CRITICAL)
-    with dask.config.set({"distributed.worker.daemon": False, "logging.distributed": "critical"}):
+    # Dask keeps its last low-level-log-length (1,000) batched messages under 1 MB for debugging: our chunks
+    # (up to 1 MB of articles each) would stay in the client and the scheduler by the hundred, a memory that
+    # grew with the corpus up to about 1 GB. A few are kept.
+    with dask.config.set({"distributed.worker.daemon": False, "logging.distributed": "critical",
+                          "distributed.admin.low-level-log-length": MESSAGE_LOG}):
         yield from _client(scheduler, workers, Client, LocalCluster)
     for logger, level in zip(quiet, levels, strict=True):  # (only after a run that ended well)
         logger.setLevel(level)

@@ -46,6 +46,13 @@ def test_local_cluster_matches_one_by_one_and_loads_the_data_once_per_worker(tmp
         corpus = run_corpus(streamed(), client, chunk_size=2, on_failure=failures.append,
                             mentions=rows.extend, progress=progress)
         loads = client.run(load_count)
+        # Dask's debugging logs of recent messages hold at most a few of the chunks sent (they held 1,000:
+        # the client's and the in-process scheduler's memory grew with the corpus by ~5 KB per article)
+        from geo.corpus.run import MESSAGE_LOG
+
+        assert client.scheduler_comm.recent_message_log.maxlen == MESSAGE_LOG
+        assert client.run_on_scheduler(lambda dask_scheduler: {
+            stream.recent_message_log.maxlen for stream in dask_scheduler.stream_comms.values()}) == {MESSAGE_LOG}
     # streamed: never more than the in-flight window (2 threads -> 5 chunks of 2) plus the chunk being cut
     assert progress.done == pulled["n"] == len(sample_rows()) + 3
     assert pulled["ahead"] <= 5 * 2 + 2
@@ -98,5 +105,8 @@ def test_bench_corpus_reports_every_run_and_the_projection(tmp_path):
     for mode in ("batch", "documents", "inline", "cluster", "scheduler"):
         assert figures[mode]["articles"] == 40 and figures[mode]["client_cpu"] > 0
     assert len(figures["scheduler"]["worker_cpu"]) == 1 and figures["per_worker"] > 0
+    distinct = figures["distinct"]
+    assert distinct["inline"]["articles"] == 40 and distinct["per_worker"] > 0  # the other input, the same runs
+    assert text.count("real scheduler") == 2 and "distinct" in text
     hours = [p["hours"] for p in figures["projection"]]
     assert hours == sorted(hours, reverse=True) or len(set(hours)) == 1  # more cores never slower
