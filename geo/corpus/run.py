@@ -29,6 +29,7 @@ CHUNK_SIZE = 256  # articles per task: ~0.4-0.8 s of work, so the client's cost 
 CHUNK_BYTES = 1 << 20  # ...or fewer when the articles are long
 TIMEOUT_ENV = "GEO_DASK_TIMEOUT"
 MESSAGE_LOG = 8  # Dask's recent-message logs, per stream (see dask_client)
+MESSAGE_LOG_ENV = "DASK_DISTRIBUTED__ADMIN__LOW_LEVEL_LOG_LENGTH"  # the same for a cluster's own processes
 
 
 class SchedulerError(GeoError):
