@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, NamedTuple, TextIO
 
 from geo.corpus.reading import SAMPLE_CORPUS, iter_records
-from geo.corpus.run import MESSAGE_LOG, MESSAGE_LOG_ENV
+from geo.corpus.run import CLUSTER_ENV
 from geo.paths import PROJECT_ROOT, cache_dir
 
 # the dev set beside the checkout (a worktree one level deeper finds it one folder further up)
@@ -216,7 +216,7 @@ def separate_scheduler(folder: Path, workers: int = 1, *,
     def start(args: list[str], name: str, with_geo: bool = True) -> subprocess.Popen:
         logs.append(open(folder / name, "w"))  # noqa: SIM115 - closed below
         env, cwd = (_env(), PROJECT_ROOT) if with_geo else (dict(os.environ, PYTHONPATH=""), folder)
-        env[MESSAGE_LOG_ENV] = str(MESSAGE_LOG)  # as the README asks of a cluster's processes
+        env.update(CLUSTER_ENV)  # as the README asks of a cluster's processes
         return subprocess.Popen(args, env=env, cwd=cwd, stdout=logs[-1], stderr=subprocess.STDOUT)
 
     procs = [start([*dask, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],

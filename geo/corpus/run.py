@@ -28,8 +28,16 @@ INLINE = "inline"
 CHUNK_SIZE = 256  # articles per task: ~0.4-0.8 s of work, so the client's cost per task is a few % of it
 CHUNK_BYTES = 1 << 20  # ...or fewer when the articles are long
 TIMEOUT_ENV = "GEO_DASK_TIMEOUT"
-MESSAGE_LOG = 8  # Dask's recent-message logs, per stream (see dask_client)
-MESSAGE_LOG_ENV = "DASK_DISTRIBUTED__ADMIN__LOW_LEVEL_LOG_LENGTH"  # the same for a cluster's own processes
+MESSAGE_LOG = 8  # Dask's recent-message logs, per stream (see CLUSTER_CONFIG)
+# What the client, a local cluster's scheduler and its workers run with (a cluster started by hand: the same as
+# environment variables, CLUSTER_ENV, on its `dask scheduler` and `dask worker` processes):
+# - Dask keeps its last low-level-log-length (1,000) batched messages under 1 MB for debugging: our chunks (up to
+#   1 MB of articles each) stayed in the client and the scheduler by the hundred, a memory that grew with the
+#   corpus up to about 1 GB. A few are kept.
+# - A worker samples its task's stack every 10 ms for Dask's profiler (8 % of a worker's CPU here): off.
+CLUSTER_CONFIG = {"distributed.admin.low-level-log-length": MESSAGE_LOG, "distributed.worker.profile.enabled": False}
+CLUSTER_ENV = {"DASK_DISTRIBUTED__ADMIN__LOW_LEVEL_LOG_LENGTH": str(MESSAGE_LOG),
+               "DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED": "False"}
 
 
 class SchedulerError(GeoError):
@@ -71,11 +79,7 @@ def dask_client(scheduler: str | None = None, workers: int | None = None) -> Ite
     levels = [logger.level for logger in quiet]
     for logger in quiet:
         logger.setLevel(logging.CRITICAL)
-    # Dask keeps its last low-level-log-length (1,000) batched messages under 1 MB for debugging: our chunks
-    # (up to 1 MB of articles each) would stay in the client and the scheduler by the hundred, a memory that
-    # grew with the corpus up to about 1 GB. A few are kept.
-    with dask.config.set({"distributed.worker.daemon": False, "logging.distributed": "critical",
-                          "distributed.admin.low-level-log-length": MESSAGE_LOG}):
+    with dask.config.set({"distributed.worker.daemon": False, "logging.distributed": "critical", **CLUSTER_CONFIG}):
         yield from _client(scheduler, workers, Client, LocalCluster)
     for logger, level in zip(quiet, levels, strict=True):  # (only after a run that ended well)
         logger.setLevel(level)

@@ -53,6 +53,8 @@ def test_local_cluster_matches_one_by_one_and_loads_the_data_once_per_worker(tmp
         assert client.scheduler_comm.recent_message_log.maxlen == MESSAGE_LOG
         assert client.run_on_scheduler(lambda dask_scheduler: {
             stream.recent_message_log.maxlen for stream in dask_scheduler.stream_comms.values()}) == {MESSAGE_LOG}
+        # and the workers do not sample their stacks for Dask's profiler (8 % of their CPU)
+        assert set(client.run(_profiler_setting).values()) == {False}
     # streamed: never more than the in-flight window (2 threads -> 5 chunks of 2) plus the chunk being cut
     assert progress.done == pulled["n"] == len(sample_rows()) + 3
     assert pulled["ahead"] <= 5 * 2 + 2
@@ -110,3 +112,9 @@ def test_bench_corpus_reports_every_run_and_the_projection(tmp_path):
     assert text.count("real scheduler") == 2 and "distinct" in text
     hours = [p["hours"] for p in figures["projection"]]
     assert hours == sorted(hours, reverse=True) or len(set(hours)) == 1  # more cores never slower
+
+
+def _profiler_setting() -> bool:
+    import dask
+
+    return dask.config.get("distributed.worker.profile.enabled")
