@@ -109,16 +109,16 @@ class RunSamples:
                 places.popitem(last=False)
         else:
             places.move_to_end(place_id)
-        rank = sample_rank(seq)
+        rank = sample_rank(seq)  # distinct articles have distinct ranks
+        if len(heap) >= SAMPLE_ARTICLES and rank > -heap[0]:
+            return False
         if -rank in heap:  # the same article again (a chunk computed twice): still in
             return True
         if len(heap) < SAMPLE_ARTICLES:
             heapq.heappush(heap, -rank)
-            return True
-        if rank < -heap[0]:
+        else:
             heapq.heapreplace(heap, -rank)
-            return True
-        return False
+        return True
 
 
 _SAMPLES = RunSamples()
