@@ -44,6 +44,7 @@ class CorpusPlace:
     mentions: int = 0
     count: int = 0
     days: Counter = field(default_factory=Counter)
+    worst: int = field(default=-1, repr=False)  # the highest sample rank kept, once the sample is full
 
     @property
     def id(self) -> str:
@@ -76,14 +77,22 @@ class Corpus:
             place.count += entry["count"]
             place.mentions += entry["mentions"]
             place.days.update(entry["days"])
+            full = len(place.articles) >= SAMPLE_ARTICLES
+            added = False
             for seq, quote in entry["articles"].items():
                 seq = int(seq)
+                if full and sample_rank(seq) > place.worst:
+                    continue  # outside the sample already kept: never stored, never sorted
                 place.articles[seq] = quote
+                added = True
                 self._refs[seq] += 1
                 if seq not in self.articles:
                     self.articles[seq] = sampled[seq] if seq in sampled else sampled[str(seq)]
-            for seq in keep_sample(place.articles):
-                self._release(seq)
+            if added:
+                for seq in keep_sample(place.articles):
+                    self._release(seq)
+                if len(place.articles) >= SAMPLE_ARTICLES:
+                    place.worst = max(map(sample_rank, place.articles))
         self.failure_total += len(summary["failures"])
         self.failures.extend(summary["failures"][: max(0, MAX_FAILURES - len(self.failures))])
 

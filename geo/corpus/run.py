@@ -301,7 +301,8 @@ def run_corpus(
         index, chunk = item
         submitted["n"] = index + 1
         try:
-            future = client.submit(map_chunk_packed, chunk, borders, mentions is not None, run, pure=False)
+            future = client.submit(map_chunk_packed, pickle.dumps(chunk, protocol=pickle.HIGHEST_PROTOCOL), borders,
+                                   mentions is not None, run, pure=False)
         except Exception as exc:  # noqa: BLE001 - the client closed: the scheduler is gone
             raise watch.lost(exc, corpus) from None
         pending[future] = (index, _ids(chunk))

@@ -216,8 +216,11 @@ def map_chunk(items: list[Any], borders: bool = True, mentions: bool = True, run
     return finish_summary(summary)
 
 
-def map_chunk_packed(items: list[Any], borders: bool = True, mentions: bool = True, run: str | None = None) -> bytes:
-    """:func:`map_chunk`'s summary pickled whole, as a Dask task's result: Dask then moves one bytes frame,
-    where a dict holding many small bytes values (the places' packed fields) would be serialised item by item,
-    costing the client and the worker more than the parse of the chunk's places."""
+def map_chunk_packed(packed_items: bytes, borders: bool = True, mentions: bool = True,
+                     run: str | None = None) -> bytes:
+    """:func:`map_chunk` as a Dask task: its items come pickled whole and its summary goes back pickled whole, so
+    Dask moves one bytes frame each way. Given as they are, Dask walks a chunk's items looking for futures in
+    them, and serialises a dict holding many small bytes values (the places' packed fields) item by item: both
+    cost the client more than merging the summary."""
+    items = pickle.loads(packed_items)
     return pickle.dumps(map_chunk(items, borders, mentions, run), protocol=pickle.HIGHEST_PROTOCOL)
