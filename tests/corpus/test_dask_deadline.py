@@ -62,10 +62,14 @@ def test_a_malformed_address_is_one_line_and_nothing_after(tmp_path, address):
     assert code == 2 and err.count("\n") == 1 and "Traceback" not in err and "__del__" not in err, err
 
 
+_MORE = "Officials in Odesa, Kharkiv and Warsaw said talks in Geneva would resume after the shelling. " * 4
+
+
 def _big_corpus(path: Path, n: int = 60_000) -> Path:
     with open(path, "w", encoding="utf-8") as handle:
         for i in range(n):
-            handle.write(json.dumps({"id": str(i), "text": f"Troops moved from Kyiv to Lviv, day {i}."}) + "\n")
+            text = f"Troops moved from Kyiv to Lviv, day {i}. " + _MORE  # ~1 ms each: a run of ~30 s on 2 workers
+            handle.write(json.dumps({"id": str(i), "text": text}) + "\n")
     return path
 
 
@@ -78,7 +82,7 @@ def _run_then_lose(tmp_path: Path, lose) -> tuple[int, str]:
             log, deadline = tmp_path / "scheduler.log", time.monotonic() + 180
             while log.read_text().count("Receive client connection") < 2 and time.monotonic() < deadline:
                 time.sleep(0.2)
-            time.sleep(8)  # (the first connection was the fixture's own) the run is under way (60,000 articles take minutes on two workers)
+            time.sleep(8)  # (the first connection was the fixture's own) the run is under way (60,000 articles take ~30 s on two workers)
             assert proc.poll() is None, proc.communicate()
             lose(scheduler, workers)
             code, err, _ = _one_line(proc, timeout=240)
