@@ -260,7 +260,7 @@ def run_corpus(
     corpus = Corpus()
     run = uuid.uuid4().hex  # the workers keep this run's sample ranks apart from any other run's
     threads = 1 if client is None else max(1, sum(client.nthreads().values()))
-    if chunk_size is None:  # small corpora still spread over every worker; big ones go in chunks of 16
+    if chunk_size is None:  # small corpora still spread over every worker; big ones in CHUNK_SIZE
         chunk_size = CHUNK_SIZE if not total else max(1, min(CHUNK_SIZE, total // (4 * threads)))
     chunks = chunked(numbered(records), chunk_size)
     ordered = _InOrder(mentions)
