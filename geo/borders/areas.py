@@ -60,55 +60,51 @@ class RegionAreas:
         self.arrays = arrays
         self.built = built
         self.load_s = load_s
-        self.keys: list[str] = arrays["area_key"].tolist()
-        self.position = {k: i for i, k in enumerate(self.keys)}
+        self._real = _Stored(arrays["area_key"], arrays["area_wkb"], arrays["area_wkb_offsets"], arrays["area_facts"])
+        self.keys: list[str] = self._real.keys
+        self.position = self._real.position
         self.sources: list[str] = arrays["area_source"].tolist()
         self.countries: list[str] = arrays["area_country"].tolist()
         self.mixed = set(json.loads(str(arrays["mixed_keys"])))
-        self._wkb = arrays["area_wkb"]
-        self._offsets = arrays["area_wkb_offsets"].tolist()
-        self._geoms: dict[str, Any] = {}
-        self._facts: list[dict[str, Any]] | None = None
         self.cells = _Stored(arrays["cell_key"], arrays["cell_wkb"], arrays["cell_wkb_offsets"], arrays["cell_facts"])
         self.inland_km: dict[str, float | None] = json.loads(str(arrays["inland_km"]))
 
     @property
     def facts(self) -> list[dict[str, Any]]:
         """Each area's facts, in the order of :attr:`keys` (parsed on first use)."""
-        if self._facts is None:
-            self._facts = json.loads(str(self.arrays["area_facts"]))
-        return self._facts
+        return self._real.facts
 
     def __contains__(self, key: str) -> bool:
         return key in self.position
 
     def geometry(self, key: str) -> Any:
         """The area of ``key`` ('UA.07', 'us-county:48213'); None when the boundary data has none."""
-        i = self.position.get(key)
-        if i is None:
-            return None
-        if key not in self._geoms:
-            self._geoms[key] = _decode(self._wkb, self._offsets, i)
-        return self._geoms[key]
+        return self._real.geometry(key)
 
     def source(self, key: str) -> str | None:
         i = self.position.get(key)
         return None if i is None else self.sources[i]
 
     def facts_of(self, key: str) -> dict[str, Any] | None:
-        i = self.position.get(key)
-        return None if i is None else self.facts[i]
+        return self._real.facts_of(key)
 
 
 class _Stored:
-    """The stored town-cell areas: geometry (decoded on first use) and facts by region key."""
+    """Stored areas by key: geometry (WKB, decoded on first use) and facts (JSON, parsed on first use)."""
 
     def __init__(self, keys: np.ndarray, wkb: np.ndarray, offsets: np.ndarray, facts: np.ndarray) -> None:
-        self.position = {k: i for i, k in enumerate(keys.tolist())}
+        self.keys: list[str] = keys.tolist()
+        self.position = {k: i for i, k in enumerate(self.keys)}
         self._wkb, self._offsets = wkb, offsets.tolist()
         self._facts_json = facts
         self._facts: list[dict[str, Any]] | None = None
         self._geoms: dict[str, Any] = {}
+
+    @property
+    def facts(self) -> list[dict[str, Any]]:
+        if self._facts is None:
+            self._facts = json.loads(str(self._facts_json))
+        return self._facts
 
     def geometry(self, key: str) -> Any:
         i = self.position.get(key)
@@ -120,11 +116,7 @@ class _Stored:
 
     def facts_of(self, key: str) -> dict[str, Any] | None:
         i = self.position.get(key)
-        if i is None:
-            return None
-        if self._facts is None:
-            self._facts = json.loads(str(self._facts_json))
-        return self._facts[i]
+        return None if i is None else self.facts[i]
 
 
 def _decode(wkb: np.ndarray, offsets: list[int], i: int) -> Any:
