@@ -146,3 +146,14 @@ def postgres():
     server = PostgresServer()
     yield server
     server.stop()
+
+
+@pytest.fixture
+def store_cache(tmp_path, monkeypatch):
+    """A cache folder of the test's own with the embedded store (no GEO_STORE_URL); its stores closed after."""
+    from geo.store import backend
+
+    monkeypatch.setenv("GEO_CACHE_DIR", str(tmp_path))
+    monkeypatch.delenv("GEO_STORE_URL", raising=False)
+    yield tmp_path
+    backend.close_stores()

@@ -132,15 +132,7 @@ def test_a_scope_that_is_not_a_mention_of_the_place_is_refused_and_skipped():
     assert corrections.check_correction(doc, good) == good
 
 
-@pytest.fixture
-def tmp_store(tmp_path, monkeypatch):
-    monkeypatch.setenv("GEO_CACHE_DIR", str(tmp_path))
-    monkeypatch.delenv("GEO_STORE_URL", raising=False)
-    yield tmp_path
-    backend.close_stores()
-
-
-def test_scoped_corrections_survive_the_store_and_reach_the_exports(tmp_store):
+def test_scoped_corrections_survive_the_store_and_reach_the_exports(store_cache):
     doc_id = store.save_document(make_doc())
     corr = corrections.choose(STATE["id"], COUNTRY, label="Georgia", mention=(GE_GEORGIA, GE_GEORGIA + 7))
     store.save_corrections(doc_id, [corr])

@@ -31,14 +31,6 @@ def kind(request, tmp_path, monkeypatch):
     backend.close_stores()
 
 
-@pytest.fixture
-def tmp_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("GEO_CACHE_DIR", str(tmp_path))
-    monkeypatch.delenv("GEO_STORE_URL", raising=False)
-    yield tmp_path
-    backend.close_stores()
-
-
 def make_doc(text: str = "Talks in Kyiv went on.\n\nKyiv said no.", title: str = "T") -> Document:
     article = Article(text=text, passages=[Passage("p1", 0, 22), Passage("p2", 24, len(text))], title=title)
     kyiv = Place(id=KYIV, name="Kyiv", kind="city", lat=50.45, lon=30.52, country="UA",
@@ -131,7 +123,7 @@ def test_concurrent_saves_with_the_same_revision_one_wins_the_others_are_told(ki
     "", "abc", "../../etc/passwd", "0123456789abcdef/..", "0123456789ABCDEF", "0123456789abcdeg",
     "0123456789abcdef0", "/tmp/x", "..\\..\\x", "0123456789abcde\n", "0' OR '1'='1", None, 12, ["0" * 16],
 ])
-def test_ids_that_are_not_exactly_16_hex_digits_are_refused_before_any_query(bad, tmp_cache, monkeypatch):
+def test_ids_that_are_not_exactly_16_hex_digits_are_refused_before_any_query(bad, store_cache, monkeypatch):
     def no_store():
         raise AssertionError("the store was reached with an invalid id")
 
@@ -256,15 +248,15 @@ def test_export_then_import_into_another_back_end(kind, tmp_path, monkeypatch):
     assert main(["store", "check"]) == 0
 
 
-def test_cli_store_errors_are_one_line(tmp_cache, capsys):
+def test_cli_store_errors_are_one_line(store_cache, capsys):
     from geo.cli import main
 
-    assert main(["store", "import", str(tmp_cache / "missing")]) == 2
+    assert main(["store", "import", str(store_cache / "missing")]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "not a folder" in err[0]
 
 
-def test_an_unreachable_postgresql_is_one_message_and_the_app_keeps_a_memory_store(tmp_cache, monkeypatch):
+def test_an_unreachable_postgresql_is_one_message_and_the_app_keeps_a_memory_store(store_cache, monkeypatch):
     from geo.tools.servers import free_port
 
     monkeypatch.setenv("GEO_STORE_URL", f"postgresql://geo:secret@127.0.0.1:{free_port()}/nowhere")
@@ -278,8 +270,8 @@ def test_an_unreachable_postgresql_is_one_message_and_the_app_keeps_a_memory_sto
         backend.open_store()
 
 
-def test_a_damaged_sqlite_file_is_reported_kept_and_replaced_by_memory_then_recovered(tmp_cache, monkeypatch):
-    db = tmp_cache / "store.sqlite3"
+def test_a_damaged_sqlite_file_is_reported_kept_and_replaced_by_memory_then_recovered(store_cache, monkeypatch):
+    db = store_cache / "store.sqlite3"
     db.write_bytes(b"this is not a database" * 100)
     with pytest.warns(UserWarning, match="store database .* cannot be opened"):
         doc_id = store.save_document(make_doc())
@@ -315,7 +307,7 @@ def test_a_bad_store_url_is_refused_by_the_settings():
         load_settings({"GEO_STORE_URL": "mysql://h/db"})
 
 
-def test_sqlite_connections_do_not_pile_up_when_every_call_comes_from_a_new_thread(tmp_cache):
+def test_sqlite_connections_do_not_pile_up_when_every_call_comes_from_a_new_thread(store_cache):
     """Streamlit runs each rerun in a new thread: the store must not keep a connection per thread."""
     import os
 
@@ -338,7 +330,7 @@ def test_sqlite_connections_do_not_pile_up_when_every_call_comes_from_a_new_thre
 
 
 @pytest.mark.slow
-def test_a_postgresql_server_lost_while_running_then_back(tmp_cache, monkeypatch):
+def test_a_postgresql_server_lost_while_running_then_back(store_cache, monkeypatch):
     """The server goes away under a running app: one message, the app carries on in memory, and when the
     server is back what was kept in memory moves into it."""
     from pg import PostgresServer

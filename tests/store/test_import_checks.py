@@ -9,24 +9,16 @@ import pytest
 from test_store import make_doc
 
 from geo.cli import main
-from geo.store import backend, records
 from geo.store import documents as store
+from geo.store import records
 
 
-@pytest.fixture
-def tmp_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("GEO_CACHE_DIR", str(tmp_path))
-    monkeypatch.delenv("GEO_STORE_URL", raising=False)
-    yield tmp_path
-    backend.close_stores()
-
-
-def test_an_existing_id_with_other_places_is_kept_unless_replace(tmp_cache, capsys):
+def test_an_existing_id_with_other_places_is_kept_unless_replace(store_cache, capsys):
     doc = make_doc()
     doc_id = store.save_document(doc)
     altered = make_doc()
     altered.places[0].confidence = 0.1  # same article (same id), other places
-    folder = tmp_cache / "in"
+    folder = store_cache / "in"
     folder.mkdir()
     _, body = records.document_record(altered)
     (folder / f"{doc_id}.json").write_text(body, encoding="utf-8")
@@ -38,10 +30,10 @@ def test_an_existing_id_with_other_places_is_kept_unless_replace(tmp_cache, caps
 
 
 @pytest.mark.parametrize("payload", ["[" * 5000 + "]" * 5000, '{"schema": "\\ud800"}'], ids=["deep", "surrogate"])
-def test_a_hostile_file_is_skipped_and_named_and_the_rest_imported(tmp_cache, capsys, payload):
+def test_a_hostile_file_is_skipped_and_named_and_the_rest_imported(store_cache, capsys, payload):
     good_id, good = records.document_record(make_doc())
     bad_id, _ = records.document_record(make_doc(title="Other"))
-    folder = tmp_cache / "in"
+    folder = store_cache / "in"
     folder.mkdir()
     (folder / f"{bad_id}.json").write_text(payload, encoding="utf-8")
     (folder / f"{good_id}.json").write_text(good, encoding="utf-8")

@@ -18,17 +18,9 @@ from geo.store.sqlite import SqliteStore
 LVIV = "geonames:702550"
 
 
-@pytest.fixture
-def tmp_cache(tmp_path, monkeypatch):
-    monkeypatch.setenv("GEO_CACHE_DIR", str(tmp_path))
-    monkeypatch.delenv("GEO_STORE_URL", raising=False)
-    yield tmp_path
-    backend.close_stores()
-
-
 @pytest.mark.slow
 @pytest.mark.server
-def test_a_correction_saved_during_a_postgresql_outage_is_merged_on_recovery(tmp_cache, monkeypatch):
+def test_a_correction_saved_during_a_postgresql_outage_is_merged_on_recovery(store_cache, monkeypatch):
     """The finding: the document had corrections before the outage; the one saved in memory (at revision 0,
     all memory knew) met a conflict on recovery and was discarded."""
     from pg import PostgresServer
@@ -65,10 +57,10 @@ def test_pending_documents_are_not_evicted_from_memory():
     assert memory.has_document(f"{9:016d}") and not memory.has_document(f"{1:016d}")
 
 
-def test_a_deleted_sqlite_file_is_detected_at_the_next_save(tmp_cache, monkeypatch):
+def test_a_deleted_sqlite_file_is_detected_at_the_next_save(store_cache, monkeypatch):
     doc_id = store.save_document(make_doc())
     store.load_document(doc_id)  # pooled connections open on the file
-    (tmp_cache / backend.SQLITE_NAME).unlink()
+    (store_cache / backend.SQLITE_NAME).unlink()
     with pytest.warns(UserWarning, match="deleted or replaced") as said:
         later = store.save_document(make_doc(title="Later"))
     assert len(said) == 1 and "kept in this server's memory" in str(said[0].message)
@@ -78,11 +70,11 @@ def test_a_deleted_sqlite_file_is_detected_at_the_next_save(tmp_cache, monkeypat
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # reported once: the recovery is silent
         assert backend.get_store().name == "sqlite"
-    assert (tmp_cache / backend.SQLITE_NAME).exists()
+    assert (store_cache / backend.SQLITE_NAME).exists()
     assert store.load_corrections(later) == [corrections.drop(KYIV)]
 
 
-def test_a_full_disk_is_reported_once_as_full_and_work_goes_on_in_memory(tmp_cache, monkeypatch):
+def test_a_full_disk_is_reported_once_as_full_and_work_goes_on_in_memory(store_cache, monkeypatch):
     store.save_document(make_doc())
     backend.close_stores()
     real_open = SqliteStore._open
